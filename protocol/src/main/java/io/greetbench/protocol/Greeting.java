@@ -1,0 +1,196 @@
+package io.greetbench.protocol;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The reply of the greeting protocol, formatted exactly as the Python reference prints it.
+ *
+ * <p>Stateless and thread-safe. {@link #replyTo(InetSocketAddress)} is on every server's
+ * per-connection path, so the IPv4 case writes ASCII bytes directly instead of building strings.
+ */
+public final class Greeting {
+
+    /** The server takes at most this many bytes of the first read, as {@code reader.read(100)} does. */
+    public static final int MAX_REQUEST_BYTES = 100;
+
+    private static final byte[] PREFIX = "Hello, ('".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SUFFIX = ")!\n".getBytes(StandardCharsets.US_ASCII);
+
+    private Greeting() {
+    }
+
+    /** The reply bytes for a client whose address, as the server sees it, is {@code peer}. */
+    public static byte[] replyTo(InetSocketAddress peer) {
+        if (peer.getAddress() instanceof Inet4Address v4) {
+            return ipv4Reply(v4.getAddress(), peer.getPort());
+        }
+        return ("Hello, " + pythonRepr(peer) + "!\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The reply as text; for messages and tests. */
+    public static String replyText(InetSocketAddress peer) {
+        return new String(replyTo(peer), StandardCharsets.US_ASCII);
+    }
+
+    /** The start-up line: {@code Serving on ('127.0.0.1', 8888)}. */
+    public static String servingLine(InetSocketAddress bound) {
+        return "Serving on " + pythonRepr(bound);
+    }
+
+    /**
+     * Python's {@code repr} of a socket address tuple: {@code ('127.0.0.1', 8888)} for IPv4,
+     * {@code ('::1', 8888, 0, 0)} (host, port, flowinfo, scope id) for IPv6. Java does not expose
+     * the flow label of an accepted socket and Linux reports 0 for it unless the peer opts in with
+     * {@code IPV6_FLOWINFO_SEND}, so flowinfo is always 0.
+     */
+    public static String pythonRepr(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        if (ip == null) {
+            throw new IllegalArgumentException("unresolved address: " + address);
+        }
+        if (ip instanceof Inet6Address v6) {
+            int scope = v6.getScopeId();
+            return "('" + ipv6Host(v6) + "', " + address.getPort() + ", 0, " + Integer.toUnsignedString(scope) + ")";
+        }
+        return "('" + ip.getHostAddress() + "', " + address.getPort() + ")";
+    }
+
+    /**
+     * The host part Python shows for an IPv6 peer: glibc's {@code getnameinfo(NI_NUMERICHOST)},
+     * i.e. {@code inet_ntop} plus {@code %scope} when the address carries a scope id (the interface
+     * name for link-local addresses when it is known, else the number).
+     */
+    static String ipv6Host(Inet6Address v6) {
+        String text = ipv6Text(v6.getAddress());
+        int scope = v6.getScopeId();
+        if (scope == 0) {
+            return text;
+        }
+        if (v6.isLinkLocalAddress() || v6.isMCLinkLocal()) {
+            NetworkInterface nif = v6.getScopedInterface();
+            String name = nif != null ? nif.getName() : interfaceName(scope);
+            if (name != null) {
+                return text + "%" + name;
+            }
+        }
+        return text + "%" + Integer.toUnsignedString(scope);
+    }
+
+    private static String interfaceName(int index) {
+        try {
+            NetworkInterface nif = NetworkInterface.getByIndex(index);
+            return nif == null ? null : nif.getName();
+        } catch (java.net.SocketException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A 16-byte IPv6 address as glibc's {@code inet_ntop(AF_INET6)} prints it: lower-case hex
+     * without leading zeros, the longest run of two or more zero groups (the first on a tie)
+     * replaced by {@code ::}, and a dotted IPv4 tail when the address is IPv4-mapped
+     * ({@code ::ffff:a.b.c.d}) or IPv4-compatible ({@code ::a.b.c.d}, but not {@code ::} or
+     * {@code ::1}, whose zero run is longer).
+     */
+    public static String ipv6Text(byte[] address) {
+        if (address.length != 16) {
+            throw new IllegalArgumentException("an IPv6 address has 16 bytes, got " + address.length);
+        }
+        int[] words = new int[8];
+        for (int i = 0; i < 8; i++) {
+            words[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+        }
+        int bestBase = -1;
+        int bestLen = 0;
+        int curBase = -1;
+        int curLen = 0;
+        for (int i = 0; i < 8; i++) {
+            if (words[i] == 0) {
+                if (curBase == -1) {
+                    curBase = i;
+                    curLen = 1;
+                } else {
+                    curLen++;
+                }
+            } else if (curBase != -1) {
+                if (curLen > bestLen) {
+                    bestBase = curBase;
+                    bestLen = curLen;
+                }
+                curBase = -1;
+            }
+        }
+        if (curBase != -1 && curLen > bestLen) {
+            bestBase = curBase;
+            bestLen = curLen;
+        }
+        if (bestLen < 2) {
+            bestBase = -1;
+        }
+        StringBuilder out = new StringBuilder(41);
+        for (int i = 0; i < 8; i++) {
+            if (bestBase != -1 && i >= bestBase && i < bestBase + bestLen) {
+                if (i == bestBase) {
+                    out.append(':');
+                }
+                continue;
+            }
+            if (i != 0) {
+                out.append(':');
+            }
+            if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && words[5] == 0xffff))) {
+                out.append(address[12] & 0xff).append('.').append(address[13] & 0xff).append('.')
+                        .append(address[14] & 0xff).append('.').append(address[15] & 0xff);
+                return out.toString();
+            }
+            out.append(Integer.toHexString(words[i]));
+        }
+        if (bestBase != -1 && bestBase + bestLen == 8) {
+            out.append(':');
+        }
+        return out.toString();
+    }
+
+    private static byte[] ipv4Reply(byte[] ip, int port) {
+        // "Hello, ('" + a.b.c.d + "', " + port + ")!\n", at most 9 + 15 + 3 + 5 + 3 = 35 bytes.
+        byte[] buf = new byte[40];
+        int n = 0;
+        System.arraycopy(PREFIX, 0, buf, 0, PREFIX.length);
+        n += PREFIX.length;
+        for (int i = 0; i < 4; i++) {
+            if (i > 0) {
+                buf[n++] = '.';
+            }
+            n = writeDecimal(buf, n, ip[i] & 0xff);
+        }
+        buf[n++] = '\'';
+        buf[n++] = ',';
+        buf[n++] = ' ';
+        n = writeDecimal(buf, n, port);
+        System.arraycopy(SUFFIX, 0, buf, n, SUFFIX.length);
+        n += SUFFIX.length;
+        return java.util.Arrays.copyOf(buf, n);
+    }
+
+    private static int writeDecimal(byte[] buf, int at, int value) {
+        if (value >= 10000) {
+            buf[at++] = (byte) ('0' + value / 10000);
+        }
+        if (value >= 1000) {
+            buf[at++] = (byte) ('0' + value / 1000 % 10);
+        }
+        if (value >= 100) {
+            buf[at++] = (byte) ('0' + value / 100 % 10);
+        }
+        if (value >= 10) {
+            buf[at++] = (byte) ('0' + value / 10 % 10);
+        }
+        buf[at++] = (byte) ('0' + value % 10);
+        return at;
+    }
+}
