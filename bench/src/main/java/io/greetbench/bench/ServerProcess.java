@@ -62,12 +62,21 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess startGreetbench(String name, List<String> serveArgs, Optional<String> cpus,
                                          List<String> jvmOptions, Duration startTimeout) {
+        return startGreetbench(name, classPath(), serveArgs, cpus, jvmOptions, startTimeout);
+    }
+
+    /**
+     * Starts {@code greetbench serve <serveArgs>} from another build's jar or class path, with this
+     * JVM's java and flags: how {@code gate} runs a baseline build beside this one.
+     */
+    static ServerProcess startGreetbench(String name, String classPath, List<String> serveArgs, Optional<String> cpus,
+                                         List<String> jvmOptions, Duration startTimeout) {
         List<String> command = new ArrayList<>();
         cpus.ifPresent(c -> command.addAll(List.of("taskset", "-c", c)));
         command.add(javaExecutable());
         command.addAll(jvmFlags());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classPath(), Main.class.getName(), "serve"));
+        command.addAll(List.of("-cp", classPath, Main.class.getName(), "serve"));
         command.addAll(serveArgs);
         command.add("--control-stdin");
         return start(name, command, startTimeout);
