@@ -1,0 +1,68 @@
+package io.greetbench.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a case gets to work with: its target, the suite's settings, a progress writer, and
+ * {@link #launch}, which starts a server and remembers it so the suite can check it afterwards.
+ * Threading: one case thread.
+ */
+final class CaseContext {
+
+    private final HostileTarget target;
+    private final HostileSettings settings;
+    private final PrintWriter progress;
+    private final List<ServerUnderTest> launched = new ArrayList<>();
+
+    CaseContext(HostileTarget target, HostileSettings settings, PrintWriter progress) {
+        this.target = target;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    HostileTarget target() {
+        return target;
+    }
+
+    HostileSettings settings() {
+        return settings;
+    }
+
+    /** Picks the quick or the full size of a case's workload. */
+    int scale(int quick, int full) {
+        return settings.quick() ? quick : full;
+    }
+
+    ServerUnderTest launch(ServerLaunch launch) {
+        ServerUnderTest server = ServerUnderTest.start(target, launch);
+        launched.add(server);
+        return server;
+    }
+
+    List<ServerUnderTest> launched() {
+        return launched;
+    }
+
+    void progress(String line) {
+        progress.println("  [" + target.name() + "] " + line);
+        progress.flush();
+    }
+
+    /**
+     * The server's descriptor count once it is idle: after one exchange (so lazily opened
+     * descriptors exist) and once the count has stopped changing.
+     */
+    long idleFds(ServerUnderTest server) {
+        Exchange.hello(server.address(), java.time.Duration.ofSeconds(5));
+        long previous = -2;
+        long now = server.openFds();
+        for (int i = 0; i < 20 && now != previous; i++) {
+            ServerUnderTest.sleep(java.time.Duration.ofMillis(100));
+            previous = now;
+            now = server.openFds();
+        }
+        return now;
+    }
+}

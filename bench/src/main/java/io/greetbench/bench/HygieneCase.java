@@ -1,0 +1,169 @@
+package io.greetbench.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Resource hygiene: 100,000 exchanges of mixed traffic (70% normal, the rest resets, early closes,
+ * resets mid-request, 64 KiB requests and empty half-closes), then the server's descriptor and
+ * thread counts must return to their idle values. For Netty the child runs with paranoid leak
+ * detection; a GC is forced afterwards (jcmd) and some more traffic sent, because the detector
+ * reports a leaked buffer only after it has been collected, at a later allocation.
+ */
+final class HygieneCase implements HostileCase {
+
+    private static final int WORKERS = 16;
+
+    @Override
+    public String name() {
+        return "hygiene";
+    }
+
+    @Override
+    public String description() {
+        return "100,000 mixed good and hostile exchanges: fds and threads back to idle; Netty paranoid leak detector silent";
+    }
+
+    @Override
+    public String notApplicable(HostileTarget target) {
+        return null;
+    }
+
+    @Override
+    public void run(CaseContext context, CaseFindings findings) throws Exception {
+        ServerUnderTest server = context.launch(ServerLaunch.standard());
+        int total = context.scale(3_000, 100_000);
+        // Warm up first, so the idle counts include what the server creates lazily (JIT
+        // compiler threads, pooled buffers' descriptors, event loops).
+        traffic(server, context.scale(500, 5_000), findings, "warm-up");
+        ServerUnderTest.sleep(Duration.ofSeconds(3));
+        long idleFds = context.idleFds(server);
+        long idleThreads = ServerUnderTest.awaitValue(server::threads, v -> false, Duration.ofSeconds(1));
+        Map<String, Integer> idleNames = threadNames(server.pid());
+        context.progress(name() + ": " + total + " mixed exchanges (idle: " + idleFds + " fds, " + idleThreads + " threads)");
+        long start = System.nanoTime();
+        traffic(server, total, findings, "mixed");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (server.target().isNetty()) {
+            forceGc(server, findings);
+            traffic(server, 2_000, findings, "after GC");
+        }
+        // Lingering connections close within the linger timeout (2 s); JIT threads may take longer.
+        long fds = ServerUnderTest.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(10));
+        long threads = ServerUnderTest.awaitValue(server::threads, v -> v <= idleThreads, Duration.ofSeconds(20));
+        findings.check(fds <= idleFds, "descriptors did not return to idle: " + fds + " vs " + idleFds);
+        findings.check(threads <= idleThreads, "threads did not return to idle: " + threads + " vs " + idleThreads
+                + "; new: " + newThreads(idleNames, threadNames(server.pid())));
+        findings.figure("exchanges", total);
+        findings.figure("exchanges per second", Math.round(total / seconds));
+        findings.figure("leaked fds", fds - idleFds);
+        findings.figure("leaked threads", threads - idleThreads);
+        findings.figure("idle fds/threads", idleFds + "/" + idleThreads);
+        if (server.target().isNetty()) {
+            long leaks = server.leakReports();
+            findings.check(leaks == 0, "Netty's paranoid leak detector reported " + leaks + " LEAK lines");
+            findings.figure("netty LEAK reports", leaks);
+        }
+    }
+
+    /**
+     * {@code count} exchanges over {@link #WORKERS} virtual threads; every normal exchange must be
+     * greeted with a FIN, every 64 KiB and half-close one too.
+     */
+    private static void traffic(ServerUnderTest server, int count, CaseFindings findings, String phase) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong wrong = new AtomicLong();
+        List<String> samples = new ArrayList<>();
+        byte[] large = new byte[64 * 1024];
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < WORKERS; w++) {
+                futures.add(pool.submit(() -> {
+                    for (int i; (i = next.getAndIncrement()) < count; ) {
+                        Exchange.Reply reply = null;
+                        try {
+                            switch (i % 20) {
+                                case 14 -> Exchange.resetAfterConnect(server.address());
+                                case 15 -> Exchange.closeBeforeReply(server.address());
+                                case 16 -> Exchange.resetMidRequest(server.address(), 8 * 1024);
+                                case 17 -> reply = Exchange.request(server.address(), large, false, Duration.ofSeconds(15));
+                                case 18 -> reply = Exchange.request(server.address(), new byte[0], true, Duration.ofSeconds(15));
+                                default -> reply = Exchange.hello(server.address(), Duration.ofSeconds(15));
+                            }
+                        } catch (IOException e) {
+                            reply = new Exchange.Reply(new byte[0], Exchange.End.ERROR, new byte[0], 0);
+                        }
+                        if (reply != null && !reply.greetedWithFin()) {
+                            wrong.incrementAndGet();
+                            synchronized (samples) {
+                                if (samples.size() < 3) {
+                                    samples.add(reply.describe());
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        findings.check(wrong.get() == 0, phase + ": " + wrong.get() + " of " + count
+                + " exchanges that should be greeted were not: " + samples);
+    }
+
+    private static void forceGc(ServerUnderTest server, CaseFindings findings) {
+        Path jcmd = Path.of(ServerProcess.javaExecutable()).resolveSibling("jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.pid()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                findings.note("jcmd GC.run failed; the leak check relied on the server's own GCs");
+            }
+        } catch (IOException e) {
+            findings.note("jcmd unavailable (" + e.getMessage() + "); the leak check relied on the server's own GCs");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Thread names of a process, counted (numbers stripped, so pools compare by name). */
+    static Map<String, Integer> threadNames(long pid) {
+        Map<String, Integer> names = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    names.merge(Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "#"), 1, Integer::sum);
+                } catch (IOException e) {
+                    // The thread ended while we looked.
+                }
+            }
+        } catch (IOException e) {
+            return names;
+        }
+        return names;
+    }
+
+    static Map<String, Integer> newThreads(Map<String, Integer> before, Map<String, Integer> after) {
+        Map<String, Integer> grown = new TreeMap<>();
+        after.forEach((name, n) -> {
+            int diff = n - before.getOrDefault(name, 0);
+            if (diff > 0) {
+                grown.put(name, diff);
+            }
+        });
+        return grown;
+    }
+}

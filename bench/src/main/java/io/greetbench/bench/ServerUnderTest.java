@@ -1,0 +1,195 @@
+package io.greetbench.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongPredicate;
+
+/**
+ * One server process started for one hostile case, with what the suite reads from the outside:
+ * descriptors, threads, CPU time and RSS from {@code /proc/<pid>}, and its whole stderr in a file
+ * (to check that logging stays bounded and that Netty's leak detector stayed silent).
+ *
+ * <p>Netty children always run with paranoid leak detection: every buffer is tracked, so a leak
+ * anywhere in the suite's traffic is reported on stderr as {@code LEAK:}.
+ *
+ * <p>Threading: owned by the thread running the case; the readings may be called from any thread.
+ */
+final class ServerUnderTest implements AutoCloseable {
+
+    static final String NETTY_PARANOID = "-Dio.netty.leakDetection.level=paranoid";
+
+    private final HostileTarget target;
+    private final ServerProcess process;
+    private final Path stderrFile;
+    private Integer exitCode;
+    private boolean stoppedByCase;
+
+    private ServerUnderTest(HostileTarget target, ServerProcess process, Path stderrFile) {
+        this.target = target;
+        this.process = process;
+        this.stderrFile = stderrFile;
+    }
+
+    static ServerUnderTest start(HostileTarget target, ServerLaunch launch) {
+        Path stderr;
+        try {
+            stderr = Files.createTempFile("greetbench-hostile-", ".stderr");
+        } catch (IOException e) {
+            throw new GreetbenchException(ExitCode.TOOL_FAILURE, "cannot create a temp file: " + e.getMessage(), e);
+        }
+        List<String> words = new ArrayList<>();
+        if (launch.nofileLimit() > 0) {
+            words.addAll(List.of("prlimit", "--nofile=" + launch.nofileLimit() + ":" + launch.nofileLimit(), "--"));
+        }
+        if (target.isGreetbench()) {
+            words.add(ServerProcess.javaExecutable());
+            words.addAll(ServerProcess.jvmFlags());
+            if (target.isNetty()) {
+                words.add(NETTY_PARANOID);
+            }
+            words.addAll(launch.jvmOptions());
+            words.addAll(List.of("-cp", ServerProcess.classPath(), Main.class.getName(), "serve"));
+            words.addAll(target.serveArgs());
+            words.addAll(launch.serveOptions());
+            // Stdin is the parent's control channel: when this process dies, the child exits too.
+            words.addAll(List.of("--port", "{port}", "--control-stdin"));
+        }
+        StringBuilder command = new StringBuilder();
+        for (String word : words) {
+            command.append(word.equals("{port}") ? word : shellQuote(word)).append(' ');
+        }
+        if (!target.isGreetbench()) {
+            command.append(target.command()).append(' ');
+        }
+        command.append("2>").append(shellQuote(stderr.toString()));
+        ServerProcess process = ServerProcess.startExternal(target.name(), command.toString(), Probe.freePort(),
+                Optional.empty(), Duration.ofSeconds(30));
+        return new ServerUnderTest(target, process, stderr);
+    }
+
+    private static String shellQuote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    HostileTarget target() {
+        return target;
+    }
+
+    InetSocketAddress address() {
+        return process.address();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long openFds() {
+        return process.openFds();
+    }
+
+    long threads() {
+        return process.threads();
+    }
+
+    long cpuNanos() {
+        return process.cpuNanos();
+    }
+
+    long rssBytes() {
+        return process.rssBytes();
+    }
+
+    long stderrBytes() {
+        try {
+            return Files.size(stderrFile);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    String stderrText() {
+        try {
+            return Files.readString(stderrFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Stderr lines Netty's leak detector wrote. */
+    long leakReports() {
+        return stderrText().lines().filter(l -> l.contains("LEAK:")).count();
+    }
+
+    /**
+     * Polls {@code reading} every 50 ms until {@code done} accepts it or {@code timeout} passes;
+     * returns the last value read. Descriptor and thread counts settle asynchronously after
+     * clients leave, so cases wait for them instead of sampling once.
+     */
+    static long awaitValue(java.util.function.LongSupplier reading, LongPredicate done, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long value = reading.getAsLong();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+            value = reading.getAsLong();
+        }
+        return value;
+    }
+
+    /** SIGTERM and wait; records the exit code. Returns the exit code, -1 if it had to be killed. */
+    int stop(Duration grace) {
+        stoppedByCase = true;
+        if (exitCode == null) {
+            exitCode = process.stop(grace);
+        }
+        return exitCode;
+    }
+
+    /** True when the case stopped the server itself (so a dead process is not a crash). */
+    boolean stoppedByCase() {
+        return stoppedByCase;
+    }
+
+    Optional<Integer> exitCode() {
+        return Optional.ofNullable(exitCode);
+    }
+
+    @Override
+    public void close() {
+        if (exitCode == null) {
+            exitCode = process.stop(Duration.ofSeconds(15));
+        }
+        process.close();
+    }
+
+    void deleteStderr() {
+        try {
+            Files.deleteIfExists(stderrFile);
+        } catch (IOException e) {
+            // A temp file left behind is harmless.
+        }
+    }
+
+    Path stderrFile() {
+        return stderrFile;
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
