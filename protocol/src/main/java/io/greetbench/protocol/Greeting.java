@@ -4,7 +4,6 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -47,6 +46,10 @@ public final class Greeting {
      * {@code ('::1', 8888, 0, 0)} (host, port, flowinfo, scope id) for IPv6. Java does not expose
      * the flow label of an accepted socket and Linux reports 0 for it unless the peer opts in with
      * {@code IPV6_FLOWINFO_SEND}, so flowinfo is always 0.
+     *
+     * <p>The host is CPython's {@code makesockaddr}: plain {@code inet_ntop}, so a link-local peer
+     * shows as {@code ('fe80::1', 8888, 0, 4)}, its scope only in the fourth field, never as
+     * {@code fe80::1%eth0} (which is what {@code getnameinfo} would print).
      */
     public static String pythonRepr(InetSocketAddress address) {
         InetAddress ip = address.getAddress();
@@ -54,40 +57,10 @@ public final class Greeting {
             throw new IllegalArgumentException("unresolved address: " + address);
         }
         if (ip instanceof Inet6Address v6) {
-            int scope = v6.getScopeId();
-            return "('" + ipv6Host(v6) + "', " + address.getPort() + ", 0, " + Integer.toUnsignedString(scope) + ")";
+            return "('" + ipv6Text(v6.getAddress()) + "', " + address.getPort() + ", 0, "
+                    + Integer.toUnsignedString(v6.getScopeId()) + ")";
         }
         return "('" + ip.getHostAddress() + "', " + address.getPort() + ")";
-    }
-
-    /**
-     * The host part Python shows for an IPv6 peer: glibc's {@code getnameinfo(NI_NUMERICHOST)},
-     * i.e. {@code inet_ntop} plus {@code %scope} when the address carries a scope id (the interface
-     * name for link-local addresses when it is known, else the number).
-     */
-    static String ipv6Host(Inet6Address v6) {
-        String text = ipv6Text(v6.getAddress());
-        int scope = v6.getScopeId();
-        if (scope == 0) {
-            return text;
-        }
-        if (v6.isLinkLocalAddress() || v6.isMCLinkLocal()) {
-            NetworkInterface nif = v6.getScopedInterface();
-            String name = nif != null ? nif.getName() : interfaceName(scope);
-            if (name != null) {
-                return text + "%" + name;
-            }
-        }
-        return text + "%" + Integer.toUnsignedString(scope);
-    }
-
-    private static String interfaceName(int index) {
-        try {
-            NetworkInterface nif = NetworkInterface.getByIndex(index);
-            return nif == null ? null : nif.getName();
-        } catch (java.net.SocketException e) {
-            return null;
-        }
     }
 
     /**

@@ -137,9 +137,16 @@ public record ServerConfig(
         return !idleTimeout.isZero();
     }
 
-    private static int kernelSomaxconn(int fallback) {
-        try {
-            return Math.max(1, Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim()));
+    /**
+     * Reads the sysctl in one {@code read(2)}: a sysctl file reports size 0 and answers any read at
+     * a non-zero offset with end of file, so {@code Files.readString}, which probes with a
+     * one-byte read first, sees only {@code "4"} of {@code "4096"}.
+     */
+    static int kernelSomaxconn(int fallback) {
+        try (var in = Files.newInputStream(Path.of("/proc/sys/net/core/somaxconn"))) {
+            byte[] text = new byte[32];
+            int n = in.read(text);
+            return n <= 0 ? fallback : Math.max(1, Integer.parseInt(new String(text, 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim()));
         } catch (java.io.IOException | NumberFormatException | SecurityException e) {
             return fallback;
         }

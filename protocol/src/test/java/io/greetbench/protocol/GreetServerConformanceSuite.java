@@ -1,11 +1,350 @@
 package io.greetbench.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.greetbench.protocol.ConformanceCheck.Case;
+import io.greetbench.protocol.ConformanceCheck.Result;
+import io.greetbench.protocol.ConformanceCheck.Settings;
+import io.greetbench.protocol.ConformanceCheck.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
 /**
- * The server contract, tested once: every server module subclasses this suite with one override.
- * (Being filled in: see the conformance helper's work.)
+ * The server contract, tested once: every server module subclasses this suite with one override,
+ * {@link #newServer(ServerConfig)}.
+ *
+ * <p>The protocol cases are {@link ConformanceCheck}'s, the same ones {@code greetbench check} runs
+ * against any live server, here run against one in-process server per test class, and each must
+ * {@link Verdict#PASS}: a greetbench server has none of the reference's known bugs. The contract
+ * tests below them (port 0, graceful close, the connection cap, dual-stack, the idle timeout) start
+ * servers of their own with the settings they need.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class GreetServerConformanceSuite {
 
     /** A new, unstarted server with the given configuration. */
     protected abstract GreetServer newServer(ServerConfig config);
+
+    private static final byte[] REQUEST = "hi\n".getBytes(StandardCharsets.US_ASCII);
+    /** Per-case limit inside the check; the JUnit timeouts are above it so the check reports first. */
+    private static final Duration CASE_TIMEOUT = Duration.ofSeconds(10);
+
+    private GreetServer shared;
+    private ConformanceCheck check;
+
+    @BeforeAll
+    void startSharedServer() throws IOException {
+        shared = started(ServerConfig.ephemeral().withLingerTimeout(Duration.ofSeconds(2)));
+        check = new ConformanceCheck(Settings.of(shared.boundAddress()).withCaseTimeout(CASE_TIMEOUT));
+    }
+
+    @AfterAll
+    void stopSharedServer() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    // ---- the protocol cases, against the shared server ----
+
+    @Test
+    @Timeout(30)
+    void shouldGreetNormalRequestThenFin() throws IOException {
+        requirePass(Case.NORMAL_REQUEST);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreetClientThatHalfClosesWithoutSending() throws IOException {
+        requirePass(Case.EMPTY_REQUEST_HALF_CLOSE);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldAnswerFirstPartOfSplitRequestWithoutWaitingForRest() throws IOException {
+        requirePass(Case.SPLIT_REQUEST);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreetRequestOfExactly100Bytes() throws IOException {
+        requirePass(Case.REQUEST_100_BYTES);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreetRequestOf101BytesThenFin() throws IOException {
+        requirePass(Case.REQUEST_101_BYTES);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreet64KiBRequestThenFinNotReset() throws IOException {
+        requirePass(Case.REQUEST_64_KIB);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreet1MiBRequestThenFinNotReset() throws IOException {
+        requirePass(Case.REQUEST_1_MIB);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreet16MiBRequestThenFinNotReset() throws IOException {
+        requirePass(Case.REQUEST_16_MIB);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreetBytesThatAreNotUtf8() throws IOException {
+        requirePass(Case.NON_UTF8_BYTES);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreetUtf8CharacterCutAtByte100() throws IOException {
+        requirePass(Case.UTF8_CUT_AT_BYTE_100);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldKeepServingAfterClientsResetRightAfterConnecting() throws IOException {
+        requirePass(Case.CLIENT_RESETS_AFTER_CONNECT);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldKeepServingAfterClientsCloseBeforeReading() throws IOException {
+        requirePass(Case.CLIENT_CLOSES_BEFORE_READING);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreetManyClientsOpenAtOnce() throws IOException {
+        requirePass(Case.MANY_CLIENTS);
+    }
+
+    // ---- the server contract, each with a server of its own ----
+
+    @Test
+    @Timeout(30)
+    void shouldReportRealPortWhenBoundToPortZero() throws IOException {
+        GreetServer server = started(ServerConfig.ephemeral());
+        try {
+            InetSocketAddress bound = server.boundAddress();
+            assertNotEquals(0, bound.getPort(), "boundAddress() must carry the port the kernel picked");
+            assertEquals("Serving on ('127.0.0.1', " + bound.getPort() + ")", Greeting.servingLine(bound));
+            try (Socket client = connect(bound)) {
+                client.getOutputStream().write(REQUEST);
+                assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    @Timeout(40)
+    void shouldRefuseNewConnectsPromptlyAndGreetInFlightClientOnClose() throws Exception {
+        GreetServer server = started(ServerConfig.ephemeral().withShutdownGrace(Duration.ofSeconds(15)));
+        InetSocketAddress bound = server.boundAddress();
+        Thread closer = null;
+        try (Socket inFlight = connect(bound)) {
+            // Only an accepted connection is in flight; one still in the kernel's queue is not.
+            // There is no client-side signal for "accepted", so give the server a moment.
+            Thread.sleep(300);
+            closer = Thread.ofPlatform().name("closer").start(server::close);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            boolean refused = false;
+            while (!refused && System.nanoTime() < deadline) {
+                try (Socket late = new Socket()) {
+                    late.connect(bound, 1_000);
+                    Thread.sleep(10);
+                } catch (ConnectException e) {
+                    refused = true;
+                }
+            }
+            assertTrue(refused, "new connects must be refused soon after close() begins (still accepted after 5 s)");
+            assertTrue(closer.isAlive(), "close() must wait for the in-flight client (grace 15 s), not return at once");
+            inFlight.getOutputStream().write(REQUEST);
+            assertGreetedThenFin(inFlight, Greeting.replyTo((InetSocketAddress) inFlight.getLocalSocketAddress()));
+        } finally {
+            if (closer == null) {
+                server.close();
+            } else {
+                closer.join(TimeUnit.SECONDS.toMillis(20));
+            }
+        }
+        assertFalse(closer.isAlive(), "close() must return once the in-flight client is served");
+        assertThrows(ConnectException.class, () -> connect(bound).close(), "a closed server refuses connections");
+    }
+
+    @Test
+    @Timeout(40)
+    void shouldHoldClientPastConnectionCapInBacklogAndServeItWhenOneFinishes() throws Exception {
+        GreetServer server = started(ServerConfig.ephemeral().withMaxConnections(2));
+        InetSocketAddress bound = server.boundAddress();
+        Socket first = connect(bound);
+        try (Socket second = connect(bound)) {
+            // Both must be accepted before the third connects, or the third could take a place.
+            Thread.sleep(500);
+            try (Socket third = connect(bound)) {
+                third.getOutputStream().write(REQUEST);
+                third.setSoTimeout(700);
+                assertThrows(SocketTimeoutException.class, () -> third.getInputStream().read(),
+                        "with maxConnections=2 and two clients open, a third must wait in the backlog, unanswered");
+
+                first.getOutputStream().write(REQUEST);
+                assertGreetedThenFin(first, Greeting.replyTo((InetSocketAddress) first.getLocalSocketAddress()));
+                first.close();
+
+                assertGreetedThenFin(third, Greeting.replyTo((InetSocketAddress) third.getLocalSocketAddress()));
+                second.getOutputStream().write(REQUEST);
+                assertGreetedThenFin(second, Greeting.replyTo((InetSocketAddress) second.getLocalSocketAddress()));
+            }
+        } finally {
+            first.close();
+            server.close();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCloseIdleClientWithFinAndNoGreetingAfterIdleTimeout() throws IOException {
+        GreetServer server = started(ServerConfig.ephemeral().withIdleTimeout(Duration.ofSeconds(1)));
+        try {
+            ConformanceCheck idle = new ConformanceCheck(Settings.of(server.boundAddress())
+                    .withIdleTimeoutHint(Duration.ofSeconds(1)).withCaseTimeout(CASE_TIMEOUT));
+            requirePass(idle, Case.IDLE_CLIENT);
+            requirePass(idle, Case.NORMAL_REQUEST);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldShowIpv4ClientOfDualStackListenerAsIpv4Mapped() throws IOException {
+        assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
+        GreetServer server = started(ServerConfig.ephemeral().withHost("::"));
+        try {
+            int port = server.boundAddress().getPort();
+            assertEquals("Serving on ('::', " + port + ", 0, 0)", Greeting.servingLine(server.boundAddress()));
+            try (Socket client = connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port))) {
+                client.getOutputStream().write(REQUEST);
+                assertGreetedThenFin(client, ("Hello, ('::ffff:127.0.0.1', " + client.getLocalPort() + ", 0, 0)!\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            ConformanceCheck dualStack = new ConformanceCheck(Settings.of(
+                    new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)).withCaseTimeout(CASE_TIMEOUT));
+            requirePass(dualStack, Case.NORMAL_REQUEST);
+            assertTrue(dualStack.ipv4ClientsSeenMapped(), "the check must have seen the IPv4-mapped form");
+            requirePass(dualStack, Case.IPV6);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldGreetIpv6ClientOnIpv6LoopbackListener() throws IOException {
+        assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
+        GreetServer server = started(ServerConfig.ephemeral().withHost("::1"));
+        try {
+            assertEquals("Serving on ('::1', " + server.boundAddress().getPort() + ", 0, 0)",
+                    Greeting.servingLine(server.boundAddress()));
+            ConformanceCheck v6 = new ConformanceCheck(Settings.of(server.boundAddress()).withCaseTimeout(CASE_TIMEOUT));
+            requirePass(v6, Case.IPV6);
+            requirePass(v6, Case.EMPTY_REQUEST_HALF_CLOSE);
+            requirePass(v6, Case.REQUEST_1_MIB);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldAllowCloseTwice() throws IOException {
+        GreetServer server = started(ServerConfig.ephemeral());
+        InetSocketAddress bound = server.boundAddress();
+        server.close();
+        server.close();
+        assertThrows(ConnectException.class, () -> connect(bound).close(), "a closed server refuses connections");
+    }
+
+    // ---- helpers ----
+
+    private GreetServer started(ServerConfig config) throws IOException {
+        GreetServer server = newServer(config);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void requirePass(Case c) throws IOException {
+        requirePass(check, c);
+    }
+
+    private static void requirePass(ConformanceCheck on, Case c) throws IOException {
+        Result result = on.run(c);
+        assertEquals(Verdict.PASS, result.verdict(), result::line);
+    }
+
+    private static Socket connect(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(address, 5_000);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
+    /** Reads to end of stream and requires exactly {@code expected}, then a FIN (not RST). */
+    private static void assertGreetedThenFin(Socket client, byte[] expected) throws IOException {
+        client.setSoTimeout(10_000);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        InputStream in = client.getInputStream();
+        byte[] buffer = new byte[256];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            received.write(buffer, 0, n);
+        }
+        assertArrayEquals(expected, received.toByteArray(), () -> "expected "
+                + ConformanceCheck.quote(expected) + " then FIN, got " + ConformanceCheck.quote(received.toByteArray()));
+    }
+
+    private static boolean ipv6LoopbackAvailable() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return probe.getLocalPort() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }
