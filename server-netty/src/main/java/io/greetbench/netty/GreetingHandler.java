@@ -1,0 +1,203 @@
+package io.greetbench.netty;
+
+import io.greetbench.protocol.Greeting;
+import io.greetbench.protocol.HandlerWork;
+import io.greetbench.protocol.ServerConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection's exchange: wait for the first read (bytes or end of stream), reply, then close
+ * the way nginx's lingering close does, so that unread request bytes never turn the close into an
+ * RST that could destroy the greeting before the client reads it:
+ * <ol>
+ *   <li>write the greeting and, once it is flushed, shut down output: the FIN leaves at once;
+ *   <li>keep reading and releasing whatever the client still sends, until its end of stream or
+ *       {@link ServerConfig#lingerTimeout()};
+ *   <li>close.
+ * </ol>
+ * A connection that stays silent for {@link ServerConfig#idleTimeout()} goes through steps 2 and
+ * 3 without a greeting.
+ *
+ * <p>Confined to the channel's event loop, except blocking {@link HandlerWork}, which runs on
+ * {@code blockingWork} (virtual threads) and hands the reply back to the loop. The request is never
+ * decoded: every inbound buffer is released as soon as it arrives.
+ */
+final class GreetingHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = System.getLogger(NettyServer.class.getName());
+
+    private enum State { WAITING, WORKING, DRAINING }
+
+    private final ServerConfig config;
+    private final boolean ipv6Listener;
+    private final Executor blockingWork;
+    private State state = State.WAITING;
+    private boolean inputShutdown;
+    private ScheduledFuture<?> timer;
+
+    /**
+     * @param ipv6Listener whether the server listens on an IPv6 socket, where the reference (an
+     *                     AF_INET6 Python socket) sees an IPv4 client as {@code ::ffff:a.b.c.d}
+     */
+    GreetingHandler(ServerConfig config, boolean ipv6Listener, Executor blockingWork) {
+        this.config = config;
+        this.ipv6Listener = ipv6Listener;
+        this.blockingWork = blockingWork;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (config.hasIdleTimeout()) {
+            timer = ctx.executor().schedule(() -> onIdle(ctx), config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg);
+        if (state == State.WAITING) {
+            startExchange(ctx);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt != ChannelInputShutdownEvent.INSTANCE) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        inputShutdown = true;
+        switch (state) {
+            // End of stream before any byte is a first read too: an empty request gets greeted.
+            case WAITING -> startExchange(ctx);
+            // Output goes down after the reply; the close follows then.
+            case WORKING -> { }
+            case DRAINING -> ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // Resets and broken pipes are the client's business, not a server problem.
+            LOG.log(Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + " failed: " + cause);
+        } else {
+            LOG.log(cause instanceof Error ? Level.ERROR : Level.WARNING,
+                    "connection " + ctx.channel().remoteAddress() + " failed, closing it", cause);
+        }
+        ctx.close();
+    }
+
+    private void startExchange(ChannelHandlerContext ctx) {
+        cancelTimer();
+        state = State.WORKING;
+        HandlerWork work = config.handler();
+        if (work.blocks()) {
+            blockingWork.execute(() -> {
+                try {
+                    work.perform();
+                } finally {
+                    replyOnLoop(ctx);
+                }
+            });
+        } else {
+            // cpu work runs here on purpose: it shows how an event loop shares its core.
+            work.perform();
+            reply(ctx);
+        }
+    }
+
+    private void replyOnLoop(ChannelHandlerContext ctx) {
+        try {
+            ctx.executor().execute(() -> reply(ctx));
+        } catch (RejectedExecutionException e) {
+            // The server is past its shutdown grace and its loops are gone; the channel is closed.
+        }
+    }
+
+    private void reply(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        byte[] greeting = Greeting.replyTo(peer(ctx));
+        ByteBuf out = ctx.alloc().ioBuffer(greeting.length).writeBytes(greeting);
+        ctx.writeAndFlush(out).addListener((ChannelFuture written) -> {
+            if (written.isSuccess()) {
+                linger(ctx);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    private void onIdle(ChannelHandlerContext ctx) {
+        timer = null;
+        if (state == State.WAITING) {
+            LOG.log(Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + " idle, closing it without a greeting");
+            linger(ctx);
+        }
+    }
+
+    private void linger(ChannelHandlerContext ctx) {
+        state = State.DRAINING;
+        if (inputShutdown) {
+            ctx.close();
+            return;
+        }
+        ((DuplexChannel) ctx.channel()).shutdownOutput().addListener((ChannelFuture shut) -> {
+            if (!shut.isSuccess()) {
+                ctx.close();
+            }
+        });
+        timer = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, config.lingerTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private InetSocketAddress peer(ChannelHandlerContext ctx) {
+        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        if (ipv6Listener && peer.getAddress() instanceof Inet4Address v4) {
+            // Java (and Netty's native transports) unmap ::ffff:a.b.c.d to an Inet4Address; Python
+            // on an AF_INET6 socket does not.
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(v4.getAddress(), 0, mapped, 12, 4);
+            try {
+                return new InetSocketAddress(Inet6Address.getByAddress(null, mapped, 0), peer.getPort());
+            } catch (UnknownHostException e) {
+                throw new AssertionError("a 16-byte address is always valid", e);
+            }
+        }
+        return peer;
+    }
+}
