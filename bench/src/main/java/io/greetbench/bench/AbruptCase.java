@@ -55,7 +55,7 @@ final class AbruptCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.standard());
+        HostileServer server = context.launch(ServerLaunch.standard());
         long idleFds = context.idleFds(server);
         long logBefore = server.stderrBytes();
         int clients = context.scale(300, 3_000);
@@ -95,7 +95,7 @@ final class AbruptCase implements HostileCase {
         }
         findings.check(clientErrors.get() == 0, clientErrors.get() + " abrupt clients could not even connect or send: " + errorSamples);
         findings.check(!normal.heldUp(), "normal client failed or held up: " + normal + " " + normal.failures().stream().limit(3).toList());
-        long fds = ServerUnderTest.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(8));
+        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(8));
         findings.check(fds <= idleFds, "server holds " + (fds - idleFds) + " descriptors more than idle after the abrupt clients");
         long logGrowth = server.stderrBytes() - logBefore;
         findings.check(logGrowth == 0, "server logged " + logGrowth + " bytes for abrupt clients: "

@@ -31,7 +31,7 @@ final class BurstCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.standard());
+        HostileServer server = context.launch(ServerLaunch.standard());
         context.idleFds(server);
         int clients = context.scale(1_000, 5_000);
         context.progress(name() + ": " + clients + " connects at once");

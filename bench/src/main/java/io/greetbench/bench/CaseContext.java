@@ -14,7 +14,7 @@ final class CaseContext {
     private final HostileTarget target;
     private final HostileSettings settings;
     private final PrintWriter progress;
-    private final List<ServerUnderTest> launched = new ArrayList<>();
+    private final List<HostileServer> launched = new ArrayList<>();
 
     CaseContext(HostileTarget target, HostileSettings settings, PrintWriter progress) {
         this.target = target;
@@ -35,13 +35,13 @@ final class CaseContext {
         return settings.quick() ? quick : full;
     }
 
-    ServerUnderTest launch(ServerLaunch launch) {
-        ServerUnderTest server = ServerUnderTest.start(target, launch);
+    HostileServer launch(ServerLaunch launch) {
+        HostileServer server = HostileServer.start(target, launch);
         launched.add(server);
         return server;
     }
 
-    List<ServerUnderTest> launched() {
+    List<HostileServer> launched() {
         return launched;
     }
 
@@ -54,12 +54,12 @@ final class CaseContext {
      * The server's descriptor count once it is idle: after one exchange (so lazily opened
      * descriptors exist) and once the count has stopped changing.
      */
-    long idleFds(ServerUnderTest server) {
+    long idleFds(HostileServer server) {
         Exchange.hello(server.address(), java.time.Duration.ofSeconds(5));
         long previous = -2;
         long now = server.openFds();
         for (int i = 0; i < 20 && now != previous; i++) {
-            ServerUnderTest.sleep(java.time.Duration.ofMillis(100));
+            HostileServer.sleep(java.time.Duration.ofMillis(100));
             previous = now;
             now = server.openFds();
         }

@@ -44,7 +44,7 @@ final class GracefulShutdownCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.with("--handler", "sleep:300",
+        HostileServer server = context.launch(ServerLaunch.with("--handler", "sleep:300",
                 "--shutdown-grace", GRACE.toSeconds() + "s"));
         context.idleFds(server);
         context.progress(name() + ": " + CLIENTS + " clients, SIGTERM after 2 s");
@@ -70,7 +70,7 @@ final class GracefulShutdownCase implements HostileCase {
                     return mine;
                 }));
             }
-            ServerUnderTest.sleep(Duration.ofSeconds(2));
+            HostileServer.sleep(Duration.ofSeconds(2));
             Future<Integer> stopped = pool.submit(() -> server.stop(GRACE.plusSeconds(10)));
             signalNanos = System.nanoTime();
             while (!stopped.isDone() && System.nanoTime() - signalNanos < GRACE.plusSeconds(10).toNanos()) {
@@ -118,7 +118,7 @@ final class GracefulShutdownCase implements HostileCase {
     }
 
     /** True when a connect is refused now (the listener is closed). */
-    private static boolean refused(ServerUnderTest server) {
+    private static boolean refused(HostileServer server) {
         try (Socket s = new Socket()) {
             s.connect(server.address(), 500);
             return false;

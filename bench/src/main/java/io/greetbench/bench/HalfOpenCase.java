@@ -25,7 +25,7 @@ final class HalfOpenCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.standard());
+        HostileServer server = context.launch(ServerLaunch.standard());
         long idleFds = context.idleFds(server);
         int clients = context.scale(50, 500);
         context.progress(name() + ": " + clients + " silent clients after a request");
@@ -36,8 +36,8 @@ final class HalfOpenCase implements HostileCase {
             long start = System.nanoTime();
             fleet.sendAll(Exchange.HELLO);
             // The linger timeout is 2 s; allow 3x plus slack before calling the connections held.
-            ServerUnderTest.sleep(Duration.ofMillis(200));
-            long fds = ServerUnderTest.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(8));
+            HostileServer.sleep(Duration.ofMillis(200));
+            long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(8));
             long releasedMillis = (System.nanoTime() - start) / 1_000_000;
             findings.check(fds <= idleFds, "server still holds " + (fds - idleFds) + " of the " + clients
                     + " half-open connections " + releasedMillis + " ms after their request");

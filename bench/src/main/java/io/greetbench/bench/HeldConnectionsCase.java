@@ -34,7 +34,7 @@ final class HeldConnectionsCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.with("--idle-timeout", "0"));
+        HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", "0"));
         long idleFds = context.idleFds(server);
         long limit = Math.min(nofileLimit(server.pid()), nofileLimit(ProcessHandle.current().pid()));
         int held = (int) Math.min(context.settings().heldConnections(), limit - Math.max(idleFds, ownFds()) - RESERVE);
@@ -42,17 +42,17 @@ final class HeldConnectionsCase implements HostileCase {
         for (int i = 0; i < 200; i++) {
             Exchange.hello(server.address(), Duration.ofSeconds(5));
         }
-        ServerUnderTest.sleep(Duration.ofSeconds(2));
+        HostileServer.sleep(Duration.ofSeconds(2));
         long rssIdle = server.rssBytes();
         context.progress(name() + ": holding " + held + " connections (RLIMIT_NOFILE " + limit + "), idle RSS " + rssIdle / 1024 + " KiB");
         long start = System.nanoTime();
         try (ConnectionFleet fleet = ConnectionFleet.connect(server.address(), held, ConnectionFleet.loopbackSources(SOURCES), 1_000,
                 Duration.ofSeconds(30))) {
-            long fds = ServerUnderTest.awaitValue(server::openFds, v -> v >= idleFds + fleet.connectedCount(), Duration.ofSeconds(60));
+            long fds = HostileServer.awaitValue(server::openFds, v -> v >= idleFds + fleet.connectedCount(), Duration.ofSeconds(60));
             long connectMillis = (System.nanoTime() - start) / 1_000_000;
             findings.check(fleet.connectedCount() == held, "only " + fleet.connectedCount() + " of " + held + " connected: " + fleet.connectFailures());
             findings.check(fds >= idleFds + fleet.connectedCount(), "the server accepted only " + (fds - idleFds) + " of " + fleet.connectedCount());
-            ServerUnderTest.sleep(Duration.ofSeconds(2));
+            HostileServer.sleep(Duration.ofSeconds(2));
             long rssHeld = server.rssBytes();
             long perConnection = (rssHeld - rssIdle) / Math.max(1, fleet.connectedCount());
             long threadsHeld = server.threads();

@@ -51,7 +51,7 @@ final class HostileSuite {
         } catch (Exception e) {
             findings.fail("case failed with " + e);
         } finally {
-            for (ServerUnderTest server : context.launched()) {
+            for (HostileServer server : context.launched()) {
                 crashed |= checkServer(server, findings);
             }
         }
@@ -67,7 +67,7 @@ final class HostileSuite {
     }
 
     /** Checks and stops one server; true when it crashed. */
-    private static boolean checkServer(ServerUnderTest server, CaseFindings findings) {
+    private static boolean checkServer(HostileServer server, CaseFindings findings) {
         boolean crashed = false;
         try {
             if (!server.stoppedByCase() && !server.isAlive()) {

@@ -42,14 +42,14 @@ final class HygieneCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.standard());
+        HostileServer server = context.launch(ServerLaunch.standard());
         int total = context.scale(3_000, 100_000);
         // Warm up first, so the idle counts include what the server creates lazily (JIT
         // compiler threads, pooled buffers' descriptors, event loops).
         traffic(server, context.scale(500, 5_000), findings, "warm-up");
-        ServerUnderTest.sleep(Duration.ofSeconds(3));
+        HostileServer.sleep(Duration.ofSeconds(3));
         long idleFds = context.idleFds(server);
-        long idleThreads = ServerUnderTest.awaitValue(server::threads, v -> false, Duration.ofSeconds(1));
+        long idleThreads = HostileServer.awaitValue(server::threads, v -> false, Duration.ofSeconds(1));
         Map<String, Integer> idleNames = threadNames(server.pid());
         context.progress(name() + ": " + total + " mixed exchanges (idle: " + idleFds + " fds, " + idleThreads + " threads)");
         long start = System.nanoTime();
@@ -60,8 +60,8 @@ final class HygieneCase implements HostileCase {
             traffic(server, 2_000, findings, "after GC");
         }
         // Lingering connections close within the linger timeout (2 s); JIT threads may take longer.
-        long fds = ServerUnderTest.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(10));
-        long threads = ServerUnderTest.awaitValue(server::threads, v -> v <= idleThreads, Duration.ofSeconds(20));
+        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(10));
+        long threads = HostileServer.awaitValue(server::threads, v -> v <= idleThreads, Duration.ofSeconds(20));
         findings.check(fds <= idleFds, "descriptors did not return to idle: " + fds + " vs " + idleFds);
         findings.check(threads <= idleThreads, "threads did not return to idle: " + threads + " vs " + idleThreads
                 + "; new: " + newThreads(idleNames, threadNames(server.pid())));
@@ -81,7 +81,7 @@ final class HygieneCase implements HostileCase {
      * {@code count} exchanges over {@link #WORKERS} virtual threads; every normal exchange must be
      * greeted with a FIN, every 64 KiB and half-close one too.
      */
-    private static void traffic(ServerUnderTest server, int count, CaseFindings findings, String phase) throws Exception {
+    private static void traffic(HostileServer server, int count, CaseFindings findings, String phase) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicLong wrong = new AtomicLong();
         List<String> samples = new ArrayList<>();
@@ -124,7 +124,7 @@ final class HygieneCase implements HostileCase {
                 + " exchanges that should be greeted were not: " + samples);
     }
 
-    private static void forceGc(ServerUnderTest server, CaseFindings findings) {
+    private static void forceGc(HostileServer server, CaseFindings findings) {
         Path jcmd = Path.of(ServerProcess.javaExecutable()).resolveSibling("jcmd");
         try {
             Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.pid()), "GC.run")

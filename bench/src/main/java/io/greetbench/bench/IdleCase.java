@@ -23,7 +23,7 @@ final class IdleCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.with("--idle-timeout", IDLE_TIMEOUT.toSeconds() + "s"));
+        HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", IDLE_TIMEOUT.toSeconds() + "s"));
         long idleFds = context.idleFds(server);
         int clients = context.scale(50, 1_000);
         context.progress(name() + ": " + clients + " idle clients");
@@ -49,7 +49,7 @@ final class IdleCase implements HostileCase {
         findings.figure("idle clients", clients);
         findings.figure("closed after, first/median/last ms", first + "/" + tally.endPercentileMillis(50) + "/" + last);
         findings.figure("normal client", normal.toString());
-        long fds = ServerUnderTest.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(5));
+        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(5));
         findings.check(fds <= idleFds, "server holds " + (fds - idleFds) + " descriptors more than idle afterwards");
     }
 }

@@ -33,7 +33,7 @@ final class LargeRequestsCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.standard());
+        HostileServer server = context.launch(ServerLaunch.standard());
         context.idleFds(server);
         Map<Integer, Integer> repeats = new LinkedHashMap<>();
         repeats.put(101, context.scale(20, 200));

@@ -25,13 +25,13 @@ final class MaxConnectionsCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.with("--max-connections", Integer.toString(CAP), "--idle-timeout", "0"));
+        HostileServer server = context.launch(ServerLaunch.with("--max-connections", Integer.toString(CAP), "--idle-timeout", "0"));
         long idleFds = context.idleFds(server);
         int extra = context.scale(10, 50);
         context.progress(name() + ": cap " + CAP + ", " + extra + " clients past it");
         ConnectionFleet holders = ConnectionFleet.connect(server.address(), CAP, List.of(), CAP, Duration.ofSeconds(10));
         try {
-            long held = ServerUnderTest.awaitValue(server::openFds, v -> v >= idleFds + CAP, Duration.ofSeconds(10));
+            long held = HostileServer.awaitValue(server::openFds, v -> v >= idleFds + CAP, Duration.ofSeconds(10));
             findings.check(held >= idleFds + CAP, "the server accepted only " + (held - idleFds) + " of the " + CAP + " idle clients");
             try (ConnectionFleet waiting = ConnectionFleet.connect(server.address(), extra, List.of(), extra, Duration.ofSeconds(10))) {
                 findings.check(waiting.connectedCount() == extra, "only " + waiting.connectedCount() + " of " + extra

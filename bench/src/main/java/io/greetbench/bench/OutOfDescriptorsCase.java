@@ -29,7 +29,7 @@ final class OutOfDescriptorsCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.with("--idle-timeout", "0").withNofileLimit(NOFILE));
+        HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", "0").withNofileLimit(NOFILE));
         long idleFds = context.idleFds(server);
         int clients = NOFILE + 144;
         Duration window = Duration.ofSeconds(context.scale(3, 10));
@@ -37,14 +37,14 @@ final class OutOfDescriptorsCase implements HostileCase {
         try (ConnectionFleet fleet = ConnectionFleet.connect(server.address(), clients, List.of(), clients, Duration.ofSeconds(10))) {
             findings.check(fleet.connectedCount() == clients, "only " + fleet.connectedCount() + " of " + clients
                     + " connected (the backlog should take the rest): " + fleet.connectFailures());
-            long peak = ServerUnderTest.awaitValue(server::openFds, v -> v >= NOFILE - 10, Duration.ofSeconds(10));
+            long peak = HostileServer.awaitValue(server::openFds, v -> v >= NOFILE - 10, Duration.ofSeconds(10));
             findings.check(peak >= NOFILE - 10, "the server never ran out of descriptors (peak " + peak + " of " + NOFILE + ")");
             // Let the first back-off and its warning happen before measuring.
-            ServerUnderTest.sleep(Duration.ofSeconds(1));
+            HostileServer.sleep(Duration.ofSeconds(1));
             long logBefore = server.stderrBytes();
             long cpuBefore = server.cpuNanos();
             long wallBefore = System.nanoTime();
-            ServerUnderTest.sleep(window);
+            HostileServer.sleep(window);
             double cpuShare = (double) (server.cpuNanos() - cpuBefore) / (System.nanoTime() - wallBefore);
             long logGrowth = server.stderrBytes() - logBefore;
             findings.check(cpuShare <= CPU_BUDGET, String.format("busy while out of descriptors: %.1f%% of a core (budget %.0f%%)",
@@ -65,7 +65,7 @@ final class OutOfDescriptorsCase implements HostileCase {
         findings.check(reply.greetedWithFin(), "not serving 15 s after the clients left: " + reply.describe());
         findings.figure("serves again after ms", servedAgainMillis);
         findings.figure("stderr total, bytes", server.stderrBytes());
-        long fds = ServerUnderTest.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(10));
+        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(10));
         findings.check(fds <= idleFds, "server holds " + (fds - idleFds) + " descriptors more than idle after the clients left");
     }
 }

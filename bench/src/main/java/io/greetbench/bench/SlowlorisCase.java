@@ -46,7 +46,7 @@ final class SlowlorisCase implements HostileCase {
 
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
-        ServerUnderTest server = context.launch(ServerLaunch.standard());
+        HostileServer server = context.launch(ServerLaunch.standard());
         long idleFds = context.idleFds(server);
         int clients = context.scale(20, 200);
         context.progress(name() + ": " + clients + " clients at 1 byte/s");
@@ -76,7 +76,7 @@ final class SlowlorisCase implements HostileCase {
         findings.figure("greeted after first byte, max ms", greetMs.length == 0 ? -1 : greetMs[greetMs.length - 1]);
         findings.figure("cut off after first byte, median ms", cutMs.length == 0 ? -1 : cutMs[cutMs.length / 2]);
         findings.figure("normal client", normal.toString());
-        long fds = ServerUnderTest.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(5));
+        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(5));
         findings.check(fds <= idleFds, "server holds " + (fds - idleFds) + " descriptors more than idle after the slow clients left");
         findings.note("the client notices the cut-off one or two writes later (its next byte draws the RST)");
     }

@@ -21,7 +21,7 @@ import java.util.function.LongPredicate;
  *
  * <p>Threading: owned by the thread running the case; the readings may be called from any thread.
  */
-final class ServerUnderTest implements AutoCloseable {
+final class HostileServer implements AutoCloseable {
 
     static final String NETTY_PARANOID = "-Dio.netty.leakDetection.level=paranoid";
 
@@ -31,13 +31,13 @@ final class ServerUnderTest implements AutoCloseable {
     private Integer exitCode;
     private boolean stoppedByCase;
 
-    private ServerUnderTest(HostileTarget target, ServerProcess process, Path stderrFile) {
+    private HostileServer(HostileTarget target, ServerProcess process, Path stderrFile) {
         this.target = target;
         this.process = process;
         this.stderrFile = stderrFile;
     }
 
-    static ServerUnderTest start(HostileTarget target, ServerLaunch launch) {
+    static HostileServer start(HostileTarget target, ServerLaunch launch) {
         Path stderr;
         try {
             stderr = Files.createTempFile("greetbench-hostile-", ".stderr");
@@ -71,7 +71,7 @@ final class ServerUnderTest implements AutoCloseable {
         command.append("2>").append(shellQuote(stderr.toString()));
         ServerProcess process = ServerProcess.startExternal(target.name(), command.toString(), Probe.freePort(),
                 Optional.empty(), Duration.ofSeconds(30));
-        return new ServerUnderTest(target, process, stderr);
+        return new HostileServer(target, process, stderr);
     }
 
     private static String shellQuote(String word) {
