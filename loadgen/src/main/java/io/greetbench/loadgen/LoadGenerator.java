@@ -1,9 +1,46 @@
 package io.greetbench.loadgen;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
 /**
- * Runs one load run described by a {@link LoadSpec}.
+ * Runs one load run described by a {@link LoadSpec}: checks the limits, probes the target, starts
+ * {@link LoadSpec#threads()} {@link Worker}s and, on the calling thread, collects their interval
+ * histograms once a second (progress, the {@code --hlog} interval log, the totals) until they
+ * end.
+ *
+ * <p>Threading: {@link #run} blocks its caller for the run; the workers are daemon platform
+ * threads named {@code loadgen-N}, all gone when it returns.
  */
 public final class LoadGenerator {
+
+    /**
+     * The open loop is invalid when the generator started its exchanges later than this, at the
+     * 99th percentile, while a connection was free: then its own CPU or GC, not the server, set
+     * the pace, and the corrected latencies blame the server for the generator's delay.
+     */
+    public static final Duration MAX_GENERATOR_LAG = Duration.ofMillis(10);
+    /** How often progress and interval-log entries are produced. */
+    public static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
+    /** The longest the unreachable-target probe waits for its connect. */
+    static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(5);
+    /** Past every deadline a run can have, how long workers get to notice the stop before run() gives up on them. */
+    private static final long GRACE_NANOS = 5_000_000_000L;
 
     private LoadGenerator() {
     }
@@ -13,8 +50,362 @@ public final class LoadGenerator {
      * deadline, so a dead or stalled server yields errors, never a hang.
      *
      * @throws UnreachableTargetException when the target cannot be connected to before the run
+     * @throws io.greetbench.protocol.ConfigException when this process cannot open as many
+     *         connections as asked (the descriptor limit), naming the limit
+     * @throws UncheckedIOException when the run itself fails (a selector cannot be opened, the
+     *         interval log cannot be written)
      */
     public static LoadResult run(LoadSpec spec, ProgressListener progress) throws UnreachableTargetException {
-        throw new UnsupportedOperationException("the event loop lands in the next commit");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(progress, "progress");
+        boolean held = spec.workload() == Workload.HELD;
+        SystemLimits.checkDescriptors(held ? "--held" : "--connections", held ? spec.heldConnections() : spec.connections());
+        probe(spec.target(), spec.exchangeTimeout());
+        try {
+            return new Run(spec, progress).execute();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails fast, with a clear message, when nothing can be reached at the target. */
+    static void probe(InetSocketAddress target, Duration timeout) throws UnreachableTargetException {
+        Duration wait = timeout.compareTo(MAX_PROBE_TIMEOUT) < 0 ? timeout : MAX_PROBE_TIMEOUT;
+        String where = target.getAddress().getHostAddress() + ":" + target.getPort();
+        try (Socket socket = new Socket()) {
+            socket.connect(target, (int) Math.max(1, wait.toMillis()));
+        } catch (ConnectException e) {
+            throw new UnreachableTargetException("cannot connect to " + where + ": " + e.getMessage()
+                    + " (is a server listening there?)", e);
+        } catch (SocketTimeoutException e) {
+            throw new UnreachableTargetException("cannot connect to " + where + ": no answer within "
+                    + LoadResult.formatDuration(wait), e);
+        } catch (IOException e) {
+            throw new UnreachableTargetException("cannot connect to " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Process CPU time of every thread of this JVM, or -1 when the platform does not say. */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** One run's state, on the calling thread. */
+    private static final class Run {
+
+        private final LoadSpec spec;
+        private final ProgressListener progress;
+        private final boolean held;
+        private final Timeline timeline;
+        private final List<Worker> workers = new ArrayList<>();
+        private final List<Thread> threads = new ArrayList<>();
+        private final CountDownLatch connected;
+        private final Histogram totalCorrected = new Histogram(3);
+        private final Histogram totalRaw = new Histogram(3);
+        private final long startEpochMillis;
+        private final IntervalLog hlog;
+        private long lastCompleted;
+        private long lastErrors;
+        private long lastReportNanos;
+        private long cpuAtStart = -1;
+        private long cpuAtEnd = -1;
+        private long measuredStartNanos;
+        private long measuredEndNanos;
+        private int peakHeld;
+
+        Run(LoadSpec spec, ProgressListener progress) throws IOException {
+            this.spec = spec;
+            this.progress = progress;
+            this.held = spec.workload() == Workload.HELD;
+            int n = spec.threads();
+            this.connected = new CountDownLatch(n);
+            long start = System.nanoTime();
+            this.startEpochMillis = System.currentTimeMillis();
+            long measureStart = held ? start : start + spec.warmup().toNanos();
+            long measureEnd = held ? Long.MAX_VALUE : measureStart + spec.duration().toNanos();
+            long drainEnd = spec.workload() == Workload.OPEN ? measureEnd + spec.exchangeTimeout().toNanos() : measureEnd;
+            this.timeline = new Timeline(start, measureStart, measureEnd, drainEnd);
+            this.hlog = spec.hlog() == null ? null : new IntervalLog(spec.hlog(), startEpochMillis, spec.describe());
+            int total = held ? spec.heldConnections() : spec.connections();
+            try {
+                for (int i = 0; i < n; i++) {
+                    int share = total / n + (i < total % n ? 1 : 0);
+                    workers.add(new Worker(spec, timeline, i, held ? 0 : share, held ? share : 0, connected));
+                }
+            } catch (IOException | RuntimeException e) {
+                if (hlog != null) {
+                    hlog.close();
+                }
+                throw e;
+            }
+        }
+
+        LoadResult execute() throws IOException {
+            try {
+                for (int i = 0; i < workers.size(); i++) {
+                    Thread t = new Thread(workers.get(i), "loadgen-" + i);
+                    t.setDaemon(true);
+                    threads.add(t);
+                }
+                lastReportNanos = timeline.startNanos;
+                if (held) {
+                    cpuAtStart = processCpuNanos();
+                    measuredStartNanos = timeline.startNanos;
+                }
+                threads.forEach(Thread::start);
+                coordinate();
+            } finally {
+                timeline.stop = true;
+                workers.forEach(Worker::wakeup);
+                for (Thread t : threads) {
+                    joinQuietly(t, TimeUnit.NANOSECONDS.toMillis(GRACE_NANOS));
+                }
+                if (hlog != null) {
+                    hlog.close();
+                }
+            }
+            for (Worker w : workers) {
+                Throwable f = w.failure;
+                if (f instanceof Error e) {
+                    throw e;
+                }
+                if (f instanceof IOException e) {
+                    throw e;
+                }
+                if (f instanceof RuntimeException e) {
+                    throw e;
+                }
+            }
+            return result();
+        }
+
+        /** Waits for the workers, reporting each interval; moves the held workload through its phases. */
+        private void coordinate() throws IOException {
+            long hardEnd = hardDeadline();
+            long nextReport = timeline.startNanos + REPORT_INTERVAL.toNanos();
+            boolean releasedHeld = false;
+            while (anyAlive()) {
+                long now = System.nanoTime();
+                if (now >= hardEnd) {
+                    break;
+                }
+                if (!held && cpuAtStart < 0 && now >= timeline.measureStartNanos) {
+                    cpuAtStart = processCpuNanos();
+                    measuredStartNanos = now;
+                    // Flip the recorders at the start of the window, so the first logged interval starts there.
+                    collect(now, false);
+                }
+                if (!held && cpuAtEnd < 0 && now >= timeline.measureEndNanos) {
+                    cpuAtEnd = processCpuNanos();
+                    measuredEndNanos = now;
+                }
+                if (held && !releasedHeld && connected.getCount() == 0) {
+                    releasedHeld = true;
+                    peakHeld = openNow();
+                    timeline.releaseNanos = System.nanoTime() + spec.thinkTime().toNanos();
+                    // Recomputed: the exchange phase's deadline counts from the release.
+                    hardEnd = timeline.releaseNanos + spec.exchangeTimeout().toNanos() + GRACE_NANOS;
+                    workers.forEach(Worker::wakeup);
+                }
+                if (now >= nextReport) {
+                    collect(now, true);
+                    nextReport += REPORT_INTERVAL.toNanos();
+                    if (nextReport <= now) {
+                        nextReport = now + REPORT_INTERVAL.toNanos();
+                    }
+                }
+                long wake = nextReport;
+                if (!held && cpuAtStart < 0) {
+                    wake = Math.min(wake, timeline.measureStartNanos);
+                } else if (!held && cpuAtEnd < 0) {
+                    wake = Math.min(wake, timeline.measureEndNanos);
+                }
+                if (held && !releasedHeld) {
+                    wake = Math.min(wake, now + 10_000_000L);
+                } else if (held) {
+                    wake = Math.min(wake, timeline.releaseNanos > now ? timeline.releaseNanos : wake);
+                }
+                long sleep = Math.min(Math.max(0, wake - System.nanoTime()), 50_000_000L);
+                if (sleep > 0) {
+                    joinFirstAlive(sleep);
+                }
+            }
+            long end = System.nanoTime();
+            if (held) {
+                cpuAtEnd = processCpuNanos();
+                measuredEndNanos = end;
+                peakHeld = Math.max(peakHeld, workers.stream().mapToInt(w -> w.peakOpen).sum());
+            } else if (cpuAtEnd < 0) {
+                cpuAtEnd = processCpuNanos();
+                measuredEndNanos = end;
+            }
+            timeline.stop = true;
+            workers.forEach(Worker::wakeup);
+            for (Thread t : threads) {
+                joinQuietly(t, TimeUnit.NANOSECONDS.toMillis(GRACE_NANOS));
+            }
+            collect(System.nanoTime(), false);
+        }
+
+        private long hardDeadline() {
+            long timeout = spec.exchangeTimeout().toNanos();
+            return switch (spec.workload()) {
+                case CLOSED -> timeline.measureEndNanos + timeout + GRACE_NANOS;
+                case OPEN -> timeline.drainEndNanos + GRACE_NANOS;
+                // Connect phase: the ramp, then at worst every batch of connects times out.
+                case HELD -> timeline.startNanos + spec.ramp().toNanos()
+                        + timeout * (1 + spec.heldConnections() / Math.max(1, spec.connections()))
+                        + spec.thinkTime().toNanos() + timeout + GRACE_NANOS;
+            };
+        }
+
+        /** Adds every worker's interval histograms to the totals and the log; optionally reports progress. */
+        private void collect(long now, boolean report) throws IOException {
+            Histogram intervalCorrected = new Histogram(3);
+            Histogram intervalRaw = new Histogram(3);
+            for (Worker w : workers) {
+                // Once a second per worker: a fresh histogram each time costs nothing that matters.
+                intervalCorrected.add(w.corrected.getIntervalHistogram());
+                intervalRaw.add(w.raw.getIntervalHistogram());
+            }
+            long startMs = startEpochMillis + TimeUnit.NANOSECONDS.toMillis(lastReportNanos - timeline.startNanos);
+            long endMs = startEpochMillis + TimeUnit.NANOSECONDS.toMillis(now - timeline.startNanos);
+            intervalCorrected.setStartTimeStamp(startMs);
+            intervalCorrected.setEndTimeStamp(endMs);
+            intervalRaw.setStartTimeStamp(startMs);
+            intervalRaw.setEndTimeStamp(endMs);
+            totalCorrected.add(intervalCorrected);
+            totalRaw.add(intervalRaw);
+            // Intervals of the warm-up are empty (nothing is recorded then) and stay out of the log;
+            // anything recorded is always logged, so the log adds up to the result exactly.
+            boolean recordedSome = intervalCorrected.getTotalCount() > 0 || intervalRaw.getTotalCount() > 0;
+            if (hlog != null && (recordedSome || lastReportNanos >= timeline.measureStartNanos)) {
+                hlog.write(intervalCorrected, intervalRaw);
+            }
+            long completed = 0;
+            long errors = 0;
+            for (Worker w : workers) {
+                completed += w.completedAll.get();
+                errors += w.errorsAll.get();
+            }
+            double seconds = (now - lastReportNanos) / 1e9;
+            if (report && seconds > 0) {
+                progress.onProgress(new ProgressListener.Progress(Duration.ofNanos(now - timeline.startNanos),
+                        !held && now < timeline.measureStartNanos, (completed - lastCompleted) / seconds,
+                        intervalCorrected.getTotalCount() == 0 ? 0 : intervalCorrected.getValueAtPercentile(99),
+                        errors - lastErrors, openNow()));
+            }
+            lastCompleted = completed;
+            lastErrors = errors;
+            lastReportNanos = now;
+        }
+
+        private int openNow() {
+            int open = 0;
+            for (Worker w : workers) {
+                open += w.open.get();
+            }
+            return open;
+        }
+
+        private boolean anyAlive() {
+            for (Thread t : threads) {
+                if (t.isAlive()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void joinFirstAlive(long nanos) {
+            for (Thread t : threads) {
+                if (t.isAlive()) {
+                    try {
+                        t.join(Duration.ofNanos(nanos));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        timeline.stop = true;
+                    }
+                    return;
+                }
+            }
+            LockSupport.parkNanos(nanos);
+        }
+
+        private static void joinQuietly(Thread t, long millis) {
+            try {
+                t.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private LoadResult result() {
+            long recorded = 0;
+            long late = 0;
+            long started = 0;
+            long unfinished = 0;
+            int peak = 0;
+            Histogram lag = new Histogram(3);
+            Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
+            long lastCompletion = timeline.startNanos;
+            for (Worker w : workers) {
+                recorded += w.recorded;
+                late += w.late;
+                started += w.startedInWindow;
+                unfinished += w.unfinished;
+                peak += w.peakOpen;
+                lag.add(w.generatorLag);
+                lastCompletion = Math.max(lastCompletion, w.lastCompletionNanos);
+                for (ErrorKind k : ErrorKind.values()) {
+                    errors.merge(k, w.errors.get(k.ordinal()), Long::sum);
+                }
+            }
+            Duration elapsed;
+            if (held) {
+                elapsed = Duration.ofNanos(Math.max(1, lastCompletion - timeline.startNanos));
+                peak = Math.max(peak, peakHeld);
+            } else {
+                // The window as planned: exchanges are counted by their completion (closed loop) or
+                // intended start (open loop) inside it, whatever the reporter's own timing.
+                elapsed = spec.duration();
+            }
+            long cpu = cpuAtStart >= 0 && cpuAtEnd >= 0 ? cpuAtEnd - cpuAtStart : 0;
+            double requested = spec.workload() == Workload.OPEN ? spec.ratePerSecond() : 0;
+            double achieved = spec.workload() == Workload.OPEN
+                    ? started * 1e9 / elapsed.toNanos()
+                    : recorded * 1e9 / elapsed.toNanos();
+            long lagP99 = lag.getTotalCount() == 0 ? 0 : lag.getValueAtPercentile(99);
+            List<String> reasons = new ArrayList<>();
+            if (recorded == 0) {
+                reasons.add("no exchange completed");
+            }
+            long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
+            if (errorCount > 0) {
+                StringBuilder e = new StringBuilder(errorCount + (errorCount == 1 ? " error" : " errors") + " (");
+                String sep = "";
+                for (var entry : errors.entrySet()) {
+                    if (entry.getValue() > 0) {
+                        e.append(sep).append(entry.getKey().label()).append(' ').append(entry.getValue());
+                        sep = ", ";
+                    }
+                }
+                reasons.add(e.append(')').toString());
+            }
+            if (spec.workload() == Workload.OPEN && lagP99 > MAX_GENERATOR_LAG.toNanos()) {
+                reasons.add("the generator fell behind its schedule: it started exchanges "
+                        + LoadResult.formatNanos(lagP99) + " late (p99) with connections free, more than "
+                        + LoadResult.formatDuration(MAX_GENERATOR_LAG) + " (its own CPU or GC; try more threads or a lower rate)");
+            }
+            if (held && peak < spec.heldConnections()) {
+                reasons.add("only " + peak + " of " + spec.heldConnections() + " connections were open at once");
+            }
+            String reason = reasons.isEmpty() ? null : String.join("; ", reasons);
+            return new LoadResult(spec, recorded, elapsed, requested, achieved, totalCorrected.copy(), totalRaw.copy(),
+                    errors, late, lagP99, cpu, peak, unfinished, reason == null, reason);
+        }
     }
 }

@@ -1,0 +1,656 @@
+package io.greetbench.loadgen;
+
+import io.greetbench.protocol.Greeting;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * One generator thread: a selector and its share of the connection slots, running exchanges
+ * connection-per-request with non-blocking sockets.
+ *
+ * <p>Threading: everything here is confined to the worker's own platform thread, except what the
+ * coordinating thread reads while the run lasts: the recorders ({@link SingleWriterRecorder},
+ * whose interval snapshots never stall this writer) and the progress counters, which this thread
+ * alone writes with release stores.
+ *
+ * <p>Why it is cheap: one selector per thread and no hand-off between threads (a cross-CPU
+ * wake-up costs about as much as a loopback connect here); reused direct buffers, so the JDK
+ * copies nothing through temporary buffers; {@code select(Consumer)}, which allocates no
+ * selected-key set iterator; and on loopback the three-way handshake completes inside
+ * {@code connect(2)} (the SYN-ACK is processed when the socket lock is released on the way out),
+ * so a {@code finishConnect} straight after it usually succeeds and saves a selector round and two
+ * {@code epoll_ctl} calls per exchange. Timeouts sit in a list ordered by deadline, because every
+ * exchange has the same timeout: checking them costs O(1) per turn, not a scan of every slot.
+ */
+final class Worker implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** The longest a worker sleeps in the selector, so it notices the end of the run and {@link Timeline#stop}. */
+    private static final long MAX_WAIT_NANOS = 50_000_000L;
+    /** Sub-millisecond waits with replies pending park this long at most (plus the kernel's timer slack). */
+    private static final long SHORT_PARK_NANOS = 20_000L;
+
+    private final LoadSpec spec;
+    private final Timeline timeline;
+    private final InetSocketAddress target;
+    private final StandardProtocolFamily family;
+    private final InetSocketAddress[] sources;
+    private int nextSource;
+    private final Selector selector;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final ByteBuffer payload;
+    private final Exchange[] slots;
+    /**
+     * Free slots, a FIFO ring: the open loop takes the slot that has been free longest, so when
+     * even that one was freed after an exchange's intended start, every slot was busy then and the
+     * exchange is late because of the server, not because of the generator.
+     */
+    private final Exchange[] free;
+    private int freeHead;
+    private int freeCount;
+    /** Exchanges with a deadline, oldest first: all share one timeout, so start order is deadline order. */
+    private Exchange head;
+    private Exchange tail;
+    private final long timeoutNanos;
+
+    /** Open loop: this thread's share of the schedule. Held: its connect ramp, or null for no ramp. */
+    private final Schedule schedule;
+    /** Held connections this thread opens. */
+    private final int heldShare;
+    private int heldAttempted;
+    private int connecting;
+    private final int connectCap;
+    private final CountDownLatch connected;
+    private boolean released;
+    private boolean connectPhaseOver;
+
+    final SingleWriterRecorder corrected = new SingleWriterRecorder(3);
+    final SingleWriterRecorder raw = new SingleWriterRecorder(3);
+    /** Open loop: how late this thread started exchanges while a connection was free. Read after join. */
+    final Histogram generatorLag = new Histogram(3);
+
+    // Read by the coordinating thread during the run; written here only, with release stores.
+    final AtomicLong completedAll = new AtomicLong();
+    final AtomicLong errorsAll = new AtomicLong();
+    final AtomicInteger open = new AtomicInteger();
+    /** In-window errors by kind. */
+    final AtomicLongArray errors = new AtomicLongArray(ErrorKind.values().length);
+
+    // Read after join.
+    long recorded;
+    long late;
+    long startedInWindow;
+    long unfinished;
+    int peakOpen;
+    long lastCompletionNanos;
+    volatile Throwable failure;
+
+    private int openCount;
+
+    /**
+     * @param index    this worker's number, 0-based
+     * @param slots    connection slots of this worker (closed and open loop)
+     * @param heldShare held connections of this worker
+     */
+    Worker(LoadSpec spec, Timeline timeline, int index, int slots, int heldShare, CountDownLatch connected) throws IOException {
+        this.spec = spec;
+        this.timeline = timeline;
+        this.target = spec.target();
+        this.family = target.getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        this.sources = sourceAddresses(spec.sourceAddresses(), index);
+        this.timeoutNanos = spec.exchangeTimeout().toNanos();
+        this.heldShare = heldShare;
+        this.connected = connected;
+        byte[] p = spec.payloadUnsafe();
+        this.payload = ByteBuffer.allocateDirect(Math.max(1, p.length)).put(p).flip();
+        int n = spec.workload() == Workload.HELD ? heldShare : slots;
+        this.slots = new Exchange[n];
+        this.free = new Exchange[n];
+        for (int i = 0; i < n; i++) {
+            this.slots[i] = new Exchange();
+            this.free[i] = this.slots[i];
+        }
+        this.freeCount = n;
+        this.connectCap = Math.max(1, spec.connections() / spec.threads());
+        int threads = spec.threads();
+        if (spec.workload() == Workload.OPEN) {
+            double aggregate = 1e9 / spec.ratePerSecond();
+            // Thread k starts k aggregate intervals late, so the threads' schedules interleave evenly.
+            schedule = new Schedule(timeline.startNanos + Math.round(index * aggregate), aggregate * threads, timeline.measureEndNanos);
+        } else if (spec.workload() == Workload.HELD && !spec.ramp().isZero() && heldShare > 0) {
+            schedule = new Schedule(timeline.startNanos, (double) spec.ramp().toNanos() / heldShare, Long.MAX_VALUE);
+        } else {
+            schedule = null;
+        }
+        this.selector = Selector.open();
+    }
+
+    private static InetSocketAddress[] sourceAddresses(int count, int index) throws IOException {
+        if (count <= 1) {
+            return null;
+        }
+        InetSocketAddress[] result = new InetSocketAddress[count];
+        for (int i = 0; i < count; i++) {
+            result[i] = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (1 + i)}), 0);
+        }
+        // Rotate per worker so that small runs still touch every address.
+        java.util.Collections.rotate(java.util.Arrays.asList(result), -index);
+        return result;
+    }
+
+    @Override
+    public void run() {
+        try {
+            switch (spec.workload()) {
+                case CLOSED -> runClosed();
+                case OPEN -> runOpen();
+                case HELD -> runHeld();
+            }
+        } catch (Throwable t) {
+            failure = t;
+            if (t instanceof Error e) {
+                throw e;
+            }
+        } finally {
+            if (spec.workload() == Workload.HELD) {
+                signalConnected();
+            }
+            closeAll();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The three workloads
+
+    private void runClosed() throws IOException {
+        while (!timeline.stop) {
+            long now = System.nanoTime();
+            if (now >= timeline.measureEndNanos) {
+                break;
+            }
+            expire(now);
+            // Only the slots free now: one whose connect fails at once comes back on the next turn.
+            for (int n = freeCount; n > 0; n--) {
+                Exchange x = takeFree();
+                long start = System.nanoTime();
+                begin(x, start, start, false);
+            }
+            long wait = Math.min(timeline.measureEndNanos - now, nextDeadlineIn(now));
+            select(wait);
+        }
+        abandonInFlight();
+    }
+
+    private void runOpen() throws IOException {
+        while (!timeline.stop) {
+            long now = System.nanoTime();
+            if (now >= timeline.drainEndNanos || (schedule.isOver() && head == null)) {
+                break;
+            }
+            expire(now);
+            while (freeCount > 0 && schedule.isDue(now)) {
+                Exchange x = takeFree();
+                long intended = schedule.take();
+                long start = System.nanoTime();
+                boolean inWindow = intended >= timeline.measureStartNanos;
+                if (inWindow) {
+                    if (start < timeline.measureEndNanos) {
+                        startedInWindow++;
+                    }
+                    if (x.freedAtNanos > intended) {
+                        late++;
+                    }
+                    // The part of the delay with a connection free is the generator's own lag.
+                    generatorLag.recordValue(Math.max(0, start - Math.max(intended, x.freedAtNanos)));
+                }
+                begin(x, intended, start, inWindow);
+                now = start;
+            }
+            long wait = Math.min(nextDeadlineIn(now), timeline.drainEndNanos - now);
+            if (freeCount > 0) {
+                wait = Math.min(wait, schedule.nanosUntilNext(now));
+            }
+            select(wait);
+        }
+        // Exchanges still due but never started: the server never freed a connection for them.
+        unfinished += schedule.dueCount(System.nanoTime());
+        abandonInFlight();
+    }
+
+    private void runHeld() throws IOException {
+        // Connect phase: open this thread's share, at most connectCap connects at once, on the ramp.
+        while (!timeline.stop && (heldAttempted < heldShare || connecting > 0)) {
+            long now = System.nanoTime();
+            expire(now);
+            while (heldAttempted < heldShare && connecting < connectCap && (schedule == null || schedule.isDue(now))) {
+                long intended = schedule == null ? now : schedule.take();
+                Exchange x = takeFree();
+                heldAttempted++;
+                connecting++;
+                begin(x, intended, System.nanoTime(), true);
+            }
+            long wait = nextDeadlineIn(now);
+            if (schedule != null && heldAttempted < heldShare && connecting < connectCap) {
+                wait = Math.min(wait, schedule.nanosUntilNext(now));
+            }
+            select(wait);
+        }
+        signalConnected();
+        // Think time: every connection idle until the coordinator releases them all at once.
+        while (!timeline.stop) {
+            long now = System.nanoTime();
+            long release = timeline.releaseNanos;
+            if (now >= release) {
+                releaseAll(release);
+                break;
+            }
+            select(release - now);
+        }
+        while (!timeline.stop && head != null) {
+            long now = System.nanoTime();
+            expire(now);
+            select(nextDeadlineIn(now));
+        }
+        abandonInFlight();
+    }
+
+    /** Tells the coordinator this thread's connect phase is over; once, whatever happened. */
+    private void signalConnected() {
+        if (!connectPhaseOver) {
+            connectPhaseOver = true;
+            connected.countDown();
+        }
+    }
+
+    private void releaseAll(long release) {
+        released = true;
+        for (Exchange x : slots) {
+            if (x.state == Exchange.State.HELD) {
+                x.intendedNanos = release;
+                x.startNanos = System.nanoTime();
+                list(x, x.startNanos + timeoutNanos);
+                try {
+                    x.state = Exchange.State.WRITING;
+                    write(x);
+                } catch (IOException e) {
+                    fail(x, classifyIo(e));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // One exchange
+
+    /** Opens a connection for {@code x} and starts its exchange. */
+    private void begin(Exchange x, long intended, long start, boolean inWindow) {
+        x.intendedNanos = intended;
+        x.startNanos = start;
+        x.inWindow = inWindow;
+        x.received = 0;
+        x.written = 0;
+        x.expected = null;
+        x.state = Exchange.State.CONNECTING;
+        list(x, start + timeoutNanos);
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open(family);
+        } catch (IOException e) {
+            fail(x, classifyConnect(e));
+            return;
+        }
+        x.channel = ch;
+        openCount++;
+        if (openCount > peakOpen) {
+            peakOpen = openCount;
+        }
+        open.lazySet(openCount);
+        try {
+            ch.configureBlocking(false);
+            if (sources != null) {
+                ch.bind(sources[nextSource]);
+                nextSource = nextSource + 1 == sources.length ? 0 : nextSource + 1;
+            }
+            // On loopback the handshake is complete when connect(2) returns, even non-blocking.
+            if (ch.connect(target) || ch.finishConnect()) {
+                connected(x);
+            } else {
+                x.key = ch.register(selector, SelectionKey.OP_CONNECT, x);
+            }
+        } catch (IOException e) {
+            fail(x, classifyConnect(e));
+        }
+    }
+
+    private void connected(Exchange x) throws IOException {
+        x.expected = Greeting.replyTo((InetSocketAddress) x.channel.getLocalAddress());
+        if (spec.workload() == Workload.HELD && !released) {
+            connecting--;
+            unlist(x);
+            x.state = Exchange.State.HELD;
+            // Watched while idle, so a server that closes it is noticed and counted.
+            interest(x, SelectionKey.OP_READ);
+            return;
+        }
+        x.state = Exchange.State.WRITING;
+        write(x);
+    }
+
+    private void write(Exchange x) throws IOException {
+        int length = spec.payloadLength();
+        while (x.written < length) {
+            payload.limit(length).position(x.written);
+            int n = x.channel.write(payload);
+            if (n == 0) {
+                // The socket buffer is full; also read, since a server may reply before it has it all.
+                interest(x, SelectionKey.OP_WRITE | SelectionKey.OP_READ);
+                return;
+            }
+            x.written += n;
+        }
+        if (spec.halfClose()) {
+            x.channel.shutdownOutput();
+        }
+        x.state = Exchange.State.READING;
+        interest(x, SelectionKey.OP_READ);
+    }
+
+    private void interest(Exchange x, int ops) throws IOException {
+        if (x.key == null) {
+            x.key = x.channel.register(selector, ops, x);
+        } else if (x.key.interestOps() != ops) {
+            x.key.interestOps(ops);
+        }
+    }
+
+    private void onReady(SelectionKey key) {
+        Exchange x = (Exchange) key.attachment();
+        if (x.channel == null || x.key != key) {
+            return;
+        }
+        try {
+            switch (x.state) {
+                case CONNECTING -> {
+                    if (x.channel.finishConnect()) {
+                        connected(x);
+                    }
+                }
+                case WRITING -> {
+                    if (key.isWritable()) {
+                        write(x);
+                    }
+                    if (x.channel != null && key.isValid() && key.isReadable()) {
+                        read(x);
+                    }
+                }
+                case READING, HELD -> read(x);
+                case IDLE -> { }
+            }
+        } catch (IOException e) {
+            fail(x, x.state == Exchange.State.CONNECTING ? classifyConnect(e) : classifyIo(e));
+        }
+    }
+
+    private void read(Exchange x) throws IOException {
+        byte[] expected = x.expected;
+        for (;;) {
+            readBuffer.clear();
+            int n;
+            try {
+                n = x.channel.read(readBuffer);
+            } catch (IOException e) {
+                if (x.state != Exchange.State.HELD && x.received == expected.length) {
+                    // The whole greeting, then RST instead of FIN: the reference does this for
+                    // long requests. The reply arrived intact, so the exchange counts.
+                    succeed(x);
+                } else {
+                    fail(x, x.state == Exchange.State.HELD ? ErrorKind.CLOSED_WHILE_HELD : classifyIo(e));
+                }
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            if (n < 0) {
+                if (x.state == Exchange.State.HELD) {
+                    fail(x, ErrorKind.CLOSED_WHILE_HELD);
+                } else if (x.received == expected.length) {
+                    succeed(x);
+                } else {
+                    fail(x, ErrorKind.SHORT_REPLY);
+                }
+                return;
+            }
+            if (x.state == Exchange.State.HELD || x.received + n > expected.length) {
+                fail(x, ErrorKind.WRONG_REPLY);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                if (readBuffer.get(i) != expected[x.received + i]) {
+                    fail(x, ErrorKind.WRONG_REPLY);
+                    return;
+                }
+            }
+            x.received += n;
+        }
+    }
+
+    private void succeed(Exchange x) {
+        long end = System.nanoTime();
+        boolean counts = spec.workload() == Workload.CLOSED
+                ? end >= timeline.measureStartNanos && end < timeline.measureEndNanos
+                : x.inWindow;
+        if (counts) {
+            raw.recordValue(end - x.startNanos);
+            corrected.recordValue(end - x.intendedNanos);
+            recorded++;
+            lastCompletionNanos = end;
+        }
+        completedAll.lazySet(completedAll.get() + 1);
+        release(x, end);
+    }
+
+    private void fail(Exchange x, ErrorKind kind) {
+        long now = System.nanoTime();
+        boolean counts = spec.workload() == Workload.CLOSED
+                ? now >= timeline.measureStartNanos && now < timeline.measureEndNanos
+                : x.inWindow;
+        if (counts) {
+            errors.lazySet(kind.ordinal(), errors.get(kind.ordinal()) + 1);
+        }
+        errorsAll.lazySet(errorsAll.get() + 1);
+        if (x.state == Exchange.State.CONNECTING && spec.workload() == Workload.HELD && !released) {
+            connecting--;
+        }
+        release(x, now);
+        if (spec.workload() == Workload.CLOSED && kind.ordinal() <= ErrorKind.NO_DESCRIPTOR.ordinal()) {
+            // A refused or impossible connect fails at once; retrying in a tight loop would only
+            // burn the CPU the measurement needs (load-c backs off until its next turn, too).
+            LockSupport.parkNanos(100_000L);
+        }
+    }
+
+    private Exchange takeFree() {
+        Exchange x = free[freeHead];
+        free[freeHead] = null;
+        freeHead = freeHead + 1 == free.length ? 0 : freeHead + 1;
+        freeCount--;
+        return x;
+    }
+
+    /** Closes the connection and returns the slot to the free list (closed and open loop). */
+    private void release(Exchange x, long now) {
+        unlist(x);
+        close(x);
+        x.state = Exchange.State.IDLE;
+        x.freedAtNanos = now;
+        if (spec.workload() != Workload.HELD) {
+            int tailIndex = freeHead + freeCount;
+            free[tailIndex >= free.length ? tailIndex - free.length : tailIndex] = x;
+            freeCount++;
+        }
+    }
+
+    private void close(Exchange x) {
+        SocketChannel ch = x.channel;
+        if (ch == null) {
+            return;
+        }
+        x.channel = null;
+        x.key = null;
+        openCount--;
+        open.lazySet(openCount);
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Deadlines
+
+    private void list(Exchange x, long deadline) {
+        if (x.listed) {
+            unlist(x);
+        }
+        x.deadlineNanos = deadline;
+        x.prev = tail;
+        x.next = null;
+        if (tail == null) {
+            head = x;
+        } else {
+            tail.next = x;
+        }
+        tail = x;
+        x.listed = true;
+    }
+
+    private void unlist(Exchange x) {
+        if (!x.listed) {
+            return;
+        }
+        if (x.prev == null) {
+            head = x.next;
+        } else {
+            x.prev.next = x.next;
+        }
+        if (x.next == null) {
+            tail = x.prev;
+        } else {
+            x.next.prev = x.prev;
+        }
+        x.prev = null;
+        x.next = null;
+        x.listed = false;
+    }
+
+    private void expire(long now) {
+        while (head != null && head.deadlineNanos <= now) {
+            Exchange x = head;
+            fail(x, x.state == Exchange.State.CONNECTING ? ErrorKind.CONNECT_TIMEOUT : ErrorKind.READ_TIMEOUT);
+        }
+    }
+
+    private long nextDeadlineIn(long now) {
+        return head == null ? MAX_WAIT_NANOS : Math.max(0, head.deadlineNanos - now);
+    }
+
+    private void select(long waitNanos) throws IOException {
+        long wait = Math.min(waitNanos, MAX_WAIT_NANOS);
+        if (wait >= 1_000_000L) {
+            // epoll_wait counts in whole milliseconds: round down, and never sleep past a due start.
+            selector.select(this::onReady, TimeUnit.NANOSECONDS.toMillis(wait));
+        } else if (selector.selectNow(this::onReady) == 0 && wait > 0) {
+            // Less than a millisecond to the next start and nothing ready: park rather than spin,
+            // in short steps while exchanges are in flight, so a reply that arrives meanwhile is
+            // timed at most a step late.
+            LockSupport.parkNanos(head == null ? wait : Math.min(wait, SHORT_PARK_NANOS));
+        }
+    }
+
+    private void abandonInFlight() {
+        for (Exchange x : slots) {
+            if (x.channel != null) {
+                if (x.state != Exchange.State.HELD) {
+                    unfinished++;
+                }
+                unlist(x);
+                close(x);
+                x.state = Exchange.State.IDLE;
+            }
+        }
+    }
+
+    private void closeAll() {
+        for (Exchange x : slots) {
+            close(x);
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "selector close failed", e);
+        }
+    }
+
+    /** Wakes the selector so the thread sees {@link Timeline#releaseNanos} or {@link Timeline#stop} at once. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Failures by kind. The JDK reports errno only through exception types and messages.
+
+    static ErrorKind classifyConnect(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Too many open files")) {
+            return ErrorKind.NO_DESCRIPTOR;
+        }
+        if (e instanceof BindException || m.contains("Cannot assign requested address") || m.contains("Address already in use")) {
+            return ErrorKind.NO_LOCAL_PORT;
+        }
+        if (m.contains("timed out")) {
+            return ErrorKind.CONNECT_TIMEOUT;
+        }
+        if (m.contains("reset")) {
+            return ErrorKind.RESET;
+        }
+        if (e instanceof ConnectException) {
+            return m.contains("refused") ? ErrorKind.CONNECT_REFUSED : ErrorKind.CONNECT_FAILED;
+        }
+        if (e instanceof NoRouteToHostException) {
+            return ErrorKind.CONNECT_FAILED;
+        }
+        return ErrorKind.CONNECT_FAILED;
+    }
+
+    static ErrorKind classifyIo(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("reset") || m.contains("Broken pipe")) {
+            return ErrorKind.RESET;
+        }
+        if (m.contains("Too many open files")) {
+            return ErrorKind.NO_DESCRIPTOR;
+        }
+        return ErrorKind.OTHER_IO;
+    }
+}

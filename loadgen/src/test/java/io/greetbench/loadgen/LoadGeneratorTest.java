@@ -1,0 +1,255 @@
+package io.greetbench.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.greetbench.protocol.ConfigException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generator against in-test servers. No assertion is about speed: only about relations
+ * between numbers of the same run, and about counts.
+ */
+class LoadGeneratorTest {
+
+    private static final Duration SHORT = Duration.ofMillis(1500);
+
+    @TempDir
+    Path dir;
+
+    private static LoadSpec closed(TestServer server, int connections, Duration duration) {
+        return LoadSpec.closed(server.address(), connections, duration).withWarmup(Duration.ZERO).withThreads(1);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldCompleteExchangesAgainstAWellBehavedServer() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
+            LoadResult r = LoadGenerator.run(closed(server, 4, SHORT).withWarmup(Duration.ofMillis(300)), ProgressListener.NONE);
+            assertTrue(r.exchanges() > 0, r.summary(false));
+            assertEquals(0, r.totalErrors(), r.summary(false));
+            assertTrue(r.valid(), r.summary(false));
+            assertEquals(r.exchanges(), r.corrected().getTotalCount());
+            assertEquals(r.exchanges(), r.raw().getTotalCount());
+            assertTrue(r.generatorCpuNanos() > 0);
+            assertTrue(r.toJson().contains("\"exchanges\": " + r.exchanges() + ","), r.toJson());
+            assertTrue(r.summary(true).contains("Exchanges/sec"));
+        }
+    }
+
+    /**
+     * Coordinated omission, shown: the server stops accepting for a second in the middle of the
+     * run. The open loop keeps its schedule, so every exchange intended during the stall is late
+     * and the corrected percentiles show it; the raw ones see a single slow exchange; the closed
+     * loop, which waits for the server before sending more, hides the stall as well.
+     */
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void shouldShowAStallInCorrectedPercentilesOnly() throws Exception {
+        Duration stall = Duration.ofSeconds(1);
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET).stallAfter(150, stall)) {
+            LoadSpec open = LoadSpec.open(server.address(), 200, Duration.ofSeconds(3))
+                    .withWarmup(Duration.ZERO).withConnections(1).withThreads(1)
+                    .withExchangeTimeout(Duration.ofSeconds(5));
+            LoadResult r = LoadGenerator.run(open, ProgressListener.NONE);
+            String report = r.summary(false);
+            assertTrue(r.correctedNanos(99) >= 500_000_000L, "corrected p99 shows the stall\n" + report);
+            assertTrue(r.rawNanos(99) < 200_000_000L, "raw p99 does not\n" + report);
+            assertTrue(r.rawNanos(100) >= 500_000_000L, "the one stalled exchange is in the raw maximum\n" + report);
+            assertTrue(r.late() > 50, "exchanges intended during the stall waited for the connection\n" + report);
+            assertEquals(0, r.totalErrors(), report);
+        }
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET).stallAfter(150, stall)) {
+            LoadSpec closed = closed(server, 1, Duration.ofSeconds(3)).withExchangeTimeout(Duration.ofSeconds(5));
+            LoadResult r = LoadGenerator.run(closed, ProgressListener.NONE);
+            String report = r.summary(false);
+            assertTrue(r.correctedNanos(100) >= 500_000_000L, "the stalled exchange is in the maximum\n" + report);
+            assertTrue(r.correctedNanos(99) < 200_000_000L, "closed loop hides the stall from p99\n" + report);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldCountResets() throws Exception {
+        assertOnlyError(TestServer.Behaviour.RESET, ErrorKind.RESET);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldCountWrongReplies() throws Exception {
+        assertOnlyError(TestServer.Behaviour.GARBAGE, ErrorKind.WRONG_REPLY);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldCountShortReplies() throws Exception {
+        assertOnlyError(TestServer.Behaviour.SHORT, ErrorKind.SHORT_REPLY);
+    }
+
+    private static void assertOnlyError(TestServer.Behaviour behaviour, ErrorKind expected) throws Exception {
+        try (TestServer server = new TestServer(behaviour)) {
+            LoadResult r = LoadGenerator.run(closed(server, 2, Duration.ofMillis(700)), ProgressListener.NONE);
+            String report = r.summary(false);
+            assertEquals(0, r.exchanges(), report);
+            assertTrue(r.errors(expected) > 0, report);
+            assertEquals(r.errors(expected), r.totalErrors(), report);
+            assertFalse(r.valid(), report);
+            assertTrue(r.invalidReason().contains(expected.label()), r.invalidReason());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldTimeOutOnAServerThatNeverAnswers() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.SILENT)) {
+            LoadSpec spec = closed(server, 2, Duration.ofSeconds(1)).withExchangeTimeout(Duration.ofMillis(200));
+            long start = System.nanoTime();
+            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            assertTrue(r.errors(ErrorKind.READ_TIMEOUT) > 0, r.summary(false));
+            assertEquals(0, r.exchanges());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the run ends");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldTimeOutConnectsToAServerWhoseBacklogIsFull() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.NEVER_ACCEPT)) {
+            LoadSpec spec = closed(server, 8, Duration.ofSeconds(1)).withExchangeTimeout(Duration.ofMillis(200));
+            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            assertTrue(r.errors(ErrorKind.CONNECT_TIMEOUT) > 0, r.summary(false));
+            assertEquals(0, r.exchanges());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldCountRefusedConnectsWhenTheServerDiesMidRun() throws Exception {
+        TestServer server = new TestServer(TestServer.Behaviour.GREET);
+        Thread killer = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(400);
+                server.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        LoadResult r = LoadGenerator.run(closed(server, 2, Duration.ofMillis(1200)), ProgressListener.NONE);
+        killer.join();
+        assertTrue(r.exchanges() > 0, r.summary(false));
+        assertTrue(r.errors(ErrorKind.CONNECT_REFUSED) > 0, r.summary(false));
+        assertFalse(r.valid());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseAnUnreachableTarget() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        LoadSpec spec = LoadSpec.closed(new InetSocketAddress("127.0.0.1", port), 1, SHORT);
+        UnreachableTargetException e = assertThrows(UnreachableTargetException.class, () -> LoadGenerator.run(spec, ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldHoldConnectionsThenCompleteEachExchange() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
+            LoadSpec spec = LoadSpec.held(server.address(), 200, Duration.ofMillis(300)).withThreads(2);
+            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            String report = r.summary(false);
+            assertEquals(200, r.peakConnections(), report);
+            assertEquals(200, r.exchanges(), report);
+            assertEquals(0, r.totalErrors(), report);
+            assertTrue(r.valid(), report);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldSpreadOverSourceAddresses() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
+            LoadSpec spec = closed(server, 4, Duration.ofMillis(500)).withSourceAddresses(3);
+            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            assertTrue(r.exchanges() > 0, r.summary(false));
+            assertEquals(0, r.totalErrors(), r.summary(false));
+        }
+    }
+
+    @Test
+    void shouldNameTheDescriptorLimitWhenAskedForMoreConnectionsThanItAllows() {
+        long hard = SystemLimits.hardDescriptorLimit();
+        assumeTrue(hard > 0 && hard < 1_000_000, "needs a finite hard descriptor limit");
+        int asked = (int) hard + 1;
+        LoadSpec spec = LoadSpec.held(new InetSocketAddress("127.0.0.1", 9), asked, Duration.ofSeconds(1));
+        ConfigException e = assertThrows(ConfigException.class, () -> LoadGenerator.run(spec, ProgressListener.NONE));
+        assertEquals("--held", e.parameter());
+        assertTrue(e.getMessage().contains("RLIMIT_NOFILE") && e.getMessage().contains(Long.toString(hard))
+                && e.getMessage().contains(Integer.toString(asked)), e.getMessage());
+    }
+
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void shouldWriteAnIntervalLogThatAddsUpToTheResultAndMergesExactly() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
+            Path a = dir.resolve("a.hlog");
+            Path b = dir.resolve("b.hlog");
+            LoadResult ra = LoadGenerator.run(closed(server, 2, SHORT).withWarmup(Duration.ofMillis(300)).withHlog(a), ProgressListener.NONE);
+            LoadResult rb = LoadGenerator.run(LoadSpec.open(server.address(), 300, SHORT).withWarmup(Duration.ZERO)
+                    .withThreads(1).withHlog(b), ProgressListener.NONE);
+
+            HistogramLogs.Merged onlyA = HistogramLogs.merge(List.of(a));
+            assertEquals(ra.corrected(), onlyA.corrected(), "round trip of the corrected histogram");
+            assertEquals(ra.raw(), onlyA.raw(), "round trip of the raw histogram");
+            assertEquals(ra.exchanges(), onlyA.corrected().getTotalCount());
+
+            HistogramLogs.Merged both = HistogramLogs.merge(List.of(a, b));
+            assertEquals(ra.exchanges() + rb.exchanges(), both.corrected().getTotalCount());
+            assertEquals(Math.max(ra.corrected().getMaxValue(), rb.corrected().getMaxValue()), both.corrected().getMaxValue());
+            assertEquals(Math.max(ra.raw().getMaxValue(), rb.raw().getMaxValue()), both.raw().getMaxValue());
+            Histogram sum = ra.corrected().copy();
+            sum.add(rb.corrected());
+            assertEquals(sum, both.corrected(), "merging adds the histograms, count by count");
+        }
+    }
+
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void shouldWriteALogThatHistogramLogProcessorReads() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
+            Path log = dir.resolve("run.hlog");
+            LoadResult r = LoadGenerator.run(closed(server, 2, SHORT).withHlog(log), ProgressListener.NONE);
+            Path out = dir.resolve("processed");
+            new org.HdrHistogram.HistogramLogProcessor(new String[] {"-i", log.toString(), "-o", out.toString()}).run();
+            String summary = Files.readString(Path.of(out + ".hgrm"));
+            var total = java.util.regex.Pattern.compile("Total count\\s*=\\s*(\\d+)").matcher(summary);
+            assertTrue(total.find(), summary);
+            assertEquals(r.exchanges(), Long.parseLong(total.group(1)), summary);
+        }
+    }
+
+    @Test
+    void shouldClassifyTheJdksFailures() {
+        assertEquals(ErrorKind.CONNECT_REFUSED, Worker.classifyConnect(new java.net.ConnectException("Connection refused")));
+        assertEquals(ErrorKind.NO_DESCRIPTOR, Worker.classifyConnect(new java.net.SocketException("Too many open files")));
+        assertEquals(ErrorKind.NO_LOCAL_PORT, Worker.classifyConnect(new java.net.BindException("Cannot assign requested address")));
+        assertEquals(ErrorKind.RESET, Worker.classifyIo(new java.net.SocketException("Connection reset")));
+        assertEquals(ErrorKind.RESET, Worker.classifyIo(new java.io.IOException("Broken pipe")));
+        assertEquals(ErrorKind.OTHER_IO, Worker.classifyIo(new java.io.IOException("Input/output error")));
+    }
+}
