@@ -15,11 +15,11 @@ import java.util.function.LongSupplier;
  * The gate's method: randomized, interleaved, paired rounds, repeated until every metric has a
  * verdict or the time budget is spent.
  *
- * <p>A round measures each undecided server once per side, baseline and candidate back to back, in
- * a random order (so neither side always runs first, on a machine that is warmer or cooler, or
- * right after the other's JVM exits). The ratio of the two sides' figures in one round cancels the
- * drift of a shared machine over the job, which is what makes numbers from the same job comparable
- * when numbers from another job are not. After {@code minRounds}, a server stops as soon as both
+ * <p>A round measures each undecided server once per side, baseline and candidate close together,
+ * with a random side first (so neither side always runs first, on a machine that is warmer or
+ * cooler); how the two sides share the round is the {@link Measurer}'s business. The ratio of the
+ * two sides' figures in one round cancels the drift of a shared machine over the job, which is
+ * what makes numbers from the same job comparable when numbers from another job are not. After {@code minRounds}, a server stops as soon as both
  * its metrics have a verdict; a round is started only when the time it is expected to take (the
  * mean of that server's previous rounds) still fits in the budget.
  *
@@ -38,10 +38,17 @@ final class GateRounds {
     record Sample(double exchangesPerSecond, double serverCpuNanosPerExchange) {
     }
 
-    /** Measures one side of one server once; throws {@link GreetbenchException} when it cannot. */
+    /** Both sides' figures in one round of one server. */
+    record RoundSamples(Sample baseline, Sample candidate) {
+    }
+
+    /**
+     * Measures one round of one server, both sides, starting with {@code first}; throws
+     * {@link GreetbenchException} when it cannot.
+     */
     @FunctionalInterface
     interface Measurer {
-        Sample measure(String server, Side side, int round);
+        RoundSamples measure(String server, int round, Side first);
     }
 
     /**
@@ -142,14 +149,10 @@ final class GateRounds {
 
     private RoundRecord measureRound(String server, int round, Random random) {
         Side first = random.nextBoolean() ? Side.BASELINE : Side.CANDIDATE;
-        Side second = first == Side.BASELINE ? Side.CANDIDATE : Side.BASELINE;
         long t0 = nanoClock.getAsLong();
-        Sample a = measurer.measure(server, first, round);
-        Sample b = measurer.measure(server, second, round);
+        RoundSamples samples = measurer.measure(server, round, first);
         Duration took = Duration.ofNanos(nanoClock.getAsLong() - t0);
-        return first == Side.BASELINE
-                ? new RoundRecord(server, round, first, a, b, took)
-                : new RoundRecord(server, round, first, b, a, took);
+        return new RoundRecord(server, round, first, samples.baseline(), samples.candidate(), took);
     }
 
     private static boolean fits(List<RoundRecord> done, long elapsedNanos, long budgetNanos) {

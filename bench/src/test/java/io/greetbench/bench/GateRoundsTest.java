@@ -30,7 +30,14 @@ class GateRoundsTest {
         }
 
         @Override
-        public GateRounds.Sample measure(String server, GateRounds.Side side, int round) {
+        public GateRounds.RoundSamples measure(String server, int round, GateRounds.Side first) {
+            GateRounds.Side second = first == GateRounds.Side.BASELINE ? GateRounds.Side.CANDIDATE : GateRounds.Side.BASELINE;
+            GateRounds.Sample a = side(first);
+            GateRounds.Sample b = side(second);
+            return first == GateRounds.Side.BASELINE ? new GateRounds.RoundSamples(a, b) : new GateRounds.RoundSamples(b, a);
+        }
+
+        private GateRounds.Sample side(GateRounds.Side side) {
             clock += MEASURE_NANOS;
             order.add(side);
             boolean cand = side == GateRounds.Side.CANDIDATE;
@@ -87,8 +94,8 @@ class GateRoundsTest {
         GateRounds.Outcome o = run(m, List.of("nio"), Duration.ofMinutes(10));
         long baselineFirst = o.rounds().stream().filter(r -> r.first() == GateRounds.Side.BASELINE).count();
         assertTrue(baselineFirst > 0 && baselineFirst < o.rounds().size(), "baseline first in " + baselineFirst + " of " + o.rounds().size());
-        for (int k = 0; k < m.order.size(); k += 2) {
-            assertTrue(m.order.get(k) != m.order.get(k + 1), "each round measures both sides");
+        for (int k = 0; k < o.rounds().size(); k++) {
+            assertEquals(o.rounds().get(k).first(), m.order.get(2 * k), "the measurer starts with the side the round drew");
         }
     }
 }

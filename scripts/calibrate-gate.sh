@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Calibrates `greetbench gate` on this machine: how often it raises a false alarm when both sides
+# are the same build (A/A), how often it detects an injected slowdown, and how long a run takes.
+#
+#   scripts/calibrate-gate.sh [--runs N] [--servers nio,netty,loom] [--slowdown-us US]
+#                             [--budget 5m] [--out DIR] [--skip-aa] [--skip-slowdown] [-- gate options...]
+#
+# The A/A runs gate the jar against itself. The slowdown runs give the candidate
+# `--handler cpu:US` (US microseconds of spinning per exchange); the script reports the change the
+# gate measured, so you can see what the injected work cost. Options after `--` go to every gate run.
+#
+# The jar is copied once to the output directory, so both sides of every run are the same bytes
+# even if the sources change (and the launcher rebuilds) while calibration runs.
+#
+# Prints one line per run, then the counts: false alarms (exit 3 in A/A), detections (exit 3 with
+# the slowdown), inconclusive runs (exit 4), tool failures (exit 1 or anything else), run times.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+runs=10
+servers=nio
+slowdown_us=3
+budget=5m
+out=""
+do_aa=1
+do_slow=1
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --servers) servers=$2; shift 2 ;;
+    --slowdown-us) slowdown_us=$2; shift 2 ;;
+    --budget) budget=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --skip-aa) do_aa=0; shift ;;
+    --skip-slowdown) do_slow=0; shift ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "calibrate-gate: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+case "$runs" in ''|*[!0-9]*) echo "calibrate-gate: --runs must be a positive whole number, got '$runs'" >&2; exit 2 ;; esac
+case "$slowdown_us" in ''|*[!0-9]*) echo "calibrate-gate: --slowdown-us must be a positive whole number, got '$slowdown_us'" >&2; exit 2 ;; esac
+[ "$runs" -ge 1 ] || { echo "calibrate-gate: --runs must be at least 1" >&2; exit 2; }
+
+out=${out:-$(mktemp -d /tmp/greetbench-calibration-XXXXXX)}
+mkdir -p "$out"
+
+# Build (or refresh) the jar through the launcher, then freeze a copy.
+"$here/greetbench" --version >/dev/null
+jar="$out/greetbench.jar"
+cp "$here/bench/target/greetbench.jar" "$jar"
+
+java_home=""
+for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+  if [ -n "$home" ] && [ -x "$home/bin/java" ]; then java_home=$home; break; fi
+done
+[ -n "$java_home" ] || { echo "calibrate-gate: no JDK found" >&2; exit 1; }
+java=$java_home/bin/java
+flags=(--enable-native-access=ALL-UNNAMED)
+if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  flags+=(--sun-misc-unsafe-memory-access=allow)
+fi
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+export GREETBENCH_JAVA=$java GREETBENCH_JAR=$jar GREETBENCH_JVM_FLAGS="${flags[*]}"
+
+echo "calibrate-gate: $runs runs per series, servers $servers, budget $budget, slowdown cpu:${slowdown_us}us; results in $out"
+echo "calibrate-gate: jar $jar ($(sha256sum "$jar" | cut -c1-12)), java $("$java" -version 2>&1 | head -n 1)"
+
+# Runs one series; $1 = name, rest = extra gate options. Appends "name exit seconds" to $out/runs.txt.
+series() {
+  local name=$1; shift
+  local i code start end
+  for i in $(seq 1 "$runs"); do
+    start=$(date +%s.%N)
+    set +e
+    "$java" "${flags[@]}" -jar "$jar" gate --baseline "$jar" --servers "$servers" --budget "$budget" \
+      --json "$out/$name-$i.json" --markdown "$out/$name-$i.md" "$@" "${extra[@]}" \
+      >"$out/$name-$i.out" 2>"$out/$name-$i.err"
+    code=$?
+    set -e
+    end=$(date +%s.%N)
+    local secs
+    secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')
+    echo "$name $code $secs" >>"$out/runs.txt"
+    printf 'calibrate-gate: %-8s run %2d: exit %d in %4d s; %s\n' "$name" "$i" "$code" "$secs" \
+      "$(grep -h '^verdict:' "$out/$name-$i.out" 2>/dev/null || tail -n 1 "$out/$name-$i.err")"
+    grep -hE '^(nio|netty|loom)' "$out/$name-$i.out" 2>/dev/null | sed 's/^/    /' || true
+  done
+}
+
+: >"$out/runs.txt"
+[ "$do_aa" = 1 ] && series aa
+[ "$do_slow" = 1 ] && series slow --candidate-args "--handler cpu:$slowdown_us"
+
+# Summary: counts per series, run times, and the median change the gate measured per metric.
+summarize() {
+  local name=$1 label=$2
+  awk -v n="$name" -v label="$label" '
+    $1 == n { total++; t[total] = $3; if ($2 == 0) pass++; else if ($2 == 3) reg++; else if ($2 == 4) inc++; else fail++ }
+    END {
+      if (total == 0) exit
+      asort(t)
+      printf "%s: %d runs: %d regression, %d pass, %d inconclusive, %d tool failures; run time median %d s, max %d s\n",
+        label, total, reg, pass, inc, fail, t[int((total + 1) / 2)], t[total]
+    }' "$out/runs.txt"
+  # The change each run measured, from its JSON (ratio - 1), per server and metric.
+  local files=("$out/$name"-*.json)
+  [ -e "${files[0]}" ] || return 0
+  "$java" "${flags[@]}" -cp "$jar" io.greetbench.bench.GateCalibrationSummary "${files[@]}" | sed 's/^/    /'
+}
+echo
+echo "calibrate-gate: summary ($out)"
+[ "$do_aa" = 1 ] && summarize aa "A/A (same build both sides; regression = false alarm)"
+[ "$do_slow" = 1 ] && summarize slow "slowdown (candidate --handler cpu:$slowdown_us; regression = detection)"
+echo "calibrate-gate: rerun with: scripts/calibrate-gate.sh --runs $runs --servers $servers --slowdown-us $slowdown_us --budget $budget"
