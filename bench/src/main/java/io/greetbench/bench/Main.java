@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             CheckCommand.class,
+            CompareCommand.class,
+            JmhCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
