@@ -95,8 +95,7 @@ final class AbruptCase implements HostileCase {
         }
         findings.check(clientErrors.get() == 0, clientErrors.get() + " abrupt clients could not even connect or send: " + errorSamples);
         findings.check(!normal.heldUp(), "normal client failed or held up: " + normal + " " + normal.failures().stream().limit(3).toList());
-        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(8));
-        findings.check(fds <= idleFds, "server holds " + (fds - idleFds) + " descriptors more than idle after the abrupt clients");
+        context.checkFdsReturn(server, idleFds, Duration.ofSeconds(8), "after the abrupt clients", findings);
         long logGrowth = server.stderrBytes() - logBefore;
         findings.check(logGrowth == 0, "server logged " + logGrowth + " bytes for abrupt clients: "
                 + firstLines(server.stderrText(), logBefore));

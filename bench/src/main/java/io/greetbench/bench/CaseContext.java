@@ -51,6 +51,18 @@ final class CaseContext {
     }
 
     /**
+     * Waits up to {@code timeout} for the server's descriptors to drop to {@code idleFds}; records
+     * a failure naming what it still holds (sockets, pipes, files) when they do not.
+     */
+    void checkFdsReturn(HostileServer server, long idleFds, java.time.Duration timeout, String when, CaseFindings findings) {
+        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, timeout);
+        if (fds > idleFds) {
+            findings.fail("server holds " + (fds - idleFds) + " descriptors more than idle (" + idleFds + ") " + when
+                    + "; open now: " + server.fdKinds());
+        }
+    }
+
+    /**
      * The server's descriptor count once it is idle: after one exchange (so lazily opened
      * descriptors exist) and once the count has stopped changing.
      */

@@ -98,6 +98,28 @@ final class HostileServer implements AutoCloseable {
         return process.openFds();
     }
 
+    /**
+     * Open descriptors by kind ({@code socket}, {@code pipe}, {@code anon_inode:[eventpoll]}, or
+     * a file path), to say what a leak consists of.
+     */
+    java.util.Map<String, Integer> fdKinds() {
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        Path dir = Path.of("/proc", Long.toString(pid()), "fd");
+        try (var fds = Files.list(dir)) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    kinds.merge(link.replaceAll(":\\[\\d+\\]$", ""), 1, Integer::sum);
+                } catch (IOException e) {
+                    // Closed while we looked.
+                }
+            }
+        } catch (IOException e) {
+            return kinds;
+        }
+        return kinds;
+    }
+
     long threads() {
         return process.threads();
     }

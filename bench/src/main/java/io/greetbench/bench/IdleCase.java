@@ -49,7 +49,6 @@ final class IdleCase implements HostileCase {
         findings.figure("idle clients", clients);
         findings.figure("closed after, first/median/last ms", first + "/" + tally.endPercentileMillis(50) + "/" + last);
         findings.figure("normal client", normal.toString());
-        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(5));
-        findings.check(fds <= idleFds, "server holds " + (fds - idleFds) + " descriptors more than idle afterwards");
+        context.checkFdsReturn(server, idleFds, Duration.ofSeconds(5), "afterwards", findings);
     }
 }

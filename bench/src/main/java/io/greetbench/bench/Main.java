@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             CompareCommand.class,
             JmhCommand.class,
+            HostileCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -65,7 +65,6 @@ final class OutOfDescriptorsCase implements HostileCase {
         findings.check(reply.greetedWithFin(), "not serving 15 s after the clients left: " + reply.describe());
         findings.figure("serves again after ms", servedAgainMillis);
         findings.figure("stderr total, bytes", server.stderrBytes());
-        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(10));
-        findings.check(fds <= idleFds, "server holds " + (fds - idleFds) + " descriptors more than idle after the clients left");
+        context.checkFdsReturn(server, idleFds, Duration.ofSeconds(10), "after the clients left", findings);
     }
 }

@@ -76,8 +76,7 @@ final class SlowlorisCase implements HostileCase {
         findings.figure("greeted after first byte, max ms", greetMs.length == 0 ? -1 : greetMs[greetMs.length - 1]);
         findings.figure("cut off after first byte, median ms", cutMs.length == 0 ? -1 : cutMs[cutMs.length / 2]);
         findings.figure("normal client", normal.toString());
-        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(5));
-        findings.check(fds <= idleFds, "server holds " + (fds - idleFds) + " descriptors more than idle after the slow clients left");
+        context.checkFdsReturn(server, idleFds, Duration.ofSeconds(5), "after the slow clients left", findings);
         findings.note("the client notices the cut-off one or two writes later (its next byte draws the RST)");
     }
 
