@@ -1,0 +1,213 @@
+package io.greetbench.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.greetbench.protocol.ConformanceCheck.Case;
+import io.greetbench.protocol.ConformanceCheck.ReferenceBug;
+import io.greetbench.protocol.ConformanceCheck.Result;
+import io.greetbench.protocol.ConformanceCheck.Settings;
+import io.greetbench.protocol.ConformanceCheck.Verdict;
+import io.greetbench.protocol.FixtureServer.Flaw;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The check's own verdicts: the reference's documented bugs are known differences, and nothing
+ * else is. Each test runs the check against a {@link FixtureServer} with one precise flaw.
+ */
+class ConformanceCheckTest {
+
+    private static final Duration SHORT = Duration.ofSeconds(3);
+
+    @Test
+    @Timeout(90)
+    void shouldReportExactlyTheReferencesKnownDifferencesAgainstReferenceBehaviour() throws IOException {
+        try (Running server = Running.with(Flaw.REFERENCE, ServerConfig.ephemeral())) {
+            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address())
+                    .withCaseTimeout(SHORT).withIdleTimeoutHint(Duration.ofSeconds(1)).withConcurrentClients(50));
+            Map<Case, Result> results = byCase(check.runAll());
+
+            assertKnown(results, Case.NON_UTF8_BYTES, ReferenceBug.NOT_UTF8);
+            assertKnown(results, Case.UTF8_CUT_AT_BYTE_100, ReferenceBug.NOT_UTF8);
+            assertKnown(results, Case.REQUEST_1_MIB, ReferenceBug.LONG_REQUEST);
+            assertKnown(results, Case.REQUEST_16_MIB, ReferenceBug.LONG_REQUEST);
+            assertKnown(results, Case.IDLE_CLIENT, ReferenceBug.IDLE_HELD_FOREVER);
+            // Racy in the reference: greeting then FIN, or RST.
+            Result kib64 = results.get(Case.REQUEST_64_KIB);
+            assertTrue(kib64.verdict() == Verdict.PASS || kib64.bug() == ReferenceBug.LONG_REQUEST, kib64::line);
+            assertEquals(Verdict.SKIPPED, results.get(Case.IPV6).verdict(), results.get(Case.IPV6)::line);
+            for (Case c : List.of(Case.NORMAL_REQUEST, Case.EMPTY_REQUEST_HALF_CLOSE, Case.SPLIT_REQUEST,
+                    Case.REQUEST_100_BYTES, Case.REQUEST_101_BYTES, Case.CLIENT_RESETS_AFTER_CONNECT,
+                    Case.CLIENT_CLOSES_BEFORE_READING, Case.MANY_CLIENTS)) {
+                assertEquals(Verdict.PASS, results.get(c).verdict(), results.get(c)::line);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldFailWrongBytesEvenWhereTheReferenceDiffers() throws IOException {
+        try (Running server = Running.with(Flaw.WRONG_REPLY, ServerConfig.ephemeral())) {
+            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(SHORT));
+            Result normal = check.run(Case.NORMAL_REQUEST);
+            assertEquals(Verdict.FAIL, normal.verdict(), normal::line);
+            assertTrue(normal.detail().startsWith("expected \"Hello, ('127.0.0.1', "), normal::line);
+            // The reference sends nothing here; a wrong greeting is not that bug.
+            assertEquals(Verdict.FAIL, check.run(Case.NON_UTF8_BYTES).verdict());
+            assertEquals(Verdict.FAIL, check.run(Case.REQUEST_1_MIB).verdict());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldFailServerThatHoldsNonUtf8ClientInsteadOfDroppingIt() throws IOException {
+        try (Running server = Running.with(Flaw.SILENT_ON_BAD_UTF8, ServerConfig.ephemeral())) {
+            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(Duration.ofSeconds(1)));
+            Result result = check.run(Case.NON_UTF8_BYTES);
+            assertEquals(Verdict.FAIL, result.verdict(), result::line);
+            assertTrue(result.detail().contains("timed out"), result::line);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldFailResetOnShortRequestButCallItTheKnownBugOnLongOne() throws IOException {
+        try (Running server = Running.with(Flaw.RESET_AFTER_REPLY, ServerConfig.ephemeral())) {
+            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(SHORT));
+            Result normal = check.run(Case.NORMAL_REQUEST);
+            assertEquals(Verdict.FAIL, normal.verdict(), normal::line);
+            assertTrue(normal.detail().contains("RST"), normal::line);
+            Result halfClose = check.run(Case.EMPTY_REQUEST_HALF_CLOSE);
+            assertEquals(Verdict.FAIL, halfClose.verdict(), halfClose::line);
+            assertKnown(Map.of(Case.REQUEST_16_MIB, check.run(Case.REQUEST_16_MIB)), Case.REQUEST_16_MIB, ReferenceBug.LONG_REQUEST);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldPassIdleCaseOnlyForFinWithoutGreeting() throws IOException {
+        try (Running server = Running.with(Flaw.NONE, ServerConfig.ephemeral().withIdleTimeout(Duration.ofMillis(500)))) {
+            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address())
+                    .withCaseTimeout(SHORT).withIdleTimeoutHint(Duration.ofMillis(500)));
+            Result idle = check.run(Case.IDLE_CLIENT);
+            assertEquals(Verdict.PASS, idle.verdict(), idle::line);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldSkipIdleCaseWithoutHint() throws IOException {
+        try (Running server = Running.with(Flaw.NONE, ServerConfig.ephemeral())) {
+            Result idle = new ConformanceCheck(Settings.of(server.address())).run(Case.IDLE_CLIENT);
+            assertEquals(Verdict.SKIPPED, idle.verdict(), idle::line);
+            assertTrue(idle.line().startsWith("SKIP              idle-client ("), idle::line);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCallTargetUnreachableWhenNothingListens() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        ConformanceCheck check = new ConformanceCheck(Settings.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+        assertThrows(ConformanceCheck.UnreachableException.class, check::runAll);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCallUnknownHostUnreachable() {
+        ConformanceCheck check = new ConformanceCheck(Settings.of(ConformanceCheck.parseTarget("no-such-host.invalid:8888")));
+        assertThrows(ConformanceCheck.UnreachableException.class, check::prepare);
+    }
+
+    @Test
+    void shouldParseTargets() {
+        assertEquals("127.0.0.1:8888", show(ConformanceCheck.parseTarget("127.0.0.1:8888")));
+        assertEquals("::1:9", show(ConformanceCheck.parseTarget("[::1]:9")));
+        assertEquals("::1:9", show(ConformanceCheck.parseTarget("::1:9")));
+        assertEquals("localhost:65535", show(ConformanceCheck.parseTarget(" localhost:65535 ")));
+        for (String bad : List.of("127.0.0.1", "127.0.0.1:", ":8888", "host:0", "host:65536", "host:http", "[]:80", "")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConformanceCheck.parseTarget(bad), bad);
+            assertEquals("--target", e.parameter());
+        }
+    }
+
+    @Test
+    void shouldRejectBadSettingsNamingTheOption() {
+        InetSocketAddress target = ConformanceCheck.parseTarget("127.0.0.1:8888");
+        assertEquals("--timeout", assertThrows(ConfigException.class,
+                () -> Settings.of(target).withCaseTimeout(Duration.ofMillis(10))).parameter());
+        assertEquals("--idle-timeout-hint", assertThrows(ConfigException.class,
+                () -> Settings.of(target).withIdleTimeoutHint(Duration.ofSeconds(-1))).parameter());
+    }
+
+    @Test
+    void shouldPrintOneLinePerResultAndSummary() {
+        Result pass = new Result(Case.NORMAL_REQUEST, Verdict.PASS, null, "ok");
+        Result fail = new Result(Case.SPLIT_REQUEST, Verdict.FAIL, null, "expected x");
+        Result known = new Result(Case.NON_UTF8_BYTES, Verdict.KNOWN_DIFFERENCE, ReferenceBug.NOT_UTF8, "nothing then FIN");
+        Result skip = new Result(Case.IPV6, Verdict.SKIPPED, null, "no IPv6");
+        assertEquals("PASS              normal-request", pass.line());
+        assertEquals("FAIL              split-request: expected x", fail.line());
+        assertEquals("KNOWN-DIFFERENCE  non-utf8-bytes (reference bug: " + ReferenceBug.NOT_UTF8.row() + "; observed: nothing then FIN)", known.line());
+        assertEquals("SKIP              ipv6 (no IPv6)", skip.line());
+        assertEquals("4 cases: 1 passed, 1 known differences from the reference, 1 failed, 1 skipped",
+                ConformanceCheck.summary(List.of(pass, fail, known, skip)));
+        assertThrows(IllegalArgumentException.class, () -> new Result(Case.IPV6, Verdict.KNOWN_DIFFERENCE, null, "x"));
+    }
+
+    @Test
+    void shouldQuoteBytesOnOneLine() {
+        assertEquals("\"Hi\\n\\xff\\\"\"", ConformanceCheck.quote(new byte[] {'H', 'i', '\n', (byte) 0xff, '"'}));
+    }
+
+    private static String show(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    private static Map<Case, Result> byCase(List<Result> results) {
+        Map<Case, Result> map = new EnumMap<>(Case.class);
+        for (Result r : results) {
+            map.put(r.testCase(), r);
+        }
+        assertEquals(Case.values().length, map.size());
+        return map;
+    }
+
+    private static void assertKnown(Map<Case, Result> results, Case c, ReferenceBug bug) {
+        Result r = results.get(c);
+        assertEquals(Verdict.KNOWN_DIFFERENCE, r.verdict(), r::line);
+        assertEquals(bug, r.bug(), r::line);
+    }
+
+    /** A started fixture server, closed by try-with-resources. */
+    private record Running(FixtureServer server) implements AutoCloseable {
+
+        static Running with(Flaw flaw, ServerConfig config) throws IOException {
+            FixtureServer server = new FixtureServer(config.withLingerTimeout(Duration.ofSeconds(2)), flaw);
+            server.start();
+            return new Running(server);
+        }
+
+        InetSocketAddress address() {
+            return server.boundAddress();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+}
