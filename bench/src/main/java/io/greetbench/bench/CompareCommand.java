@@ -71,9 +71,10 @@ final class CompareCommand implements Callable<Integer> {
             description = "quick (default): about 3 minutes for the default servers; full: longer runs, more points, 10,000 held connections")
     String profile = "quick";
 
-    @Option(names = "--handler", paramLabel = "WORK",
-            description = "work per exchange on the server: none, cpu:<microseconds>, sleep:<milliseconds> (default: none)")
-    String handler = "none";
+    @Option(names = "--handler", split = ",", paramLabel = "WORK",
+            description = {"work per exchange on the server: none, cpu:<microseconds>, sleep:<milliseconds> (default: none).",
+                "Several, e.g. none,sleep:5, measure each server once per handler and show the difference."})
+    List<String> handlers = List.of("none");
 
     @Option(names = "--servers", split = ",", paramLabel = "LIST",
             description = "which built-in servers, in order (default: nio,netty,loom,loom-platform,asyncio; asyncio only when python3 is present)")
@@ -124,23 +125,24 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         err = spec.commandLine().getErr();
         CompareSettings settings = settings();
-        List<ComparedServer> lineup = lineup(settings.handler());
+        List<ComparedServer> lineup = lineup(settings.handlers());
+        List<Run> runs = runs(lineup, settings.handlers());
         Path dir = outputDirectory();
         int heldCount = capHeld(settings.held());
         CpuPlacement placement = pin.equals("none") ? CpuPlacement.none("--pin none") : CpuPlacement.split();
-        err.println("greetbench compare: " + lineup.size() + " servers, profile " + settings.profile() + ", handler " + settings.handler()
-                + "; " + placement.description());
-        err.println("greetbench compare: about " + clock(settings.plannedSecondsPerServer() * lineup.size()) + " in all; results in " + dir);
+        err.println("greetbench compare: " + runs.size() + " server runs, profile " + settings.profile() + ", handler "
+                + String.join(", ", settings.handlers().stream().map(HandlerWork::toString).toList()) + "; " + placement.description());
+        err.println("greetbench compare: about " + clock(settings.plannedSecondsPerServer() * runs.size()) + " in all; results in " + dir);
         err.flush();
 
         Instant started = Instant.now();
         String loadAverage = firstLine(Path.of("/proc/loadavg"));
-        TimeLeft timeLeft = new TimeLeft(settings.plannedSecondsPerServer() * lineup.size());
+        TimeLeft timeLeft = new TimeLeft(settings.plannedSecondsPerServer() * runs.size());
         List<ServerResult> results = new ArrayList<>();
-        for (int i = 0; i < lineup.size(); i++) {
-            ComparedServer server = lineup.get(i);
-            String prefix = "[" + (i + 1) + "/" + lineup.size() + " " + server.name() + "] ";
-            results.add(new Measurement(server, settings, heldCount, placement, dir, prefix, timeLeft).run());
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            String prefix = "[" + (i + 1) + "/" + runs.size() + " " + run.label() + "] ";
+            results.add(new Measurement(run, settings, heldCount, placement, dir, prefix, timeLeft).run());
             timeLeft.serverDone(i + 1, settings.plannedSecondsPerServer());
         }
         Instant finished = Instant.now();
@@ -154,16 +156,49 @@ final class CompareCommand implements Callable<Integer> {
             stdout.println("warning: " + w);
         }
         stdout.println("report: " + dir.resolve("report.html").toAbsolutePath());
-        stdout.println("results: " + dir.resolve("results.json").toAbsolutePath() + ", raw logs in " + dir.resolve("hlog"));
+        stdout.println("results: " + dir.resolve("results.json").toAbsolutePath() + ", raw logs in " + dir.resolve("hlog")
+                + ", charts in " + dir.resolve("charts"));
         stdout.flush();
         err.println("greetbench compare: done in " + clock(Duration.between(started, finished).toMillis() / 1e3));
         err.flush();
         return results.stream().allMatch(r -> r.closedLoop().isEmpty()) ? ExitCode.TOOL_FAILURE : ExitCode.OK;
     }
 
+    /**
+     * One server with one handler. Handler-major order: every server runs with the first handler,
+     * then every server that takes handlers with the next, so each handler's rows sit together.
+     * External servers run once, with whatever they do.
+     */
+    private record Run(ComparedServer server, HandlerWork handler, boolean labelHandler) {
+
+        String label() {
+            return labelHandler ? server.name() + " [" + handler + "]" : server.name();
+        }
+
+        /** The label as a file name part. */
+        String fileLabel() {
+            return label().replace(" [", "-").replace("]", "").replaceAll("[^A-Za-z0-9_.-]", "");
+        }
+    }
+
+    private static List<Run> runs(List<ComparedServer> lineup, List<HandlerWork> handlers) {
+        List<Run> runs = new ArrayList<>();
+        boolean several = handlers.size() > 1;
+        for (int k = 0; k < handlers.size(); k++) {
+            for (ComparedServer server : lineup) {
+                if (server.takesHandler()) {
+                    runs.add(new Run(server, handlers.get(k), several));
+                } else if (k == 0) {
+                    runs.add(new Run(server, HandlerWork.NONE, several));
+                }
+            }
+        }
+        return runs;
+    }
+
     /** The profile with the command line's overrides; every mistake is reported before anything runs. */
     private CompareSettings settings() {
-        HandlerWork work = HandlerWork.parse(handler);
+        List<HandlerWork> work = handlers.stream().map(String::trim).map(HandlerWork::parse).toList();
         CompareSettings base = switch (profile) {
             case "quick" -> CompareSettings.quick(work);
             case "full" -> CompareSettings.full(work);
@@ -184,7 +219,7 @@ final class CompareCommand implements Callable<Integer> {
                 noisePercent != null ? noisePercent / 100 : base.noiseThreshold());
     }
 
-    private List<ComparedServer> lineup(HandlerWork work) {
+    private List<ComparedServer> lineup(List<HandlerWork> work) {
         List<ComparedServer> lineup = new ArrayList<>();
         List<String> names = servers;
         boolean explicit = names != null;
@@ -227,8 +262,8 @@ final class CompareCommand implements Callable<Integer> {
             throw usage("--external: a name is used twice");
         }
         List<String> deaf = lineup.stream().filter(s -> !s.takesHandler()).map(ComparedServer::name).toList();
-        if (!work.isNone() && !deaf.isEmpty()) {
-            warnings.add("--handler " + work + " is not applied to external servers (" + String.join(", ", deaf) + "): they reply at once");
+        if (work.stream().anyMatch(w -> !w.isNone()) && !deaf.isEmpty()) {
+            warnings.add("--handler is not applied to external servers (" + String.join(", ", deaf) + "): they reply at once, and run once");
         }
         return lineup;
     }
@@ -297,7 +332,12 @@ final class CompareCommand implements Callable<Integer> {
     private void write(Path dir, CompareResults results) {
         try {
             Files.writeString(dir.resolve("results.json"), JsonWriter.write(results), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("report.html"), HtmlReport.render(results), StandardCharsets.UTF_8);
+            Map<String, String> charts = new LinkedHashMap<>();
+            Files.writeString(dir.resolve("report.html"), HtmlReport.render(results, charts), StandardCharsets.UTF_8);
+            Files.createDirectories(dir.resolve("charts"));
+            for (Map.Entry<String, String> chart : charts.entrySet()) {
+                Files.writeString(dir.resolve("charts").resolve(chart.getKey() + ".svg"), chart.getValue(), StandardCharsets.UTF_8);
+            }
             Files.writeString(dir.resolve("table.txt"), CompareTable.text(results), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new GreetbenchException(ExitCode.TOOL_FAILURE, "cannot write results to " + dir + ": " + e.getMessage(), e);
@@ -313,6 +353,7 @@ final class CompareCommand implements Callable<Integer> {
      * go to stderr before each step.
      */
     private final class Measurement {
+        private final Run run;
         private final ComparedServer server;
         private final CompareSettings settings;
         private final int heldCount;
@@ -324,9 +365,10 @@ final class CompareCommand implements Callable<Integer> {
         private ServerProcess process;
         private InetSocketAddress target;
 
-        Measurement(ComparedServer server, CompareSettings settings, int heldCount, CpuPlacement placement, Path dir,
+        Measurement(Run run, CompareSettings settings, int heldCount, CpuPlacement placement, Path dir,
                     String prefix, TimeLeft timeLeft) {
-            this.server = server;
+            this.run = run;
+            this.server = run.server();
             this.settings = settings;
             this.heldCount = heldCount;
             this.placement = placement;
@@ -348,7 +390,7 @@ final class CompareCommand implements Callable<Integer> {
             String failure = null;
             step("starting: " + server.describeCommand(), 2);
             try {
-                process = server.start(settings.handler(), placement.serverCpus(), START_TIMEOUT);
+                process = server.start(run.handler(), placement.serverCpus(), START_TIMEOUT);
                 target = process.address();
                 if (!settings.warmup().isZero()) {
                     int c = settings.concurrencies().stream().max(Integer::compare).orElseThrow();
@@ -362,7 +404,7 @@ final class CompareCommand implements Callable<Integer> {
                 if (peak > 0) {
                     open = openLoop(peak);
                 } else if (!settings.fractions().isEmpty()) {
-                    warnings.add(server.name() + ": no exchange succeeded in the closed loop, so the open loop was skipped");
+                    warnings.add(run.label() + ": no exchange succeeded in the closed loop, so the open loop was skipped");
                 }
                 if (heldCount > 0) {
                     heldResult = heldConnections();
@@ -383,9 +425,9 @@ final class CompareCommand implements Callable<Integer> {
             }
             if (failure != null) {
                 err.println(prefix + "FAILED: " + failure);
-                warnings.add(server.name() + ": " + failure);
+                warnings.add(run.label() + ": " + failure);
             }
-            return new ServerResult(server.name(), server.model(), server.describeCommand(), failure, closed, open, heldResult,
+            return new ServerResult(server.name(), run.handler().toString(), server.model(), server.describeCommand(), failure, closed, open, heldResult,
                     idleRss, gcMillis, gcCount, Map.copyOf(errors));
         }
 
@@ -423,7 +465,7 @@ final class CompareCommand implements Callable<Integer> {
                 String invalid = rs.stream().filter(x -> !x.valid()).map(LoadResult::invalidReason).findFirst().orElse(null);
                 if (rs.size() > 1 && spread > settings.noiseThreshold()) {
                     warnings.add(String.format(Locale.ROOT, "%s closed loop c=%d is noisy: repeats spread %s (%s), above the %s threshold",
-                            server.name(), c, CompareTable.percent(spread),
+                            run.label(), c, CompareTable.percent(spread),
                             String.join(", ", rates.stream().map(CompareTable::rate).toList()), CompareTable.percent(settings.noiseThreshold())));
                 }
                 int typicalRepeat = rs.indexOf(typical) + 1;
@@ -457,7 +499,7 @@ final class CompareCommand implements Callable<Integer> {
                     seconds(settings.think()) + 1 + heldCount / 5_000.0);
             long rssBefore = process.rssBytes();
             Sampler sampler = new Sampler(process);
-            Thread t = Thread.ofPlatform().daemon().name("rss-sampler-" + server.name()).start(sampler);
+            Thread t = Thread.ofPlatform().daemon().name("rss-sampler-" + run.label()).start(sampler);
             String name = "held-" + heldCount;
             LoadResult result;
             try {
@@ -474,7 +516,7 @@ final class CompareCommand implements Callable<Integer> {
             long rssPeak = Math.max(rssBefore, sampler.rssPeak.get());
             String note = heldCount < settings.held() ? "capped from " + settings.held() + " by the file descriptor limit" : null;
             if (peakOpen < heldCount) {
-                warnings.add(server.name() + ": only " + peakOpen + " of " + heldCount + " held connections were open at once");
+                warnings.add(run.label() + ": only " + peakOpen + " of " + heldCount + " held connections were open at once");
             }
             return new HeldResult(heldCount, peakOpen, sampler.fdsPeak.get(), rssBefore, rssPeak,
                     HeldResult.perConnection(rssBefore, rssPeak, peakOpen), Latency.ofNanos(result.corrected()),
@@ -497,7 +539,7 @@ final class CompareCommand implements Callable<Integer> {
                     errors.merge(e.getKey().key(), e.getValue(), Long::sum);
                 }
                 if (!result.valid()) {
-                    warnings.add(server.name() + " " + what + ": invalid run: " + result.invalidReason());
+                    warnings.add(run.label() + " " + what + ": invalid run: " + result.invalidReason());
                 }
             }
             if (!process.isAlive()) {
@@ -519,8 +561,8 @@ final class CompareCommand implements Callable<Integer> {
             timeLeft.planned(plannedSeconds);
         }
 
-        private Path hlog(String run) {
-            return dir.resolve("hlog").resolve(server.name() + "-" + run + ".hlog");
+        private Path hlog(String workload) {
+            return dir.resolve("hlog").resolve(run.fileLabel() + "-" + workload + ".hlog");
         }
 
         private String relative(Path file) {

@@ -19,6 +19,25 @@ import org.HdrHistogram.HistogramIterationValue;
  */
 record CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings) {
 
+    /** The units of every figure in the JSON, so a script need not guess. */
+    static final Map<String, String> UNITS = Map.of(
+            "latency", "microseconds",
+            "rates", "exchanges per second",
+            "memory", "bytes",
+            "server_cpu", "milliseconds of CPU (user + system) per 1,000 exchanges",
+            "generator_cpu", "microseconds of CPU per exchange",
+            "gc", "milliseconds");
+
+    /** For the JSON: the units of its figures. */
+    public Map<String, String> units() {
+        return UNITS;
+    }
+
+    /** The name to show: the server, plus its handler when the run compared several. */
+    String label(ServerResult s) {
+        return servers.stream().map(ServerResult::handler).distinct().count() > 1 ? s.name() + " [" + s.handler() + "]" : s.name();
+    }
+
     /**
      * @param started      when the first server started
      * @param finished     when the last one stopped
@@ -40,6 +59,7 @@ record CompareResults(Provenance provenance, List<ServerResult> servers, List<St
 
     /**
      * @param name        as in the table
+     * @param handler     the simulated work per exchange it ran with; "none" for external servers
      * @param model       the concurrency model in a few words
      * @param command     how it was started
      * @param failure     why it could not be measured (did not start, crashed), or null
@@ -51,7 +71,7 @@ record CompareResults(Provenance provenance, List<ServerResult> servers, List<St
      * @param gcCount     collections over the measured workloads; -1 when unknown
      * @param errors      failed exchanges by kind, over every measured workload
      */
-    record ServerResult(String name, String model, String command, String failure,
+    record ServerResult(String name, String handler, String model, String command, String failure,
                         List<ClosedLoopPoint> closedLoop, List<OpenLoopPoint> openLoop, HeldResult held,
                         long idleRssBytes, long gcMillis, long gcCount, Map<String, Long> errors) {
 
@@ -71,13 +91,13 @@ record CompareResults(Provenance provenance, List<ServerResult> servers, List<St
      * @param medianRate              their median, the figure quoted
      * @param spread                  (max - min) / median of the repeats
      * @param latency                 the latency of the repeat with the median rate
-     * @param serverCpuMillisPer1000  server CPU per 1,000 exchanges, over all repeats
+     * @param serverCpuMillisPerThousand server CPU per 1,000 exchanges, over all repeats
      * @param generatorCpuMicrosPerExchange the generator's own CPU per exchange
      * @param invalidReason           why a repeat was invalid, or null
      * @param hlog                    the median repeat's interval log, relative to the output dir
      */
     record ClosedLoopPoint(int connections, List<Double> repeatRates, double medianRate, double spread,
-                           Latency latency, double serverCpuMillisPer1000,
+                           Latency latency, double serverCpuMillisPerThousand,
                            double generatorCpuMicrosPerExchange, String invalidReason, String hlog) {
     }
 
@@ -88,12 +108,12 @@ record CompareResults(Provenance provenance, List<ServerResult> servers, List<St
      * @param corrected              latency from each exchange's intended start
      * @param raw                    latency from its actual start
      * @param correctedSpectrum      the corrected percentile curve, for the chart
-     * @param serverCpuMillisPer1000 server CPU per 1,000 exchanges
+     * @param serverCpuMillisPerThousand server CPU per 1,000 exchanges
      * @param invalidReason          why the run is invalid, or null
      * @param hlog                   interval log, relative to the output dir
      */
     record OpenLoopPoint(double fractionOfPeak, double requestedRate, double achievedRate, Latency corrected,
-                         Latency raw, List<PercentilePoint> correctedSpectrum, double serverCpuMillisPer1000,
+                         Latency raw, List<PercentilePoint> correctedSpectrum, double serverCpuMillisPerThousand,
                          String invalidReason, String hlog) {
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
  * constructor validates every field and names the option to fix.
  *
  * @param profile          {@code quick} or {@code full}
- * @param handler          the simulated work each exchange does on the server
+ * @param handlers         the simulated work each exchange does on the server; each server that
+ *                         takes a handler is measured once per entry
  * @param warmup           unrecorded closed-loop load after each server starts, so the JIT has
  *                         compiled the hot paths before anything is measured; zero skips it
  * @param duration         each recorded closed-loop and open-loop run
@@ -24,7 +25,7 @@ import java.util.Map;
  * @param exchangeTimeout  the most one exchange may take before it counts as an error
  * @param noiseThreshold   repeats whose (max - min) / median is above this are flagged as noisy
  */
-record CompareSettings(String profile, HandlerWork handler, Duration warmup, Duration duration, int repeats,
+record CompareSettings(String profile, List<HandlerWork> handlers, Duration warmup, Duration duration, int repeats,
                        List<Integer> concurrencies, List<Double> fractions, int held, Duration think,
                        Duration exchangeTimeout, double noiseThreshold) {
 
@@ -32,19 +33,23 @@ record CompareSettings(String profile, HandlerWork handler, Duration warmup, Dur
      * About three minutes for five or six servers on a 2-CPU machine: enough to rank them and to
      * see the noise, not to publish.
      */
-    static CompareSettings quick(HandlerWork handler) {
-        return new CompareSettings("quick", handler, Duration.ofSeconds(3), Duration.ofSeconds(3), 2,
+    static CompareSettings quick(List<HandlerWork> handlers) {
+        return new CompareSettings("quick", handlers, Duration.ofSeconds(3), Duration.ofSeconds(3), 2,
                 List.of(16, 64), List.of(0.5, 0.8), 1_000, Duration.ofSeconds(2), Duration.ofSeconds(2), 0.10);
     }
 
     /** Longer runs, more points, three repeats and the C10K-scale held-connection workload. */
-    static CompareSettings full(HandlerWork handler) {
-        return new CompareSettings("full", handler, Duration.ofSeconds(15), Duration.ofSeconds(10), 3,
+    static CompareSettings full(List<HandlerWork> handlers) {
+        return new CompareSettings("full", handlers, Duration.ofSeconds(15), Duration.ofSeconds(10), 3,
                 List.of(1, 16, 64, 256), List.of(0.25, 0.5, 0.75, 0.9), 10_000, Duration.ofSeconds(5),
                 Duration.ofSeconds(2), 0.10);
     }
 
     CompareSettings {
+        handlers = List.copyOf(handlers);
+        if (handlers.isEmpty() || handlers.stream().distinct().count() != handlers.size()) {
+            throw new ConfigException("--handler", "needs one or more different values, got " + handlers);
+        }
         if (warmup.isNegative()) {
             throw new ConfigException("--warmup", "must be >= 0, got " + warmup);
         }
@@ -85,6 +90,11 @@ record CompareSettings(String profile, HandlerWork handler, Duration warmup, Dur
         return s;
     }
 
+    /** {@code 3s}, {@code 500ms}: as the options are typed. */
+    static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
     static double seconds(Duration d) {
         return d.toNanos() / 1e9;
     }
@@ -93,15 +103,15 @@ record CompareSettings(String profile, HandlerWork handler, Duration warmup, Dur
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("profile", profile);
-        m.put("handler", handler.toString());
-        m.put("warmup", warmup.toString());
-        m.put("duration", duration.toString());
+        m.put("handlers", handlers.stream().map(HandlerWork::toString).toList());
+        m.put("warmup", human(warmup));
+        m.put("duration", human(duration));
         m.put("repeats", repeats);
         m.put("concurrencies", concurrencies);
         m.put("open_loop_fractions", fractions);
         m.put("held", held);
-        m.put("think", think.toString());
-        m.put("exchange_timeout", exchangeTimeout.toString());
+        m.put("think", human(think));
+        m.put("exchange_timeout", human(exchangeTimeout));
         m.put("noise_threshold", noiseThreshold);
         return m;
     }

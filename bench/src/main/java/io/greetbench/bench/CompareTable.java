@@ -33,7 +33,7 @@ final class CompareTable {
         List<Double> fractions = fractions(results);
         for (ServerResult s : results.servers()) {
             List<String> row = new ArrayList<>();
-            row.add(s.name());
+            row.add(results.label(s));
             if (s.failure() != null && s.closedLoop().isEmpty()) {
                 row.add("failed: " + s.failure());
                 rows.add(row);
@@ -48,7 +48,7 @@ final class CompareTable {
                 row.add(s.openLoop().stream().filter(o -> o.fractionOfPeak() == fraction).findFirst()
                         .map(o -> micros(o.corrected().p99()) + (o.invalidReason() == null ? "" : " (invalid)")).orElse("-"));
             }
-            row.add(peak.map(p -> decimal(p.serverCpuMillisPer1000())).orElse("-"));
+            row.add(peak.map(p -> decimal(p.serverCpuMillisPerThousand())).orElse("-"));
             row.add(s.idleRssBytes() > 0 ? bytes(s.idleRssBytes()) : "-");
             HeldResult held = s.held();
             row.add(held == null ? "-" : bytes(held.rssPerConnectionBytes()));

@@ -8,6 +8,7 @@ import io.greetbench.bench.CompareResults.ServerResult;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +29,14 @@ final class HtmlReport {
     }
 
     static String render(CompareResults results) {
+        return render(results, new LinkedHashMap<>());
+    }
+
+    /**
+     * The report; each chart is also put in {@code charts} by a file-name key (such as
+     * {@code throughput}), as a standalone SVG a README or a slide can embed.
+     */
+    static String render(CompareResults results, Map<String, String> charts) {
         Provenance p = results.provenance();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -37,7 +46,7 @@ final class HtmlReport {
         h.append("<p class=\"meta\">").append(esc(date(p))).append(" · ").append(p.cpus()).append(" CPUs (")
                 .append(esc(p.cpuModel())).append("), ").append(esc(CompareTable.bytes(p.memoryBytes()))).append(" · ")
                 .append(esc(p.jdk())).append(" · Linux ").append(esc(p.kernel())).append("<br>")
-                .append("handler <b>").append(esc(String.valueOf(p.settings().get("handler")))).append("</b> · profile <b>")
+                .append("handler <b>").append(esc(String.join(", ", handlers(results)))).append("</b> · profile <b>")
                 .append(esc(String.valueOf(p.settings().get("profile")))).append("</b> · ").append(esc(p.placement()))
                 .append("<br><code>greetbench ").append(esc(p.commandLine())).append("</code></p>\n");
         if (!results.warnings().isEmpty()) {
@@ -48,9 +57,10 @@ final class HtmlReport {
             h.append("</ul></div>\n");
         }
         summary(h, results);
-        throughput(h, results);
-        latency(h, results);
-        costs(h, results);
+        throughput(h, results, charts);
+        handlerEffect(h, results);
+        latency(h, results, charts);
+        costs(h, results, charts);
         details(h, results);
         provenance(h, results);
         h.append("</body>\n</html>\n");
@@ -89,7 +99,7 @@ final class HtmlReport {
                 + "measured workloads (JVMs only).</p>\n");
     }
 
-    private static void throughput(StringBuilder h, CompareResults results) {
+    private static void throughput(StringBuilder h, CompareResults results, Map<String, String> charts) {
         List<ServerResult> servers = measured(results);
         if (servers.isEmpty()) {
             return;
@@ -112,11 +122,52 @@ final class HtmlReport {
         }
         h.append("<h2>Throughput</h2>\n<p class=\"note\">Closed loop: c exchanges in flight, each connection opened, greeted and "
                 + "closed. Bars are medians of the repeats; whiskers span the repeats.</p>\n");
-        h.append(SvgChart.bars("Exchanges per second, closed loop", "exchanges / s", names(servers), series,
+        chart(h, charts, "throughput", SvgChart.bars("Exchanges per second, closed loop", "exchanges / s", names(results, servers), series,
                 CompareTable::rate, CHART_WIDTH, 380));
     }
 
-    private static void latency(StringBuilder h, CompareResults results) {
+    /**
+     * When the run compared handlers: each server's peak and tail latency per handler, beside the
+     * first handler's. A reactor that ran blocking work on its event loop would collapse here.
+     */
+    private static void handlerEffect(StringBuilder h, CompareResults results) {
+        List<String> handlers = handlers(results);
+        if (handlers.size() < 2) {
+            return;
+        }
+        double top = CompareTable.fractions(results).stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        h.append("<h2>What the handler does to each model</h2>\n<p class=\"note\">Each server with each handler: peak closed-loop "
+                + "exchanges/s (and the ratio to <b>").append(esc(handlers.get(0))).append("</b>), and corrected p99 in the open loop at ")
+                .append(CompareTable.percent(top)).append(" of that run's own peak. A <code>sleep</code> handler stands for a blocking call: "
+                + "thread-per-connection models block a thread, reactors must hand it to other threads and resume.</p>\n");
+        h.append("<table><tr><th>server</th>");
+        for (String handler : handlers) {
+            h.append("<th>").append(esc(handler)).append(" exch/s</th><th>").append(esc(handler)).append(" p99</th>");
+        }
+        h.append("</tr>\n");
+        for (String name : results.servers().stream().map(ServerResult::name).distinct().toList()) {
+            List<ServerResult> runs = results.servers().stream().filter(s -> s.name().equals(name)).toList();
+            if (runs.size() < 2) {
+                continue;
+            }
+            double base = runs.stream().filter(s -> s.handler().equals(handlers.get(0))).findFirst()
+                    .flatMap(ServerResult::peak).map(ClosedLoopPoint::medianRate).orElse(Double.NaN);
+            h.append("<tr><td>").append(esc(name)).append("</td>");
+            for (String handler : handlers) {
+                Optional<ServerResult> run = runs.stream().filter(s -> s.handler().equals(handler)).findFirst();
+                double rate = run.flatMap(ServerResult::peak).map(ClosedLoopPoint::medianRate).orElse(Double.NaN);
+                double p99 = run.flatMap(s -> s.openLoop().stream().filter(o -> o.fractionOfPeak() == top).findFirst())
+                        .map(o -> o.corrected().p99()).orElse(Double.NaN);
+                h.append("<td>").append(Double.isNaN(rate) ? "-" : CompareTable.rate(rate)
+                        + (handler.equals(handlers.get(0)) || Double.isNaN(base) ? "" : String.format(Locale.ROOT, " (×%.2f)", rate / base)))
+                        .append("</td><td>").append(CompareTable.micros(p99)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static void latency(StringBuilder h, CompareResults results, Map<String, String> charts) {
         List<ServerResult> all = results.servers();
         List<Double> fractions = CompareTable.fractions(results);
         if (fractions.isEmpty()) {
@@ -133,16 +184,16 @@ final class HtmlReport {
                 Optional<OpenLoopPoint> point = s.openLoop().stream().filter(o -> o.fractionOfPeak() == fraction).findFirst();
                 if (point.isPresent()) {
                     OpenLoopPoint o = point.get();
-                    curves.add(new SvgChart.Curve(s.name() + " @ " + CompareTable.rate(o.requestedRate()) + "/s"
+                    curves.add(new SvgChart.Curve(results.label(s) + " @ " + CompareTable.rate(o.requestedRate()) + "/s"
                             + (o.invalidReason() == null ? "" : " (invalid)"), SvgChart.color(i), o.correctedSpectrum()));
                 }
             }
-            h.append(SvgChart.percentiles("Corrected latency at " + CompareTable.percent(fraction) + " of each server's peak",
+            chart(h, charts, "latency-" + Math.round(fraction * 100) + "pct", SvgChart.percentiles("Corrected latency at " + CompareTable.percent(fraction) + " of each server's peak",
                     curves, CHART_WIDTH, 440));
         }
     }
 
-    private static void costs(StringBuilder h, CompareResults results) {
+    private static void costs(StringBuilder h, CompareResults results, Map<String, String> charts) {
         List<ServerResult> servers = measured(results);
         if (servers.isEmpty()) {
             return;
@@ -152,22 +203,27 @@ final class HtmlReport {
                 + "point; memory per connection is the RSS growth while the held connections were open, divided by their number "
                 + "(a JVM's heap growth between collections counts too).</p>\n<div class=\"row\">\n");
         int w = CHART_WIDTH / 3 - 8;
-        h.append(SvgChart.bars("Server CPU per 1,000 exchanges", "CPU ms", names(servers),
-                List.of(single(results, servers, s -> s.peak().map(ClosedLoopPoint::serverCpuMillisPer1000).orElse(Double.NaN))),
+        chart(h, charts, "cpu-per-1000-exchanges", SvgChart.bars("Server CPU per 1,000 exchanges", "CPU ms", names(results, servers),
+                List.of(single(results, servers, s -> s.peak().map(ClosedLoopPoint::serverCpuMillisPerThousand).orElse(Double.NaN))),
                 CompareTable::decimal, w, 340));
-        h.append(SvgChart.bars("Server RSS after warm-up", "MiB", names(servers),
+        chart(h, charts, "rss-idle", SvgChart.bars("Server RSS after warm-up", "MiB", names(results, servers),
                 List.of(single(results, servers, s -> s.idleRssBytes() > 0 ? s.idleRssBytes() / (1024.0 * 1024) : Double.NaN)),
                 v -> String.format(Locale.ROOT, "%.0f", v), w, 340));
-        h.append(SvgChart.bars("Server RSS per held connection", "KiB", names(servers),
+        chart(h, charts, "rss-per-held-connection", SvgChart.bars("Server RSS per held connection", "KiB", names(results, servers),
                 List.of(single(results, servers, s -> s.held() == null ? Double.NaN : s.held().rssPerConnectionBytes() / 1024)),
                 v -> String.format(Locale.ROOT, v < 10 ? "%.1f" : "%.0f", v), w, 340));
         h.append("</div>\n");
     }
 
+    private static void chart(StringBuilder h, Map<String, String> charts, String key, String svg) {
+        charts.put(key, svg);
+        h.append(svg);
+    }
+
     private static void details(StringBuilder h, CompareResults results) {
         h.append("<h2>Details</h2>\n");
         for (ServerResult s : results.servers()) {
-            h.append("<h3>").append(esc(s.name())).append("</h3>\n<p class=\"note\">").append(esc(s.model()))
+            h.append("<h3>").append(esc(results.label(s))).append("</h3>\n<p class=\"note\">").append(esc(s.model()))
                     .append(" · <code>").append(esc(s.command())).append("</code></p>\n");
             if (s.failure() != null) {
                 h.append("<p class=\"fail\">").append(esc(s.failure())).append("</p>\n");
@@ -181,7 +237,7 @@ final class HtmlReport {
                             .append("</td><td>").append(CompareTable.rate(c.medianRate())).append("</td><td>")
                             .append(CompareTable.percent(c.spread())).append("</td>");
                     latencyCells(h, c.latency());
-                    h.append("<td>").append(CompareTable.decimal(c.serverCpuMillisPer1000())).append("</td><td>")
+                    h.append("<td>").append(CompareTable.decimal(c.serverCpuMillisPerThousand())).append("</td><td>")
                             .append(CompareTable.decimal(c.generatorCpuMicrosPerExchange())).append("</td><td>")
                             .append(link(c.hlog())).append(c.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(c.invalidReason()) + "</span>")
                             .append("</td></tr>\n");
@@ -196,7 +252,7 @@ final class HtmlReport {
                             .append(CompareTable.rate(o.requestedRate())).append("</td><td>").append(CompareTable.rate(o.achievedRate())).append("</td>");
                     latencyCells(h, o.corrected());
                     h.append("<td>").append(CompareTable.micros(o.raw().p99())).append("</td><td>")
-                            .append(CompareTable.decimal(o.serverCpuMillisPer1000())).append("</td><td>").append(link(o.hlog()))
+                            .append(CompareTable.decimal(o.serverCpuMillisPerThousand())).append("</td><td>").append(link(o.hlog()))
                             .append(o.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(o.invalidReason()) + "</span>")
                             .append("</td></tr>\n");
                 }
@@ -256,12 +312,16 @@ final class HtmlReport {
         h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
     }
 
+    private static List<String> handlers(CompareResults results) {
+        return results.servers().stream().map(ServerResult::handler).distinct().toList();
+    }
+
     private static List<ServerResult> measured(CompareResults results) {
         return results.servers().stream().filter(s -> !s.closedLoop().isEmpty()).toList();
     }
 
-    private static List<String> names(List<ServerResult> servers) {
-        return servers.stream().map(ServerResult::name).toList();
+    private static List<String> names(CompareResults results, List<ServerResult> servers) {
+        return servers.stream().map(results::label).toList();
     }
 
     /** One bar per server, each in that server's colour (its index among all servers, as in the table). */
@@ -307,11 +367,5 @@ final class HtmlReport {
             .warn ul { margin: 4px 0; padding-left: 20px; } .fail { color: #b00020; text-align: left; }
             .row { display: flex; gap: 12px; flex-wrap: wrap; }
             svg { display: block; margin: 8px 0; max-width: 100%; height: auto; }
-            svg text { font-family: system-ui, "DejaVu Sans", sans-serif; fill: #333; }
-            svg .title { font-size: 15px; font-weight: 600; } svg .tick { font-size: 11px; fill: #555; }
-            svg .tickminor { font-size: 10px; fill: #999; } svg .value { font-size: 11px; fill: #333; }
-            svg .category { font-size: 12px; } svg .legend { font-size: 12px; } svg .axislabel { font-size: 12px; fill: #555; }
-            svg .grid { stroke: #e3e3e3; } svg .gridminor { stroke: #f2f2f2; } svg .axis { stroke: #888; }
-            svg .whisker { stroke: #222; stroke-width: 1.2; }
             """;
 }

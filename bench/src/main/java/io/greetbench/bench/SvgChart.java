@@ -23,6 +23,18 @@ final class SvgChart {
     private static final int TOP = 44;
     private static final int BOTTOM = 58;
 
+    /** In every chart, so that a chart saved as its own .svg file looks as it does in the report. */
+    private static final String STYLE = """
+            <style>
+            text { font-family: system-ui, "DejaVu Sans", sans-serif; fill: #333; }
+            .title { font-size: 15px; font-weight: 600; } .tick { font-size: 11px; fill: #555; }
+            .tickminor { font-size: 10px; fill: #999; } .value { font-size: 11px; fill: #333; }
+            .category, .legend, .axislabel { font-size: 12px; } .axislabel { fill: #555; }
+            .grid { stroke: #e3e3e3; } .gridminor { stroke: #f2f2f2; } .axis { stroke: #888; }
+            .whisker { stroke: #222; stroke-width: 1.2; }
+            </style>
+            """;
+
     private SvgChart() {
     }
 
@@ -275,6 +287,8 @@ final class SvgChart {
         svg.append(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">%n",
                 width, height, width, height, esc(title)));
+        svg.append(STYLE);
+        svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         svg.append(text(LEFT, 22, "start", "title", title));
         return svg;
     }
