@@ -3,14 +3,16 @@
 # are the same build (A/A), how often it detects an injected slowdown, and how long a run takes.
 #
 #   scripts/calibrate-gate.sh [--runs N] [--servers nio,netty,loom] [--slowdown-us US]
-#                             [--budget 5m] [--out DIR] [--skip-aa] [--skip-slowdown] [-- gate options...]
+#                             [--budget 5m] [--out DIR] [--jar FILE] [--skip-aa] [--skip-slowdown]
+#                             [-- gate options...]
 #
 # The A/A runs gate the jar against itself. The slowdown runs give the candidate
 # `--handler cpu:US` (US microseconds of spinning per exchange); the script reports the change the
 # gate measured, so you can see what the injected work cost. Options after `--` go to every gate run.
 #
-# The jar is copied once to the output directory, so both sides of every run are the same bytes
-# even if the sources change (and the launcher rebuilds) while calibration runs.
+# The jar (this checkout's, built by the launcher when needed, or --jar FILE) is copied once to the
+# output directory, so both sides of every run are the same bytes even if the sources change (and
+# the launcher rebuilds) while calibration runs.
 #
 # Prints one line per run, then the counts: false alarms (exit 3 in A/A), detections (exit 3 with
 # the slowdown), inconclusive runs (exit 4), tool failures (exit 1 or anything else), run times.
@@ -22,6 +24,7 @@ servers=nio
 slowdown_us=3
 budget=5m
 out=""
+source_jar=""
 do_aa=1
 do_slow=1
 extra=()
@@ -32,10 +35,11 @@ while [ $# -gt 0 ]; do
     --slowdown-us) slowdown_us=$2; shift 2 ;;
     --budget) budget=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --jar) source_jar=$2; shift 2 ;;
     --skip-aa) do_aa=0; shift ;;
     --skip-slowdown) do_slow=0; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "calibrate-gate: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -46,10 +50,14 @@ case "$slowdown_us" in ''|*[!0-9]*) echo "calibrate-gate: --slowdown-us must be 
 out=${out:-$(mktemp -d /tmp/greetbench-calibration-XXXXXX)}
 mkdir -p "$out"
 
-# Build (or refresh) the jar through the launcher, then freeze a copy.
-"$here/greetbench" --version >/dev/null
+# Build (or refresh) the jar through the launcher unless one is given, then freeze a copy.
+if [ -z "$source_jar" ]; then
+  "$here/greetbench" --version >/dev/null
+  source_jar="$here/bench/target/greetbench.jar"
+fi
+[ -f "$source_jar" ] || { echo "calibrate-gate: no jar at $source_jar" >&2; exit 2; }
 jar="$out/greetbench.jar"
-cp "$here/bench/target/greetbench.jar" "$jar"
+cp "$source_jar" "$jar"
 
 java_home=""
 for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
@@ -96,14 +104,14 @@ series() {
 # Summary: counts per series, run times, and the median change the gate measured per metric.
 summarize() {
   local name=$1 label=$2
-  awk -v n="$name" -v label="$label" '
-    $1 == n { total++; t[total] = $3; if ($2 == 0) pass++; else if ($2 == 3) reg++; else if ($2 == 4) inc++; else fail++ }
-    END {
-      if (total == 0) exit
-      asort(t)
-      printf "%s: %d runs: %d regression, %d pass, %d inconclusive, %d tool failures; run time median %d s, max %d s\n",
-        label, total, reg, pass, inc, fail, t[int((total + 1) / 2)], t[total]
-    }' "$out/runs.txt"
+  local counts times
+  counts=$(awk -v n="$name" '
+    $1 == n { total++; if ($2 == 0) pass++; else if ($2 == 3) reg++; else if ($2 == 4) inc++; else fail++ }
+    END { printf "%d runs: %d regression, %d pass, %d inconclusive, %d tool failures", total, reg, pass, inc, fail }' "$out/runs.txt")
+  # Median and max run time (POSIX awk has no sort: sort first).
+  times=$(awk -v n="$name" '$1 == n { print $3 }' "$out/runs.txt" | sort -n | awk '
+    { t[NR] = $1 } END { if (NR) printf "run time median %d s, max %d s", t[int((NR + 1) / 2)], t[NR] }')
+  echo "$label: $counts; $times"
   # The change each run measured, from its JSON (ratio - 1), per server and metric.
   local files=("$out/$name"-*.json)
   [ -e "${files[0]}" ] || return 0

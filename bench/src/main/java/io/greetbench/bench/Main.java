@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             CheckCommand.class,
+            GateCommand.class,
             CompareCommand.class,
             JmhCommand.class,
             HostileCommand.class,
