@@ -491,27 +491,33 @@ public final class ConformanceCheck {
         return Result.fail(c, "expected no bytes, then FIN; got " + outcome.describe());
     }
 
-    /** Opens every client first, then sends on each, then reads each reply. */
+    /**
+     * Opens every client and sends its request, then reads the replies only once all are open, so
+     * the server holds them all at once: one that served connections one after another would
+     * wait for the first client's end of stream, which comes only after the last one connected.
+     * Each client sends as soon as it is connected, so a short idle timeout does not end the
+     * first ones while the last ones connect.
+     */
     private Result manyClients(Case c, Attempt a) throws IOException {
         int n = settings.concurrentClients();
         List<Socket> sockets = new ArrayList<>(n);
+        List<String> sendFailures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            Socket socket;
             try {
-                sockets.add(a.connect(target));
+                socket = a.connect(target);
             } catch (IOException e) {
                 return Result.fail(c, "client " + (i + 1) + " of " + n + " could not connect while " + i + " were open: " + e.getMessage());
             }
-        }
-        int failed = 0;
-        String first = null;
-        List<String> sendFailures = new ArrayList<>();
-        for (Socket socket : sockets) {
+            sockets.add(socket);
             try {
                 socket.getOutputStream().write(NORMAL_REQUEST);
             } catch (IOException e) {
                 sendFailures.add(e.getMessage());
             }
         }
+        int failed = 0;
+        String first = null;
         for (Socket socket : sockets) {
             Outcome outcome = a.readToEnd(socket, null);
             byte[] expected = expectedReply(socket);
@@ -637,7 +643,8 @@ public final class ConformanceCheck {
         String describe() {
             String what = totalReceived == 0 ? "nothing" : quote(received) + (totalReceived > received.length ? " (" + totalReceived + " bytes in all)" : "");
             String end = switch (ending) {
-                case FIN -> "then FIN";
+                // A write that met the RST consumed the error; reads then end as if with a FIN.
+                case FIN -> sendFailureIsReset() ? "then end of stream (after the RST)" : "then FIN";
                 case RST -> "then RST";
                 case TIMEOUT -> "then no end (timed out)";
                 case ERROR -> "then " + endingDetail;

@@ -131,6 +131,7 @@ final class FixtureServer implements GreetServer {
         if (n < 0) {
             return;
         }
+        buffer = new byte[64 * 1024];
         long deadline = System.nanoTime() + config.lingerTimeout().toNanos();
         try {
             while (true) {

@@ -55,7 +55,7 @@ public abstract class GreetServerConformanceSuite {
 
     @BeforeAll
     void startSharedServer() throws IOException {
-        shared = started(ServerConfig.ephemeral().withLingerTimeout(Duration.ofSeconds(2)));
+        shared = started(ServerConfig.ephemeral());
         check = new ConformanceCheck(Settings.of(shared.boundAddress()).withCaseTimeout(CASE_TIMEOUT));
     }
 
