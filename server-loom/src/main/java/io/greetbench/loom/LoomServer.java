@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,21 +26,22 @@ import java.util.concurrent.Semaphore;
  * The greeting server written the plain blocking way: one thread per connection, which reads,
  * replies and closes with ordinary blocking {@link Socket} calls. With {@link LoomThreads#VIRTUAL}
  * that thread is a virtual thread, so a connection blocked on a read (or on a sleeping handler)
- * holds a few hundred bytes of heap instead of a kernel thread; {@link LoomThreads#PLATFORM} runs
- * the very same code on platform threads, the classic baseline.
+ * holds a little heap instead of a kernel thread; {@link LoomThreads#PLATFORM} runs the very same
+ * code on platform threads, the classic baseline.
  *
- * <p>Threading model: {@link ServerConfig#ioThreads()} acceptor threads, platform threads blocked
- * in {@code accept(2)} on one shared listener. Platform, not virtual, because a virtual thread
- * blocked in {@code accept} is woken through the JDK's poller thread, one more cross-thread hop per
- * connection, and because the poller cannot park two virtual threads on the same descriptor. One
- * listener, not one {@code SO_REUSEPORT} listener per acceptor, because the kernel assigns each
- * connection to a listener by a hash of its addresses: an acceptor holding the last permit of the
- * cap would wait on its own, empty listener while the queued clients sit in another one. Each
- * accepted connection then lives on its own new thread from the first read to the close; it
- * shares nothing with other connections but the connection-cap {@link Semaphore} and the registry
- * {@link #close()} uses to find the connections still open.
+ * <p>Threading model: {@link ServerConfig#ioThreads()} acceptor threads, of the same kind as the
+ * connection threads, take turns in {@code accept} on one shared listener; each accepted connection
+ * then lives on its own new thread from the first read to the close. With virtual threads, an
+ * acceptor that finds a connection queued starts its thread on the same carrier, with no kernel
+ * wake-up in between (a platform acceptor had to wake a carrier for every connection). One
+ * {@link TimeoutReaper} platform thread enforces the idle and linger deadlines. Connections share
+ * nothing but the connection-cap {@link Semaphore} and the registry of open connections that the
+ * reaper and {@link #close()} walk.
  *
- * <p>The cap is enforced by acquiring a permit <em>before</em> calling {@code accept}: once
+ * <p>One listener, not one {@code SO_REUSEPORT} listener per acceptor: the kernel assigns each
+ * connection to a listener by a hash of its addresses, so an acceptor holding the last permit of
+ * the cap could wait on its own, empty listener while the queued clients sit in another one.
+ * The cap is enforced by acquiring a permit <em>before</em> calling {@code accept}: once
  * {@link ServerConfig#maxConnections()} connections are open, the acceptors stop accepting and
  * further clients wait, complete but unaccepted, in the kernel's backlog.
  */
@@ -56,8 +56,9 @@ public final class LoomServer implements GreetServer {
     private final LoomThreads threads;
     private final Semaphore permits;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private volatile ServerSocket listener;
     private final List<Thread> acceptors = new ArrayList<>();
+    private final TimeoutReaper reaper;
+    private volatile ServerSocket listener;
     private volatile boolean closing;
     private volatile InetSocketAddress bound;
     /** An IPv6 listener sees IPv4 clients as IPv4-mapped addresses, and greets them as such. */
@@ -69,6 +70,7 @@ public final class LoomServer implements GreetServer {
         this.config = Objects.requireNonNull(config, "config");
         this.threads = Objects.requireNonNull(threads, "threads");
         this.permits = new Semaphore(config.maxConnections());
+        this.reaper = new TimeoutReaper(connections, config);
     }
 
     @Override
@@ -78,26 +80,34 @@ public final class LoomServer implements GreetServer {
         }
         started = true;
         InetAddress host = InetAddress.getByName(config.host());
-        ServerSocket listener = new ServerSocket();
+        ServerSocket socket = new ServerSocket();
         try {
-            listener.bind(new InetSocketAddress(host, config.port()), config.backlog());
+            // Like asyncio: a restart must not fail on the previous run's TIME_WAIT connections,
+            // which the lingering close leaves on the server's side.
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, config.port()), config.backlog());
         } catch (IOException | RuntimeException e) {
-            closeQuietly(listener);
+            closeQuietly(socket);
             closing = true;
             throw e;
         }
-        this.listener = listener;
-        bound = (InetSocketAddress) listener.getLocalSocketAddress();
+        listener = socket;
+        bound = (InetSocketAddress) socket.getLocalSocketAddress();
         ipv6Listener = bound.getAddress() instanceof Inet6Address;
+        reaper.start();
         for (int i = 0; i < config.ioThreads(); i++) {
-            Thread.Builder connectionThreads = threads == LoomThreads.VIRTUAL
-                    ? Thread.ofVirtual().name("loom-connection")
-                    : Thread.ofPlatform().daemon(true).name("loom-connection");
-            Thread acceptor = Thread.ofPlatform().daemon(true).name("loom-acceptor-" + i)
-                    .unstarted(() -> acceptLoop(listener, connectionThreads));
+            // A builder per acceptor, since builders are not thread-safe.
+            Thread acceptor = newThreadBuilder("loom-acceptor-" + i)
+                    .unstarted(() -> acceptLoop(socket, newThreadBuilder("loom-connection")));
             acceptors.add(acceptor);
             acceptor.start();
         }
+    }
+
+    private Thread.Builder newThreadBuilder(String name) {
+        return threads == LoomThreads.VIRTUAL
+                ? Thread.ofVirtual().name(name)
+                : Thread.ofPlatform().daemon(true).name(name);
     }
 
     @Override
@@ -122,10 +132,9 @@ public final class LoomServer implements GreetServer {
 
     /**
      * Runs on one acceptor thread: take a permit, accept, hand the socket to a new connection
-     * thread, which gives the permit back when it closes. {@code threadBuilder} belongs to this
-     * acceptor alone, since builders are not thread-safe.
+     * thread, which gives the permit back when it closes.
      */
-    private void acceptLoop(ServerSocket listener, Thread.Builder threadBuilder) {
+    private void acceptLoop(ServerSocket socket, Thread.Builder threadBuilder) {
         AcceptBackoff backoff = new AcceptBackoff(LOG);
         while (!closing) {
             try {
@@ -135,11 +144,11 @@ public final class LoomServer implements GreetServer {
             }
             boolean handedOver = false;
             try {
-                Socket socket = accept(listener, backoff);
-                if (socket == null) {
+                Socket accepted = accept(socket, backoff);
+                if (accepted == null) {
                     return;
                 }
-                Connection connection = new Connection(socket);
+                Connection connection = new Connection(accepted);
                 Thread thread = threadBuilder.unstarted(() -> serve(connection));
                 connection.thread = thread;
                 connections.add(connection);
@@ -149,7 +158,7 @@ public final class LoomServer implements GreetServer {
                 } finally {
                     if (!handedOver) {
                         connections.remove(connection);
-                        closeQuietly(socket);
+                        closeQuietly(accepted);
                     }
                 }
             } finally {
@@ -161,14 +170,14 @@ public final class LoomServer implements GreetServer {
     }
 
     /** Accepts one connection, backing off while accepting fails; null once the server is closing. */
-    private Socket accept(ServerSocket listener, AcceptBackoff backoff) {
+    private Socket accept(ServerSocket socket, AcceptBackoff backoff) {
         while (true) {
             try {
-                Socket socket = listener.accept();
+                Socket accepted = socket.accept();
                 backoff.onSuccess();
-                return socket;
+                return accepted;
             } catch (IOException e) {
-                if (closing || listener.isClosed()) {
+                if (closing || socket.isClosed()) {
                     return null;
                 }
                 // Typically EMFILE: the connection stays queued, so an immediate retry would fail
@@ -185,39 +194,46 @@ public final class LoomServer implements GreetServer {
 
     /** Runs on the connection's own thread, from the first read to the close. */
     private void serve(Connection connection) {
-        Socket socket = connection.socket;
         try {
-            exchange(socket);
+            exchange(connection);
         } catch (IOException e) {
-            // Resets, early closes, or close() giving up on the connection: the client's business.
-            LOG.log(Level.DEBUG, () -> "connection ended early: " + e);
+            if (connection.timedOut) {
+                LOG.log(Level.DEBUG, "closed a connection at its deadline");
+            } else {
+                // Resets, early closes, or close() giving up on the connection: the client's business.
+                LOG.log(Level.DEBUG, () -> "connection ended early: " + e);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "connection failed, closing it", e);
         } finally {
-            closeQuietly(socket);
+            closeQuietly(connection.socket);
             connections.remove(connection);
             permits.release();
         }
     }
 
-    private void exchange(Socket socket) throws IOException {
-        socket.setSoTimeout(timeoutMillis(config.idleTimeout()));
+    /**
+     * The exchange. The reads block without {@code SO_TIMEOUT}: a timed park of a virtual thread
+     * goes through the scheduler's delay queue, which costs two wake-ups of its timer thread per
+     * read that has to wait (measured: about 2.4 extra context switches per exchange), so the
+     * deadlines are published in the connection and enforced by the {@link TimeoutReaper}, which
+     * closes the socket and so ends the blocked read.
+     */
+    private void exchange(Connection connection) throws IOException {
+        Socket socket = connection.socket;
         InputStream in = socket.getInputStream();
         byte[] request = new byte[Greeting.MAX_REQUEST_BYTES];
-        int read;
-        try {
-            read = in.read(request);
-        } catch (SocketTimeoutException idle) {
-            // Nothing was received, so the receive queue is empty and the close sends a FIN.
-            LOG.log(Level.DEBUG, "closing idle connection");
-            return;
+        if (config.hasIdleTimeout()) {
+            connection.deadlineNanos = System.nanoTime() + config.idleTimeout().toNanos();
         }
+        int read = in.read(request);
+        connection.deadlineNanos = Connection.NO_DEADLINE;
         config.handler().perform();
         socket.getOutputStream().write(Greeting.replyTo(peer(socket)));
         // The FIN leaves now, right behind the greeting, not at the final close.
         socket.shutdownOutput();
         if (read >= 0) {
-            discardUntilEndOfStream(socket, in, request);
+            discardUntilEndOfStream(connection, in, request);
         }
     }
 
@@ -226,30 +242,16 @@ public final class LoomServer implements GreetServer {
      * greeting before the client has read it; so read and drop whatever the client still sends,
      * until its end of stream or the linger deadline.
      */
-    private void discardUntilEndOfStream(Socket socket, InputStream in, byte[] buffer) throws IOException {
-        long deadline = System.nanoTime() + config.lingerTimeout().toNanos();
+    private void discardUntilEndOfStream(Connection connection, InputStream in, byte[] buffer) throws IOException {
+        connection.deadlineNanos = System.nanoTime() + config.lingerTimeout().toNanos();
         byte[] sink = buffer;
-        while (true) {
-            long leftNanos = deadline - System.nanoTime();
-            if (leftNanos <= 0) {
-                LOG.log(Level.DEBUG, "linger deadline passed before the client's end of stream");
-                return;
-            }
-            socket.setSoTimeout(timeoutMillis(Duration.ofNanos(leftNanos)));
-            int n;
-            try {
-                n = in.read(sink);
-            } catch (SocketTimeoutException e) {
-                LOG.log(Level.DEBUG, "linger deadline passed before the client's end of stream");
-                return;
-            }
-            if (n < 0) {
-                return;
-            }
+        int n;
+        while ((n = in.read(sink)) >= 0) {
             if (n == sink.length && sink.length < DRAIN_BUFFER_BYTES) {
                 sink = new byte[DRAIN_BUFFER_BYTES]; // a big request: fewer, larger reads
             }
         }
+        connection.deadlineNanos = Connection.NO_DEADLINE;
     }
 
     private InetSocketAddress peer(Socket socket) throws IOException {
@@ -266,19 +268,10 @@ public final class LoomServer implements GreetServer {
         return peer;
     }
 
-    /** SO_TIMEOUT in milliseconds: 0 means none, anything positive is at least 1 ms. */
-    private static int timeoutMillis(Duration timeout) {
-        if (timeout.isZero()) {
-            return 0;
-        }
-        long millis = (timeout.toNanos() + 999_999) / 1_000_000;
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis));
-    }
-
     /**
      * Stops accepting at once, waits up to {@link ServerConfig#shutdownGrace()} for open
      * connections to finish, then closes the rest; their threads, blocked in socket calls, wake
-     * with an exception and end. Returns when every acceptor and connection thread has ended.
+     * with an exception and end. Returns when every thread of this server has ended.
      */
     @Override
     public void close() {
@@ -289,8 +282,9 @@ public final class LoomServer implements GreetServer {
             closed = true;
         }
         closing = true;
-        if (listener != null) {
-            closeQuietly(listener);
+        ServerSocket socket = listener;
+        if (socket != null) {
+            closeQuietly(socket);
         }
         acceptors.forEach(Thread::interrupt);
         boolean interrupted = false;
@@ -313,13 +307,14 @@ public final class LoomServer implements GreetServer {
         for (Connection connection : connections) {
             interrupted |= joinUninterruptibly(connection.thread, null);
         }
+        reaper.stop();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
     /** Joins {@code thread} (forever when {@code timeout} is null); true if we were interrupted. */
-    private static boolean joinUninterruptibly(Thread thread, Duration timeout) {
+    static boolean joinUninterruptibly(Thread thread, Duration timeout) {
         boolean interrupted = false;
         while (true) {
             try {
@@ -338,21 +333,11 @@ public final class LoomServer implements GreetServer {
         }
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
+    static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();
         } catch (Exception e) {
             LOG.log(Level.DEBUG, () -> "close failed: " + e);
-        }
-    }
-
-    /** One open connection: its socket, and the thread that serves it. */
-    private static final class Connection {
-        final Socket socket;
-        volatile Thread thread;
-
-        Connection(Socket socket) {
-            this.socket = socket;
         }
     }
 }
