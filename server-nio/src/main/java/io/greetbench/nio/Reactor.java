@@ -90,14 +90,24 @@ final class Reactor implements Runnable {
     private final DeadlineQueue lingering = new DeadlineQueue();
     /** Exchanges whose blocking handler runs elsewhere; no deadline, kept to close them at shutdown. */
     private final DeadlineQueue working = new DeadlineQueue();
+    /** Closed exchanges whose keys were cancelled since the last select; closed after the next. */
+    private DeadlineQueue closing = new DeadlineQueue();
+    /** Closed exchanges whose keys the current select deregisters. */
+    private DeadlineQueue deregistered = new DeadlineQueue();
     private int connections;
 
     private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Consumer<SelectionKey> onReady = this::onReady;
 
+    /**
+     * When the last select returned. Deadlines are not set from it: select callbacks run before it
+     * is refreshed, and after a long wait it would be stale by that wait.
+     */
     private long loopNanos;
     private boolean stopping;
+    /** Set when the loop has ended: closes no longer wait for a select that will not come. */
+    private boolean exiting;
     private boolean listenerReported;
     private long stopDeadlineNanos;
 
@@ -190,13 +200,19 @@ final class Reactor implements Runnable {
             // isEmpty() check or finds the flag clear and calls wakeup(), so no message waits for
             // an unrelated event (the same ordering as Netty's wakenUp flag).
             wakeupPending.set(false);
-            long timeoutMillis = inbox.isEmpty() ? timeoutMillis(System.nanoTime()) : -1;
+            // Keys cancelled so far are deregistered by the coming select; keys cancelled in its
+            // callbacks wait for the one after.
+            DeadlineQueue cancelled = closing;
+            closing = deregistered;
+            deregistered = cancelled;
+            long timeoutMillis = inbox.isEmpty() && deregistered.isEmpty() ? timeoutMillis(System.nanoTime()) : -1;
             if (timeoutMillis < 0) {
                 selector.selectNow(onReady);
             } else {
                 selector.select(onReady, timeoutMillis);
             }
             loopNanos = System.nanoTime();
+            finishDeregisteredCloses();
             drainInbox();
             expireDeadlines();
             if (stopping && server.allListenersClosed()) {
@@ -380,7 +396,7 @@ final class Reactor implements Runnable {
                 return;
             }
             register(exchange, SelectionKey.OP_READ);
-            reading.add(exchange, hasIdleTimeout ? loopNanos + idleTimeoutNanos : 0);
+            reading.add(exchange, hasIdleTimeout ? System.nanoTime() + idleTimeoutNanos : 0);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "connection failed right after accept: " + e);
             close(exchange);
@@ -448,7 +464,7 @@ final class Reactor implements Runnable {
             exchange.pendingReply = ByteBuffer.allocate(out.remaining()).put(out).flip();
             exchange.state = Exchange.State.WRITING;
             register(exchange, SelectionKey.OP_WRITE);
-            lingering.add(exchange, loopNanos + lingerTimeoutNanos);
+            lingering.add(exchange, System.nanoTime() + lingerTimeoutNanos);
             return;
         }
         afterReply(exchange);
@@ -473,7 +489,7 @@ final class Reactor implements Runnable {
         }
         exchange.state = Exchange.State.LINGERING;
         register(exchange, SelectionKey.OP_READ);
-        lingering.add(exchange, loopNanos + lingerTimeoutNanos);
+        lingering.add(exchange, System.nanoTime() + lingerTimeoutNanos);
     }
 
     private void discardInput(Exchange exchange) throws IOException {
@@ -522,22 +538,47 @@ final class Reactor implements Runnable {
     }
 
     private void close(Exchange exchange) {
+        if (exchange.state == Exchange.State.CLOSED) {
+            return;
+        }
         if (exchange.queue != null) {
             exchange.queue.remove(exchange);
         }
         boolean handlerHoldsIt = exchange.state == Exchange.State.WORKING;
         exchange.state = Exchange.State.CLOSED;
+        if (exchange.key != null && !handlerHoldsIt && !exiting) {
+            // Closing a channel that is still registered makes the JDK query SO_LINGER and call
+            // shutdown(SHUT_WR) (which fails with ENOTCONN here) before it defers the real close
+            // to the next select anyway: two wasted system calls per exchange. Cancelling the key
+            // now and closing once the next select has deregistered it costs neither.
+            exchange.key.cancel();
+            closing.add(exchange, 0);
+            return;
+        }
+        finishClose(exchange, !handlerHoldsIt);
+    }
+
+    private void finishClose(Exchange exchange, boolean recycle) {
+        if (exchange.queue != null) {
+            exchange.queue.remove(exchange);
+        }
         try {
-            // With the input drained (or the client silent) this sends FIN, never RST. A
-            // registered channel's descriptor is released by the selector's next select.
+            // With the input drained (or the client silent) this sends FIN, never RST.
             exchange.channel.close();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing a connection failed: " + e);
         }
         connections--;
         gate.release(this);
-        if (!handlerHoldsIt) {
+        if (recycle) {
             recycle(exchange);
+        }
+    }
+
+    /** Closes the exchanges whose keys the select that just returned has deregistered. */
+    private void finishDeregisteredCloses() {
+        for (Exchange first = deregistered.first(); first != null; first = deregistered.first()) {
+            finishClose(first, true);
         }
     }
 
@@ -588,6 +629,7 @@ final class Reactor implements Runnable {
 
     /** After the grace period, or when the reactor fails: close every connection it still has. */
     private void closeEverything() {
+        exiting = true;
         Object message;
         while ((message = inbox.poll()) != null) {
             if (message instanceof SocketChannel channel) {
@@ -605,6 +647,11 @@ final class Reactor implements Runnable {
         for (DeadlineQueue queue : new DeadlineQueue[] {reading, lingering, working}) {
             for (Exchange first = queue.first(); first != null; first = queue.first()) {
                 close(first);
+            }
+        }
+        for (DeadlineQueue queue : new DeadlineQueue[] {closing, deregistered}) {
+            for (Exchange first = queue.first(); first != null; first = queue.first()) {
+                finishClose(first, false);
             }
         }
     }

@@ -102,18 +102,23 @@ class NioServerTest {
              Socket held2 = new Socket();
              Socket waiting = new Socket()) {
             server.start();
-            held1.connect(server.boundAddress());
-            held2.connect(server.boundAddress());
-            // Both held connections accepted before the third arrives: a greeting proves it.
+            // A greeted client that has not closed is still open on the server (lingering), so
+            // greeting both proves they hold the two slots before the third connects.
+            for (Socket held : new Socket[] {held1, held2}) {
+                held.connect(server.boundAddress());
+                held.setSoTimeout(5_000);
+                held.getOutputStream().write('x');
+                byte[] expected = expectedReply(held);
+                assertArrayEquals(expected, held.getInputStream().readNBytes(expected.length));
+            }
             waiting.connect(server.boundAddress());
             waiting.setSoTimeout(500);
             waiting.getOutputStream().write('x');
             assertThrows(SocketTimeoutException.class, () -> waiting.getInputStream().read(),
                     "a connection past the cap must wait unserved");
-            held1.getOutputStream().write('x');
-            held1.setSoTimeout(5_000);
-            assertArrayEquals(expectedReply(held1), held1.getInputStream().readAllBytes());
+            // End of stream from the client lets the server close it and free a slot.
             held1.shutdownOutput();
+            assertEquals(-1, held1.getInputStream().read());
             waiting.setSoTimeout(5_000);
             assertArrayEquals(expectedReply(waiting), waiting.getInputStream().readAllBytes());
         }
@@ -196,10 +201,7 @@ class NioServerTest {
             // until the server side holds it: the cap counter is not visible, poll the exchange).
             exchange(address, new byte[] {'x'});
             CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-            while (listeningSockets(address.getPort()) > 0) {
-                Thread.sleep(10);
-            }
-            assertThrows(ConnectException.class, () -> new Socket(address.getAddress(), address.getPort()).close());
+            assertTrue(refusedWithin(address, Duration.ofSeconds(4)), "new connects must be refused once close() began");
             inFlight.setSoTimeout(5_000);
             inFlight.getOutputStream().write('x');
             assertArrayEquals(expectedReply(inFlight), inFlight.getInputStream().readAllBytes());
@@ -221,6 +223,19 @@ class NioServerTest {
             in.transferTo(got);
             assertEquals(0, got.size());
         }
+    }
+
+    private static boolean refusedWithin(InetSocketAddress address, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket late = new Socket()) {
+                late.connect(address, 1_000);
+            } catch (ConnectException e) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     /** Counts LISTEN sockets on {@code port} in /proc/net/tcp and tcp6 (Linux). */
