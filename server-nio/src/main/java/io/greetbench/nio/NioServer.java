@@ -232,6 +232,11 @@ public final class NioServer implements GreetServer {
         return listenersOpen.getCount() == 0;
     }
 
+    /** Listening sockets still open: one per reactor with SO_REUSEPORT, else one. */
+    synchronized int openListeners() {
+        return listenersOpen == null ? 0 : (int) listenersOpen.getCount();
+    }
+
     private static void closeQuietly(ServerSocketChannel channel) {
         if (channel == null) {
             return;

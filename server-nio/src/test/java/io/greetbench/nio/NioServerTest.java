@@ -18,12 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -63,7 +58,7 @@ class NioServerTest {
             server.start();
             int port = server.boundAddress().getPort();
             assertTrue(port > 0);
-            assertEquals(3, listeningSockets(port), "LISTEN sockets on port " + port);
+            assertEquals(3, server.openListeners());
             assertEquals("nio: 3 reactors, SO_REUSEPORT listeners", server.describe());
             for (int i = 0; i < 60; i++) {
                 exchange(server.boundAddress(), "hi\n".getBytes(StandardCharsets.US_ASCII));
@@ -87,7 +82,7 @@ class NioServerTest {
     void shouldGreetThroughOneAcceptorHandingOff() throws Exception {
         try (NioServer server = new NioServer(config().withIoThreads(3), NioServer.AcceptMode.HANDOFF)) {
             server.start();
-            assertEquals(1, listeningSockets(server.boundAddress().getPort()));
+            assertEquals(1, server.openListeners());
             assertEquals("nio: 3 reactors, one acceptor handing off", server.describe());
             for (int i = 0; i < 30; i++) {
                 exchange(server.boundAddress(), new byte[0]);
@@ -169,23 +164,33 @@ class NioServerTest {
 
     @Test
     void shouldRunSleepingHandlersOffTheReactor() throws Exception {
-        try (NioServer server = new NioServer(config().withIoThreads(1).withHandler(HandlerWork.parse("sleep:300")))) {
+        ServerConfig config = config().withIoThreads(1).withIdleTimeout(Duration.ofMillis(200))
+                .withHandler(HandlerWork.parse("sleep:2000"));
+        try (NioServer server = new NioServer(config);
+             Socket sleeper = new Socket();
+             Socket silent = new Socket()) {
             server.start();
-            assertEquals("nio: 1 reactor, one listener, handler sleep:300 on virtual threads", server.describe());
-            // With one reactor, 8 concurrent sleepers only all finish if the sleeps overlap; the
-            // test's timeout would fail a reactor that slept them one after another... slowly.
-            List<CompletableFuture<byte[]>> replies = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                replies.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return exchange(server.boundAddress(), new byte[] {'x'});
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }));
-            }
-            for (CompletableFuture<byte[]> reply : replies) {
-                assertTrue(reply.get(10, TimeUnit.SECONDS).length > 0);
+            assertEquals("nio: 1 reactor, one listener, handler sleep:2000 on virtual threads", server.describe());
+            sleeper.connect(server.boundAddress());
+            sleeper.getOutputStream().write('x');
+            silent.connect(server.boundAddress());
+            silent.setSoTimeout(5_000);
+            // The only reactor closes the silent client at its idle timeout while the sleeper's
+            // handler still sleeps, which it could not do if the handler slept on the reactor.
+            assertEquals(-1, silent.getInputStream().read());
+            assertEquals(0, sleeper.getInputStream().available(), "the sleeper must not be greeted yet");
+            sleeper.setSoTimeout(5_000);
+            assertArrayEquals(expectedReply(sleeper), sleeper.getInputStream().readAllBytes());
+        }
+    }
+
+    @Test
+    void shouldRunCpuHandlersOnTheReactor() throws Exception {
+        try (NioServer server = new NioServer(config().withIoThreads(2).withHandler(HandlerWork.parse("cpu:200")))) {
+            server.start();
+            assertEquals("nio: 2 reactors, SO_REUSEPORT listeners, handler cpu:200 on the reactors", server.describe());
+            for (int i = 0; i < 10; i++) {
+                exchange(server.boundAddress(), new byte[] {'x'});
             }
         }
     }
@@ -205,7 +210,10 @@ class NioServerTest {
             inFlight.setSoTimeout(5_000);
             inFlight.getOutputStream().write('x');
             assertArrayEquals(expectedReply(inFlight), inFlight.getInputStream().readAllBytes());
+            // The server lingers until the client's end of stream; then nothing is in flight.
+            inFlight.shutdownOutput();
             closing.get(10, TimeUnit.SECONDS);
+            assertEquals(0, server.openListeners());
         }
     }
 
@@ -236,20 +244,5 @@ class NioServerTest {
             Thread.sleep(10);
         }
         return false;
-    }
-
-    /** Counts LISTEN sockets on {@code port} in /proc/net/tcp and tcp6 (Linux). */
-    private static int listeningSockets(int port) throws IOException {
-        String local = String.format(Locale.ROOT, ":%04X ", port);
-        int count = 0;
-        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            for (String line : Files.readAllLines(Path.of(table))) {
-                String[] fields = line.trim().split("\\s+");
-                if (fields.length > 3 && (fields[1] + " ").endsWith(local) && fields[3].equals("0A")) {
-                    count++;
-                }
-            }
-        }
-        return count;
     }
 }
