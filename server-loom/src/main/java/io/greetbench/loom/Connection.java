@@ -1,9 +1,9 @@
 package io.greetbench.loom;
 
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 
 /**
- * One open connection as the server's other threads see it: its socket, the thread serving it,
+ * One open connection as the server's other threads see it: its channel, the thread serving it,
  * and the deadline of the read that thread is blocked in, if any.
  *
  * <p>Written by the connection's own thread; read by the {@link TimeoutReaper} and by
@@ -13,14 +13,14 @@ final class Connection {
 
     static final long NO_DEADLINE = 0;
 
-    final Socket socket;
+    final SocketChannel channel;
     volatile Thread thread;
-    /** {@link System#nanoTime()} after which the reaper closes the socket; {@link #NO_DEADLINE} for none. */
+    /** {@link System#nanoTime()} after which the reaper closes the channel; {@link #NO_DEADLINE} for none. */
     volatile long deadlineNanos = NO_DEADLINE;
-    /** Set by the reaper before it closes the socket, so the failed read is not reported as an error. */
+    /** Set by the reaper before it closes the channel, so the failed read is not reported as an error. */
     volatile boolean timedOut;
 
-    Connection(Socket socket) {
-        this.socket = socket;
+    Connection(SocketChannel channel) {
+        this.channel = channel;
     }
 }

@@ -5,15 +5,16 @@ import io.greetbench.protocol.GreetServer;
 import io.greetbench.protocol.Greeting;
 import io.greetbench.protocol.ServerConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class LoomServer implements GreetServer {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final List<Thread> acceptors = new ArrayList<>();
     private final TimeoutReaper reaper;
-    private volatile ServerSocket listener;
+    private volatile ServerSocketChannel listener;
     private volatile boolean closing;
     private volatile InetSocketAddress bound;
     /** An IPv6 listener sees IPv4 clients as IPv4-mapped addresses, and greets them as such. */
@@ -80,11 +81,11 @@ public final class LoomServer implements GreetServer {
         }
         started = true;
         InetAddress host = InetAddress.getByName(config.host());
-        ServerSocket socket = new ServerSocket();
+        ServerSocketChannel socket = ServerSocketChannel.open();
         try {
             // Like asyncio: a restart must not fail on the previous run's TIME_WAIT connections,
             // which the lingering close leaves on the server's side.
-            socket.setReuseAddress(true);
+            socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             socket.bind(new InetSocketAddress(host, config.port()), config.backlog());
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
@@ -92,7 +93,7 @@ public final class LoomServer implements GreetServer {
             throw e;
         }
         listener = socket;
-        bound = (InetSocketAddress) socket.getLocalSocketAddress();
+        bound = (InetSocketAddress) socket.getLocalAddress();
         ipv6Listener = bound.getAddress() instanceof Inet6Address;
         reaper.start();
         for (int i = 0; i < config.ioThreads(); i++) {
@@ -134,7 +135,7 @@ public final class LoomServer implements GreetServer {
      * Runs on one acceptor thread: take a permit, accept, hand the socket to a new connection
      * thread, which gives the permit back when it closes.
      */
-    private void acceptLoop(ServerSocket socket, Thread.Builder threadBuilder) {
+    private void acceptLoop(ServerSocketChannel socket, Thread.Builder threadBuilder) {
         AcceptBackoff backoff = new AcceptBackoff(LOG);
         while (!closing) {
             try {
@@ -144,7 +145,7 @@ public final class LoomServer implements GreetServer {
             }
             boolean handedOver = false;
             try {
-                Socket accepted = accept(socket, backoff);
+                SocketChannel accepted = accept(socket, backoff);
                 if (accepted == null) {
                     return;
                 }
@@ -170,14 +171,14 @@ public final class LoomServer implements GreetServer {
     }
 
     /** Accepts one connection, backing off while accepting fails; null once the server is closing. */
-    private Socket accept(ServerSocket socket, AcceptBackoff backoff) {
+    private SocketChannel accept(ServerSocketChannel socket, AcceptBackoff backoff) {
         while (true) {
             try {
-                Socket accepted = socket.accept();
+                SocketChannel accepted = socket.accept();
                 backoff.onSuccess();
                 return accepted;
             } catch (IOException e) {
-                if (closing || socket.isClosed()) {
+                if (closing || !socket.isOpen()) {
                     return null;
                 }
                 // Typically EMFILE: the connection stays queued, so an immediate retry would fail
@@ -206,34 +207,36 @@ public final class LoomServer implements GreetServer {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "connection failed, closing it", e);
         } finally {
-            closeQuietly(connection.socket);
+            closeQuietly(connection.channel);
             connections.remove(connection);
             permits.release();
         }
     }
 
     /**
-     * The exchange. The reads block without {@code SO_TIMEOUT}: a timed park of a virtual thread
-     * goes through the scheduler's delay queue, which costs two wake-ups of its timer thread per
-     * read that has to wait (measured: about 2.4 extra context switches per exchange), so the
-     * deadlines are published in the connection and enforced by the {@link TimeoutReaper}, which
-     * closes the socket and so ends the blocked read.
+     * The exchange. The reads block with no timeout: a timed park of a virtual thread goes through
+     * the scheduler's delay queue, which costs two wake-ups of its timer thread per read that has
+     * to wait (measured: about 2.4 extra context switches per exchange), so the deadlines are
+     * published in the connection and enforced by the {@link TimeoutReaper}, which closes the
+     * channel and so ends the blocked read.
      */
     private void exchange(Connection connection) throws IOException {
-        Socket socket = connection.socket;
-        InputStream in = socket.getInputStream();
-        byte[] request = new byte[Greeting.MAX_REQUEST_BYTES];
+        SocketChannel channel = connection.channel;
+        ByteBuffer request = ByteBuffer.allocate(Greeting.MAX_REQUEST_BYTES);
         if (config.hasIdleTimeout()) {
             connection.deadlineNanos = System.nanoTime() + config.idleTimeout().toNanos();
         }
-        int read = in.read(request);
+        int read = channel.read(request);
         connection.deadlineNanos = Connection.NO_DEADLINE;
         config.handler().perform();
-        socket.getOutputStream().write(Greeting.replyTo(peer(socket)));
+        ByteBuffer reply = ByteBuffer.wrap(Greeting.replyTo(peer(channel)));
+        while (reply.hasRemaining()) {
+            channel.write(reply);
+        }
         // The FIN leaves now, right behind the greeting, not at the final close.
-        socket.shutdownOutput();
+        channel.shutdownOutput();
         if (read >= 0) {
-            discardUntilEndOfStream(connection, in, request);
+            discardUntilEndOfStream(connection, request);
         }
     }
 
@@ -242,20 +245,21 @@ public final class LoomServer implements GreetServer {
      * greeting before the client has read it; so read and drop whatever the client still sends,
      * until its end of stream or the linger deadline.
      */
-    private void discardUntilEndOfStream(Connection connection, InputStream in, byte[] buffer) throws IOException {
+    private void discardUntilEndOfStream(Connection connection, ByteBuffer buffer) throws IOException {
         connection.deadlineNanos = System.nanoTime() + config.lingerTimeout().toNanos();
-        byte[] sink = buffer;
+        ByteBuffer sink = buffer.clear();
         int n;
-        while ((n = in.read(sink)) >= 0) {
-            if (n == sink.length && sink.length < DRAIN_BUFFER_BYTES) {
-                sink = new byte[DRAIN_BUFFER_BYTES]; // a big request: fewer, larger reads
+        while ((n = connection.channel.read(sink)) >= 0) {
+            if (n == sink.capacity() && sink.capacity() < DRAIN_BUFFER_BYTES) {
+                sink = ByteBuffer.allocate(DRAIN_BUFFER_BYTES); // a big request: fewer, larger reads
             }
+            sink.clear();
         }
         connection.deadlineNanos = Connection.NO_DEADLINE;
     }
 
-    private InetSocketAddress peer(Socket socket) throws IOException {
-        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+    private InetSocketAddress peer(SocketChannel channel) throws IOException {
+        InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
         if (ipv6Listener && peer.getAddress() instanceof Inet4Address v4) {
             // Java reports an IPv4 client of a dual-stack socket as IPv4; Python (and the kernel)
             // see ::ffff:a.b.c.d. Inet6Address.getByAddress keeps the mapped form.
@@ -282,7 +286,7 @@ public final class LoomServer implements GreetServer {
             closed = true;
         }
         closing = true;
-        ServerSocket socket = listener;
+        ServerSocketChannel socket = listener;
         if (socket != null) {
             closeQuietly(socket);
         }
@@ -302,7 +306,7 @@ public final class LoomServer implements GreetServer {
         // Not interrupting: closing the socket wakes a thread blocked on it, and a thread in the
         // handler's work finishes it and then fails on the closed socket.
         for (Connection connection : connections) {
-            closeQuietly(connection.socket);
+            closeQuietly(connection.channel);
         }
         for (Connection connection : connections) {
             interrupted |= joinUninterruptibly(connection.thread, null);

@@ -66,7 +66,7 @@ final class TimeoutReaper {
                 if (deadline != Connection.NO_DEADLINE && now - deadline >= 0) {
                     connection.timedOut = true;
                     LOG.log(Level.DEBUG, "deadline passed, closing a connection");
-                    LoomServer.closeQuietly(connection.socket);
+                    LoomServer.closeQuietly(connection.channel);
                 }
             }
         }
