@@ -277,6 +277,7 @@ final class GateCommand implements Callable<Integer> {
         }
         GateRounds.Measurer measurer = (subject, roundNumber, first) -> measureWithRetry(subject, roundNumber, first,
                 kindOf.get(subject), workloadOf.get(subject), base, cand, setup, placement, err);
+        String loadBefore = loadAverage();
         GateRounds.Outcome outcome = new GateRounds(setup.settings(), measurer, System::nanoTime, line -> {
             err.println("greetbench gate: " + line);
             err.flush();
@@ -293,6 +294,8 @@ final class GateCommand implements Callable<Integer> {
         about.put("budget", budget.toSeconds() + " s");
         about.put("rounds", "min " + minRounds + ", max " + maxRounds);
         about.put("seed", Long.toString(setup.settings().seed()));
+        // A busy machine widens the intervals; the load average says how busy it was.
+        about.put("load average", "before " + loadBefore + ", after " + loadAverage());
         about.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs available to the generator, " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
         Verdict verdict = outcome.verdict();
@@ -352,20 +355,24 @@ final class GateCommand implements Callable<Integer> {
     private RoundMeasurement measureRound(String label, ServerKind kind, GateWorkload workload, Build base, Build cand,
                                           GateSetup setup, GateRounds.Side first, CpuPlacement placement) {
         GateRounds.Side second = first == GateRounds.Side.BASELINE ? GateRounds.Side.CANDIDATE : GateRounds.Side.BASELINE;
-        java.util.EnumMap<GateRounds.Side, ServerProcess> servers = new java.util.EnumMap<>(GateRounds.Side.class);
+        java.util.Map<GateRounds.Side, ServerProcess> servers = new java.util.concurrent.ConcurrentHashMap<>();
         try {
+            // Both JVMs start at once, the drawn side first: on a busy machine a JVM start waits
+            // for CPU shares, and two processes waiting together take half the time of two in turn.
+            List<Runnable> starts = new ArrayList<>();
             for (GateRounds.Side side : List.of(first, second)) {
                 boolean isBase = side == GateRounds.Side.BASELINE;
                 List<String> serveArgs = new ArrayList<>(List.of(kind.cliName(), "--port", "0"));
                 serveArgs.addAll(isBase ? setup.baselineArgs() : setup.candidateArgs());
-                servers.put(side, ServerProcess.startGreetbench(label + " " + side.name().toLowerCase(Locale.ROOT),
-                        (isBase ? base : cand).classPath(), serveArgs, placement.serverCpus(), List.of(), SERVER_START_TIMEOUT));
+                starts.add(() -> servers.put(side, ServerProcess.startGreetbench(label + " " + side.name().toLowerCase(Locale.ROOT),
+                        (isBase ? base : cand).classPath(), serveArgs, placement.serverCpus(), List.of(), SERVER_START_TIMEOUT)));
             }
+            inParallel(starts);
             if (!warmup.isZero()) {
                 for (GateRounds.Side side : List.of(first, second)) {
                     LoadResult w = LoadGenerator.run(workload.spec(servers.get(side).address(), warmup, placement.generatorCpus()),
                             ProgressListener.NONE);
-                    String problem = problem(w, side, "warm-up");
+                    String problem = problem(w, side, "warm-up", false);
                     if (problem != null) {
                         return new RoundMeasurement(null, problem);
                     }
@@ -393,7 +400,9 @@ final class GateCommand implements Callable<Integer> {
                     throw new GreetbenchException(ExitCode.TOOL_FAILURE, label + ": cannot read the server's CPU time from /proc/"
                             + server.pid() + "/stat");
                 }
-                String problem = problem(r, side, "slice " + (k + 1));
+                // A slice may complete nothing when a neighbour starves the server's CPU for its
+                // whole length; that is the machine, not the server, and the side's totals absorb it.
+                String problem = problem(r, side, "slice " + (k + 1), true);
                 if (problem != null) {
                     return new RoundMeasurement(null, problem);
                 }
@@ -402,28 +411,78 @@ final class GateCommand implements Callable<Integer> {
                 t.elapsedNanos += r.elapsed().toNanos();
                 t.serverCpuNanos += cpuAfter - cpuBefore;
             }
+            for (GateRounds.Side side : List.of(first, second)) {
+                if (totals.get(side).exchanges == 0) {
+                    return new RoundMeasurement(null, side.name().toLowerCase(Locale.ROOT) + ": no exchange completed in the whole round");
+                }
+            }
             return new RoundMeasurement(new GateRounds.RoundSamples(totals.get(GateRounds.Side.BASELINE).sample(),
                     totals.get(GateRounds.Side.CANDIDATE).sample()), null);
         } catch (UnreachableTargetException e) {
             throw new GreetbenchException(ExitCode.TOOL_FAILURE, label + ": a server stopped accepting: " + e.getMessage(), e);
         } finally {
-            for (ServerProcess server : servers.values()) {
+            inParallel(servers.values().stream().<Runnable>map(server -> () -> {
                 server.stop(SERVER_STOP_GRACE);
                 server.close();
+            }).toList());
+        }
+    }
+
+    /**
+     * Runs the tasks on threads of their own and waits for all; the first failure is rethrown once
+     * every task has ended, so no server is left starting or stopping behind the caller's back.
+     */
+    private static void inParallel(List<Runnable> tasks) {
+        List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (Runnable task : tasks) {
+            threads.add(Thread.ofPlatform().name("gate-server").start(() -> {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
         }
     }
 
     /** Why a run cannot be used, or null when it can. */
-    private static String problem(LoadResult r, GateRounds.Side side, String what) {
+    private static String problem(LoadResult r, GateRounds.Side side, String what, boolean mayBeEmpty) {
         String who = side.name().toLowerCase(Locale.ROOT) + " " + what;
+        if (mayBeEmpty && r.exchanges() == 0 && r.totalErrors() == 0) {
+            return null;
+        }
         if (!r.valid()) {
             return who + " invalid: " + r.invalidReason();
         }
         if (r.totalErrors() > 0) {
             return who + ": " + r.totalErrors() + " failed exchanges";
         }
-        if (r.exchanges() == 0) {
+        if (r.exchanges() == 0 && !mayBeEmpty) {
             return who + ": no exchange completed";
         }
         return null;
@@ -553,6 +612,16 @@ final class GateCommand implements Callable<Integer> {
         }
         err.flush();
         return report.exitCode();
+    }
+
+    /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "unknown". */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Splits {@code --handler cpu:5 --io-threads 2} on white space; quotes group words. */
