@@ -3,7 +3,6 @@ package io.greetbench.bench;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.ConformanceCheck.Result;
 import io.greetbench.protocol.ConformanceCheck.Settings;
-import io.greetbench.protocol.ConformanceCheck.Verdict;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -75,6 +74,6 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println(ConformanceCheck.summary(results));
         out.flush();
-        return results.stream().anyMatch(r -> r.verdict() == Verdict.FAIL) ? ExitCode.CHECK_FAILED : ExitCode.OK;
+        return results.stream().anyMatch(r -> r.verdict() == ConformanceCheck.Verdict.FAIL) ? ExitCode.CHECK_FAILED : ExitCode.OK;
     }
 }
