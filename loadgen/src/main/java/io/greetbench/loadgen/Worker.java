@@ -105,6 +105,9 @@ final class Worker implements Runnable {
     volatile Throwable failure;
 
     private int openCount;
+    /** Channels whose key is cancelled, to close once a select has deregistered them. */
+    private SocketChannel[] closing = new SocketChannel[64];
+    private int closingCount;
 
     /**
      * @param index    this worker's number, 0-based
@@ -515,10 +518,42 @@ final class Worker implements Runnable {
         if (ch == null) {
             return;
         }
+        SelectionKey key = x.key;
         x.channel = null;
         x.key = null;
         openCount--;
         open.lazySet(openCount);
+        if (key != null) {
+            // Closing a channel that is still registered makes the JDK read SO_LINGER and
+            // shutdown(2) it at once, and close the descriptor only at the next select: two
+            // system calls per exchange for nothing. Cancelled now, it is deregistered by the
+            // next select and then closed directly.
+            key.cancel();
+            if (closingCount == closing.length) {
+                closing = java.util.Arrays.copyOf(closing, closing.length * 2);
+            }
+            closing[closingCount++] = ch;
+        } else {
+            closeQuietly(ch);
+        }
+    }
+
+    /** Closes the channels the last select deregistered; keeps the others for the next turn. */
+    private void closeDeregistered() {
+        int kept = 0;
+        for (int i = 0; i < closingCount; i++) {
+            SocketChannel ch = closing[i];
+            if (ch.isRegistered()) {
+                closing[kept++] = ch;
+            } else {
+                closeQuietly(ch);
+            }
+        }
+        java.util.Arrays.fill(closing, kept, closingCount, null);
+        closingCount = kept;
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
         try {
             ch.close();
         } catch (IOException e) {
@@ -576,6 +611,13 @@ final class Worker implements Runnable {
     }
 
     private void select(long waitNanos) throws IOException {
+        selectOnly(waitNanos);
+        if (closingCount > 0) {
+            closeDeregistered();
+        }
+    }
+
+    private void selectOnly(long waitNanos) throws IOException {
         long wait = Math.min(waitNanos, MAX_WAIT_NANOS);
         if (wait >= 1_000_000L) {
             // epoll_wait counts in whole milliseconds: round down, and never sleep past a due start.
@@ -605,6 +647,10 @@ final class Worker implements Runnable {
         for (Exchange x : slots) {
             close(x);
         }
+        for (int i = 0; i < closingCount; i++) {
+            closeQuietly(closing[i]);
+        }
+        closingCount = 0;
         try {
             selector.close();
         } catch (IOException e) {
