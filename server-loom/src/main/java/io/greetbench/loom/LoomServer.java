@@ -95,13 +95,21 @@ public final class LoomServer implements GreetServer {
         listener = socket;
         bound = (InetSocketAddress) socket.getLocalAddress();
         ipv6Listener = bound.getAddress() instanceof Inet6Address;
-        reaper.start();
-        for (int i = 0; i < config.ioThreads(); i++) {
-            // A builder per acceptor, since builders are not thread-safe.
-            Thread acceptor = newThreadBuilder("loom-acceptor-" + i)
-                    .unstarted(() -> acceptLoop(socket, newThreadBuilder("loom-connection")));
-            acceptors.add(acceptor);
-            acceptor.start();
+        boolean running = false;
+        try {
+            reaper.start();
+            for (int i = 0; i < config.ioThreads(); i++) {
+                // A builder per acceptor, since builders are not thread-safe.
+                Thread acceptor = newThreadBuilder("loom-acceptor-" + i)
+                        .unstarted(() -> acceptLoop(socket, newThreadBuilder("loom-connection")));
+                acceptor.start();
+                acceptors.add(acceptor);
+            }
+            running = true;
+        } finally {
+            if (!running) {
+                close(); // what did start must not outlive the failure
+            }
         }
     }
 
@@ -150,12 +158,9 @@ public final class LoomServer implements GreetServer {
                     return;
                 }
                 Connection connection = new Connection(accepted);
-                Thread thread = threadBuilder.unstarted(() -> serve(connection));
-                connection.thread = thread;
                 connections.add(connection);
                 try {
-                    thread.start();
-                    handedOver = true;
+                    handedOver = startThread(connection, threadBuilder, backoff);
                 } finally {
                     if (!handedOver) {
                         connections.remove(connection);
@@ -165,6 +170,38 @@ public final class LoomServer implements GreetServer {
             } finally {
                 if (!handedOver) {
                     permits.release();
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the connection's thread; false if the server began closing first. Platform threads
+     * run out long before descriptors do ({@code kernel.pid_max} is 32768 here), and the JVM
+     * reports that as an {@link OutOfMemoryError}: only that one is handled, as a resource
+     * shortage like {@code EMFILE}. The client stays connected and waits, as if still in the
+     * backlog, while the acceptor backs off and retries; any other error propagates.
+     */
+    private boolean startThread(Connection connection, Thread.Builder threadBuilder, AcceptBackoff backoff) {
+        while (true) {
+            Thread thread = threadBuilder.unstarted(() -> serve(connection));
+            connection.thread = thread;
+            try {
+                thread.start();
+                backoff.onSuccess();
+                return true;
+            } catch (OutOfMemoryError e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("unable to create native thread")) {
+                    throw e;
+                }
+                if (closing) {
+                    return false;
+                }
+                long delayNanos = backoff.onFailure(new IOException("cannot start a connection thread: " + e.getMessage()));
+                try {
+                    Thread.sleep(Duration.ofNanos(delayNanos));
+                } catch (InterruptedException interrupted) {
+                    return false;
                 }
             }
         }
