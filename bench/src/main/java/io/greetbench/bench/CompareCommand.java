@@ -120,6 +120,10 @@ final class CompareCommand implements Callable<Integer> {
 
     private PrintWriter err;
     private final List<String> warnings = new ArrayList<>();
+    /** Closed-loop points whose repeats spread beyond the threshold, and runs the generator marked invalid. */
+    private final List<String> noisy = new ArrayList<>();
+    private final List<String> invalid = new ArrayList<>();
+    private String invalidExample;
 
     @Override
     public Integer call() {
@@ -146,6 +150,7 @@ final class CompareCommand implements Callable<Integer> {
             timeLeft.serverDone(i + 1, settings.plannedSecondsPerServer());
         }
         Instant finished = Instant.now();
+        summarizeWarnings(settings, loadAverage, firstLine(Path.of("/proc/loadavg")));
 
         CompareResults compare = new CompareResults(provenance(started, finished, placement, settings, loadAverage, lineup),
                 results, List.copyOf(warnings));
@@ -194,6 +199,38 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         return runs;
+    }
+
+    /**
+     * One warning per kind rather than one per run, so that a noisy machine yields a readable
+     * paragraph, with the busy-machine warning first since it explains the others.
+     */
+    private void summarizeWarnings(CompareSettings settings, String loadAtStart, String loadAtEnd) {
+        List<String> first = new ArrayList<>();
+        double load = Math.max(loadOf(loadAtStart), loadOf(loadAtEnd));
+        int cpus = CpuPlacement.allowedAtStart().size();
+        if (load > cpus) {
+            first.add(String.format(Locale.ROOT, "The machine was busy: load average %.1f on %d CPUs (at the start: %s; at the end: %s). "
+                    + "Other processes competed with the servers and the generator, so the figures are lower and noisier than this "
+                    + "machine can do; compare ratios within this run, not absolute numbers.", load, cpus,
+                    loadAtStart.split(" ")[0], loadAtEnd.split(" ")[0]));
+        }
+        if (!noisy.isEmpty()) {
+            first.add("Noisy: the closed-loop repeats spread more than " + CompareTable.percent(settings.noiseThreshold())
+                    + " at " + String.join(", ", noisy) + ". Rerun on a quieter machine or with more --repeats.");
+        }
+        if (!invalid.isEmpty()) {
+            first.add("Invalid runs (" + invalid.size() + "): " + String.join(", ", invalid) + ". For example, " + invalidExample);
+        }
+        warnings.addAll(0, first);
+    }
+
+    private static double loadOf(String loadavg) {
+        try {
+            return Double.parseDouble(loadavg.split(" ")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** The profile with the command line's overrides; every mistake is reported before anything runs. */
@@ -462,15 +499,14 @@ final class CompareCommand implements Callable<Integer> {
                 LoadResult typical = rs.stream().min(Comparator.comparingDouble(x -> Math.abs(x.exchangesPerSecond() - median))).orElseThrow();
                 long exchanges = rs.stream().mapToLong(LoadResult::exchanges).sum();
                 long genCpu = rs.stream().mapToLong(LoadResult::generatorCpuNanos).sum();
-                String invalid = rs.stream().filter(x -> !x.valid()).map(LoadResult::invalidReason).findFirst().orElse(null);
+                String invalidReason = rs.stream().filter(x -> !x.valid()).map(LoadResult::invalidReason).findFirst().orElse(null);
                 if (rs.size() > 1 && spread > settings.noiseThreshold()) {
-                    warnings.add(String.format(Locale.ROOT, "%s closed loop c=%d is noisy: repeats spread %s (%s), above the %s threshold",
-                            run.label(), c, CompareTable.percent(spread),
-                            String.join(", ", rates.stream().map(CompareTable::rate).toList()), CompareTable.percent(settings.noiseThreshold())));
+                    noisy.add(String.format(Locale.ROOT, "%s c=%d %s (%s)", run.label(), c, CompareTable.percent(spread),
+                            String.join(" vs ", rates.stream().map(CompareTable::rate).toList())));
                 }
                 int typicalRepeat = rs.indexOf(typical) + 1;
                 points.add(new ClosedLoopPoint(c, rates, median, spread, Latency.ofNanos(typical.corrected()),
-                        perThousand(cpu[k], exchanges), exchanges == 0 ? Double.NaN : genCpu / 1e3 / exchanges, invalid,
+                        perThousand(cpu[k], exchanges), exchanges == 0 ? Double.NaN : genCpu / 1e3 / exchanges, invalidReason,
                         relative(hlog("closed-c" + c + "-r" + typicalRepeat))));
             }
             return points;
@@ -539,7 +575,10 @@ final class CompareCommand implements Callable<Integer> {
                     errors.merge(e.getKey().key(), e.getValue(), Long::sum);
                 }
                 if (!result.valid()) {
-                    warnings.add(run.label() + " " + what + ": invalid run: " + result.invalidReason());
+                    invalid.add(run.label() + " " + what);
+                    if (invalidExample == null) {
+                        invalidExample = run.label() + " " + what + ": " + result.invalidReason();
+                    }
                 }
             }
             if (!process.isAlive()) {

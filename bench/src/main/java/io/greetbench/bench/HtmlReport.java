@@ -229,7 +229,7 @@ final class HtmlReport {
                 h.append("<p class=\"fail\">").append(esc(s.failure())).append("</p>\n");
             }
             if (!s.closedLoop().isEmpty()) {
-                h.append("<table><tr><th>closed loop c</th><th>exch/s per repeat</th><th>median</th><th>spread</th><th>p50</th>"
+                h.append("<div class=\"scroll\"><table><tr><th>closed loop c</th><th>exch/s per repeat</th><th>median</th><th>spread</th><th>p50</th>"
                         + "<th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>server CPU ms/1k</th><th>generator CPU µs/exch</th><th>log</th></tr>\n");
                 for (ClosedLoopPoint c : s.closedLoop()) {
                     h.append("<tr><td>").append(c.connections()).append("</td><td>")
@@ -242,10 +242,10 @@ final class HtmlReport {
                             .append(link(c.hlog())).append(c.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(c.invalidReason()) + "</span>")
                             .append("</td></tr>\n");
                 }
-                h.append("</table>\n");
+                h.append("</table></div>\n");
             }
             if (!s.openLoop().isEmpty()) {
-                h.append("<table><tr><th>open loop</th><th>requested/s</th><th>achieved/s</th><th>p50</th><th>p90</th><th>p99</th>"
+                h.append("<div class=\"scroll\"><table><tr><th>open loop</th><th>requested/s</th><th>achieved/s</th><th>p50</th><th>p90</th><th>p99</th>"
                         + "<th>p99.9</th><th>max</th><th>raw p99</th><th>server CPU ms/1k</th><th>log</th></tr>\n");
                 for (OpenLoopPoint o : s.openLoop()) {
                     h.append("<tr><td>").append(CompareTable.percent(o.fractionOfPeak())).append(" of peak</td><td>")
@@ -256,18 +256,18 @@ final class HtmlReport {
                             .append(o.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(o.invalidReason()) + "</span>")
                             .append("</td></tr>\n");
                 }
-                h.append("</table>\n");
+                h.append("</table></div>\n");
             }
             HeldResult held = s.held();
             if (held != null) {
-                h.append("<table><tr><th>held connections</th><th>open at once</th><th>server fds (peak)</th><th>RSS before</th>"
+                h.append("<div class=\"scroll\"><table><tr><th>held connections</th><th>open at once</th><th>server fds (peak)</th><th>RSS before</th>"
                         + "<th>RSS peak</th><th>per connection</th><th>p50</th><th>p99</th><th>max</th><th>errors</th><th>log</th></tr>\n<tr><td>")
                         .append(held.requested()).append("</td><td>").append(held.peakOpen()).append("</td><td>").append(held.serverFdsPeak())
                         .append("</td><td>").append(CompareTable.bytes(held.rssBeforeBytes())).append("</td><td>")
                         .append(CompareTable.bytes(held.rssPeakBytes())).append("</td><td>").append(CompareTable.bytes(held.rssPerConnectionBytes()))
                         .append("</td><td>").append(CompareTable.micros(held.latency().p50())).append("</td><td>")
                         .append(CompareTable.micros(held.latency().p99())).append("</td><td>").append(CompareTable.micros(held.latency().max()))
-                        .append("</td><td>").append(held.errors()).append("</td><td>").append(link(held.hlog())).append("</td></tr>\n</table>\n");
+                        .append("</td><td>").append(held.errors()).append("</td><td>").append(link(held.hlog())).append("</td></tr>\n</table></div>\n");
                 if (held.note() != null) {
                     h.append("<p class=\"note\">").append(esc(held.note())).append("</p>\n");
                 }
@@ -365,7 +365,7 @@ final class HtmlReport {
             .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; }
             .warn { background: #fff4e5; border: 1px solid #f0b060; padding: 6px 12px; margin: 10px 0; }
             .warn ul { margin: 4px 0; padding-left: 20px; } .fail { color: #b00020; text-align: left; }
-            .row { display: flex; gap: 12px; flex-wrap: wrap; }
+            .row { display: flex; gap: 12px; flex-wrap: wrap; } .scroll { overflow-x: auto; }
             svg { display: block; margin: 8px 0; max-width: 100%; height: auto; }
             """;
 }

@@ -8,11 +8,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.Arrays;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -29,7 +31,7 @@ import org.openjdk.jmh.annotations.Threads;
  * {@code @TearDown}, never inside the benchmark's JVM, which would share heap, GC and JIT with it.
  * On a machine with two or more CPUs the server is pinned to the first half and this fork to the
  * rest ({@link CpuPlacement}). Four client threads keep several exchanges in flight; throughput
- * mode gives exchanges per microsecond, sample-time mode the latency distribution of one exchange.
+ * mode gives exchanges per millisecond, sample-time mode the latency distribution of one exchange.
  * Every reply is checked byte for byte, so a server that answered wrongly fails the run instead of
  * looking fast.
  *
@@ -41,6 +43,7 @@ import org.openjdk.jmh.annotations.Threads;
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @Threads(4)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class RoundTripBenchmark extends AbstractBenchmark {
 
     private static final byte[] REQUEST = "hi\n".getBytes(StandardCharsets.US_ASCII);

@@ -135,10 +135,13 @@ final class SvgChart {
      * latency on a log scale, because servers under the same relative load can differ by orders
      * of magnitude in the tail and a linear axis would flatten all but the worst.
      */
-    static String percentiles(String title, List<Curve> curves, int width, int height) {
+    static String percentiles(String title, List<Curve> curves, int width, int plotHeight) {
+        // The legend may need several rows; the chart grows to hold them.
+        int legendRows = legendRows(curves.stream().map(Curve::name).toList(), width - LEFT - RIGHT);
+        int height = plotHeight + (legendRows - 1) * LEGEND_ROW;
         StringBuilder svg = open(width, height, title);
         int plotW = width - LEFT - RIGHT;
-        int plotH = height - TOP - BOTTOM;
+        int plotH = plotHeight - TOP - BOTTOM;
         double xMax = 1;
         double yMin = Double.MAX_VALUE;
         double yMax = 0;
@@ -203,7 +206,7 @@ final class SvgChart {
         }
         svg.append(line(LEFT, TOP + plotH, LEFT + plotW, TOP + plotH, "axis"));
         legend(svg, curves.stream().map(Curve::name).toList(), curves.stream().map(Curve::color).toList(),
-                LEFT, height - 6, plotW);
+                LEFT, plotHeight - 6, plotW);
         return svg.append("</svg>\n").toString();
     }
 
@@ -267,14 +270,35 @@ final class SvgChart {
         return ticks;
     }
 
+    private static final int LEGEND_ROW = 16;
+
+    private static double legendWidth(String name) {
+        return 26 + 7.2 * name.length();
+    }
+
+    /** Rows {@link #legend} needs for these names in {@code width}. */
+    static int legendRows(List<String> names, double width) {
+        int rows = 1;
+        double x = 0;
+        for (String name : names) {
+            double w = legendWidth(name);
+            if (x + w > width && x > 0) {
+                rows++;
+                x = 0;
+            }
+            x += w;
+        }
+        return rows;
+    }
+
     private static void legend(StringBuilder svg, List<String> names, List<String> colors, double x0, double y, double width) {
         double x = x0;
         double row = y;
         for (int i = 0; i < names.size(); i++) {
-            double w = 26 + 7.2 * names.get(i).length();
+            double w = legendWidth(names.get(i));
             if (x + w > x0 + width && x > x0) {
                 x = x0;
-                row += 16;
+                row += LEGEND_ROW;
             }
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", x, row - 10, colors.get(i)));
             svg.append(text(x + 16, row, "start", "legend", names.get(i)));
