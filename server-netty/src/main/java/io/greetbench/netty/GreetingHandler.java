@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -166,6 +167,10 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        // From here on the client's end of stream only means "close": with half-closure still
+        // allowed, Netty would first shutdown(SHUT_RD) a socket that is already closed both ways,
+        // which fails with ENOTCONN and costs a system call and an exception per connection.
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         ((DuplexChannel) ctx.channel()).shutdownOutput().addListener((ChannelFuture shut) -> {
             if (!shut.isSuccess()) {
                 ctx.close();
