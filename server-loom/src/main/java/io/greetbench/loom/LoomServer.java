@@ -11,6 +11,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -76,12 +77,15 @@ public final class LoomServer implements GreetServer {
 
     @Override
     public synchronized void start() throws IOException {
-        if (started) {
-            throw new IllegalStateException("already started");
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
         }
         started = true;
         InetAddress host = InetAddress.getByName(config.host());
-        ServerSocketChannel socket = ServerSocketChannel.open();
+        // An IPv4 address gets an IPv4 socket, as asyncio opens it, rather than Java's default
+        // IPv6 socket bound to ::ffff:a.b.c.d.
+        ServerSocketChannel socket = ServerSocketChannel.open(
+                host instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         try {
             // Like asyncio: a restart must not fail on the previous run's TIME_WAIT connections,
             // which the lingering close leaves on the server's side.

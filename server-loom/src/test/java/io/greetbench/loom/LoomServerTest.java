@@ -113,6 +113,23 @@ class LoomServerTest {
                 .filter(t -> t.getName().startsWith("loom-")).count());
     }
 
+    @ParameterizedTest
+    @EnumSource(LoomThreads.class)
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void shouldCloseAfterTheLingerDeadlineWhenTheClientNeverCloses(LoomThreads threads) throws Exception {
+        ServerConfig config = ServerConfig.ephemeral().withLingerTimeout(Duration.ofMillis(200));
+        try (LoomServer server = new LoomServer(config, threads)) {
+            server.start();
+            try (Socket client = connect(server)) {
+                client.getOutputStream().write('x');
+                assertArrayEquals(expectedReply(client), client.getInputStream().readAllBytes());
+                while (server.openConnections() > 0) {
+                    Thread.sleep(10); // the reaper closes it; the test's @Timeout catches a miss
+                }
+            }
+        }
+    }
+
     @Test
     void shouldDescribeItsModel() {
         ServerConfig config = ServerConfig.ephemeral().withIoThreads(2);
