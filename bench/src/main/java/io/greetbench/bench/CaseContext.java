@@ -58,7 +58,7 @@ final class CaseContext {
         long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, timeout);
         if (fds > idleFds) {
             findings.fail("server holds " + (fds - idleFds) + " descriptors more than idle (" + idleFds + ") " + when
-                    + "; open now: " + server.fdKinds());
+                    + "; open now: " + server.fdKinds() + ", its connections: " + server.connectionStates());
         }
     }
 

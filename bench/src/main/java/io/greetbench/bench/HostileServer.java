@@ -120,6 +120,61 @@ final class HostileServer implements AutoCloseable {
         return kinds;
     }
 
+    /**
+     * The server's TCP connections on its listening port by state ({@code ESTABLISHED},
+     * {@code CLOSE_WAIT}, ...): the sockets among its descriptors, looked up in
+     * {@code /proc/net/tcp} and {@code tcp6}. Unlike a descriptor count this needs no idle
+     * baseline, and it tells a held connection from one the server forgot to close.
+     */
+    java.util.Map<String, Integer> connectionStates() {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    if (link.startsWith("socket:[")) {
+                        inodes.add(link.substring(8, link.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // Closed while we looked.
+                }
+            }
+        } catch (IOException e) {
+            return java.util.Map.of();
+        }
+        String port = String.format(":%04X", address().getPort());
+        java.util.Map<String, Integer> states = new java.util.TreeMap<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && f[1].endsWith(port) && inodes.contains(f[9])) {
+                        String state = TCP_STATES.getOrDefault(f[3], f[3]);
+                        if (!state.equals("LISTEN")) {
+                            states.merge(state, 1, Integer::sum);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // No IPv6 table on this kernel.
+            }
+        }
+        return states;
+    }
+
+    /** Connections the server holds open now, in any state. */
+    int connections() {
+        return connectionStates().values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static final java.util.Map<String, String> TCP_STATES = java.util.Map.ofEntries(
+            java.util.Map.entry("01", "ESTABLISHED"), java.util.Map.entry("02", "SYN_SENT"),
+            java.util.Map.entry("03", "SYN_RECV"), java.util.Map.entry("04", "FIN_WAIT1"),
+            java.util.Map.entry("05", "FIN_WAIT2"), java.util.Map.entry("06", "TIME_WAIT"),
+            java.util.Map.entry("07", "CLOSE"), java.util.Map.entry("08", "CLOSE_WAIT"),
+            java.util.Map.entry("09", "LAST_ACK"), java.util.Map.entry("0A", "LISTEN"),
+            java.util.Map.entry("0B", "CLOSING"));
+
     long threads() {
         return process.threads();
     }

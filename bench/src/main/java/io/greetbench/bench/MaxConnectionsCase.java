@@ -26,22 +26,24 @@ final class MaxConnectionsCase implements HostileCase {
     @Override
     public void run(CaseContext context, CaseFindings findings) throws Exception {
         HostileServer server = context.launch(ServerLaunch.with("--max-connections", Integer.toString(CAP), "--idle-timeout", "0"));
-        long idleFds = context.idleFds(server);
+        context.idleFds(server);
         int extra = context.scale(10, 50);
         context.progress(name() + ": cap " + CAP + ", " + extra + " clients past it");
         ConnectionFleet holders = ConnectionFleet.connect(server.address(), CAP, List.of(), CAP, Duration.ofSeconds(10));
         try {
-            long held = HostileServer.awaitValue(server::openFds, v -> v >= idleFds + CAP, Duration.ofSeconds(10));
-            findings.check(held >= idleFds + CAP, "the server accepted only " + (held - idleFds) + " of the " + CAP + " idle clients");
+            long held = HostileServer.awaitValue(server::connections, v -> v >= CAP, Duration.ofSeconds(10));
+            findings.check(held >= CAP, "the server accepted only " + held + " of the " + CAP + " idle clients; its connections: "
+                    + server.connectionStates());
             try (ConnectionFleet waiting = ConnectionFleet.connect(server.address(), extra, List.of(), extra, Duration.ofSeconds(10))) {
                 findings.check(waiting.connectedCount() == extra, "only " + waiting.connectedCount() + " of " + extra
                         + " clients past the cap completed the handshake: " + waiting.connectFailures());
                 waiting.sendAll(Exchange.HELLO);
                 ConnectionFleet.Tally early = waiting.readAll(Duration.ofSeconds(2), System.nanoTime());
                 findings.check(early.all("no reply yet"), "clients past the cap must wait unserved: " + early);
-                long fds = server.openFds();
-                findings.check(fds <= idleFds + CAP, "the server holds " + (fds - idleFds) + " connections, more than the cap " + CAP);
-                findings.figure("server connections at the cap", fds - idleFds);
+                int open = server.connections();
+                findings.check(open <= CAP, "the server holds " + open + " connections, more than the cap " + CAP + ": "
+                        + server.connectionStates());
+                findings.figure("server connections at the cap", open);
                 long released = System.nanoTime();
                 holders.close();
                 ConnectionFleet.Tally late = waiting.readAll(Duration.ofSeconds(15), released);
