@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             CheckCommand.class,
+            LoadCommand.class,
+            MergeCommand.class,
             GateCommand.class,
             CompareCommand.class,
             JmhCommand.class,

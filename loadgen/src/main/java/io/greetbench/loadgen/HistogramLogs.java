@@ -43,6 +43,22 @@ public final class HistogramLogs {
     }
 
     /**
+     * Writes {@code merged} as an interval log of one interval spanning all inputs: the corrected
+     * histogram untagged, the raw one tagged {@code raw}, as {@code --hlog} writes them.
+     */
+    public static void write(Path file, Merged merged) throws IOException {
+        try (IntervalLog log = new IntervalLog(file, merged.startEpochMillis(), "merge of " + merged.files() + " logs")) {
+            Histogram corrected = merged.corrected().copy();
+            Histogram raw = merged.raw().copy();
+            for (Histogram h : new Histogram[] {corrected, raw}) {
+                h.setStartTimeStamp(merged.startEpochMillis());
+                h.setEndTimeStamp(merged.endEpochMillis());
+            }
+            log.write(corrected, raw);
+        }
+    }
+
+    /**
      * Reads every file and adds their intervals.
      *
      * @throws IOException when a file cannot be read or holds no histogram at all

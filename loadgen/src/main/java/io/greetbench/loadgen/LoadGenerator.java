@@ -99,21 +99,21 @@ public final class LoadGenerator {
         private final LoadSpec spec;
         private final ProgressListener progress;
         private final boolean held;
-        private final Timeline timeline;
+        private Timeline timeline;
+        private final CountDownLatch ready;
+        private final CountDownLatch go = new CountDownLatch(1);
         private final List<Worker> workers = new ArrayList<>();
         private final List<Thread> threads = new ArrayList<>();
         private final CountDownLatch connected;
         private final Histogram totalCorrected = new Histogram(3);
         private final Histogram totalRaw = new Histogram(3);
-        private final long startEpochMillis;
-        private final IntervalLog hlog;
+        private long startEpochMillis;
+        private IntervalLog hlog;
         private long lastCompleted;
         private long lastErrors;
         private long lastReportNanos;
         private long cpuAtStart = -1;
         private long cpuAtEnd = -1;
-        private long measuredStartNanos;
-        private long measuredEndNanos;
         private int peakHeld;
 
         Run(LoadSpec spec, ProgressListener progress) throws IOException {
@@ -122,25 +122,36 @@ public final class LoadGenerator {
             this.held = spec.workload() == Workload.HELD;
             int n = spec.threads();
             this.connected = new CountDownLatch(n);
-            long start = System.nanoTime();
-            this.startEpochMillis = System.currentTimeMillis();
-            long measureStart = held ? start : start + spec.warmup().toNanos();
-            long measureEnd = held ? Long.MAX_VALUE : measureStart + spec.duration().toNanos();
-            long drainEnd = spec.workload() == Workload.OPEN ? measureEnd + spec.exchangeTimeout().toNanos() : measureEnd;
-            this.timeline = new Timeline(start, measureStart, measureEnd, drainEnd);
-            this.hlog = spec.hlog() == null ? null : new IntervalLog(spec.hlog(), startEpochMillis, spec.describe());
+            this.ready = new CountDownLatch(n);
             int total = held ? spec.heldConnections() : spec.connections();
             try {
                 for (int i = 0; i < n; i++) {
                     int share = total / n + (i < total % n ? 1 : 0);
-                    workers.add(new Worker(spec, timeline, i, held ? 0 : share, held ? share : 0, connected));
+                    workers.add(new Worker(spec, i, held ? 0 : share, held ? share : 0, ready, go, connected));
                 }
             } catch (IOException | RuntimeException e) {
-                if (hlog != null) {
-                    hlog.close();
-                }
+                workers.forEach(Worker::closeSelector);
                 throw e;
             }
+        }
+
+        /** Fixes the run's moments once every worker is ready (pinned, if asked), and lets them go. */
+        private void startTimeline() throws IOException {
+            try {
+                ready.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the generator threads started", e);
+            }
+            long start = System.nanoTime();
+            startEpochMillis = System.currentTimeMillis();
+            long measureStart = held ? start : start + spec.warmup().toNanos();
+            long measureEnd = held ? Long.MAX_VALUE : measureStart + spec.duration().toNanos();
+            long drainEnd = spec.workload() == Workload.OPEN ? measureEnd + spec.exchangeTimeout().toNanos() : measureEnd;
+            timeline = new Timeline(start, measureStart, measureEnd, drainEnd);
+            hlog = spec.hlog() == null ? null : new IntervalLog(spec.hlog(), startEpochMillis, spec.describe());
+            workers.forEach(w -> w.timeline(timeline));
+            go.countDown();
         }
 
         LoadResult execute() throws IOException {
@@ -150,15 +161,18 @@ public final class LoadGenerator {
                     t.setDaemon(true);
                     threads.add(t);
                 }
+                threads.forEach(Thread::start);
+                startTimeline();
                 lastReportNanos = timeline.startNanos;
                 if (held) {
                     cpuAtStart = processCpuNanos();
-                    measuredStartNanos = timeline.startNanos;
                 }
-                threads.forEach(Thread::start);
                 coordinate();
             } finally {
-                timeline.stop = true;
+                if (timeline != null) {
+                    timeline.stop = true;
+                }
+                go.countDown();
                 workers.forEach(Worker::wakeup);
                 for (Thread t : threads) {
                     joinQuietly(t, TimeUnit.NANOSECONDS.toMillis(GRACE_NANOS));
@@ -194,13 +208,11 @@ public final class LoadGenerator {
                 }
                 if (!held && cpuAtStart < 0 && now >= timeline.measureStartNanos) {
                     cpuAtStart = processCpuNanos();
-                    measuredStartNanos = now;
                     // Flip the recorders at the start of the window, so the first logged interval starts there.
                     collect(now, false);
                 }
                 if (!held && cpuAtEnd < 0 && now >= timeline.measureEndNanos) {
                     cpuAtEnd = processCpuNanos();
-                    measuredEndNanos = now;
                 }
                 if (held && !releasedHeld && connected.getCount() == 0) {
                     releasedHeld = true;
@@ -236,11 +248,9 @@ public final class LoadGenerator {
             long end = System.nanoTime();
             if (held) {
                 cpuAtEnd = processCpuNanos();
-                measuredEndNanos = end;
                 peakHeld = Math.max(peakHeld, workers.stream().mapToInt(w -> w.peakOpen).sum());
             } else if (cpuAtEnd < 0) {
                 cpuAtEnd = processCpuNanos();
-                measuredEndNanos = end;
             }
             timeline.stop = true;
             workers.forEach(Worker::wakeup);

@@ -264,8 +264,22 @@ public record LoadSpec(
         return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, v, cpus, hlog);
     }
 
+    /**
+     * Pins the generator threads to a CPU list, and sets one thread per listed CPU (at most one per
+     * connection), as the JVM would choose under {@code taskset}; {@link #withThreads} after this
+     * overrides the count.
+     */
     public LoadSpec withCpus(String v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, v, hlog);
+        int t = threads;
+        if (v != null && CPU_LIST.matcher(v).matches()) {
+            int cap = switch (workload) {
+                case CLOSED -> connections;
+                case HELD -> heldConnections;
+                case OPEN -> MAX_THREADS;
+            };
+            t = Math.max(1, Math.min(CpuPinning.count(v), cap));
+        }
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, t, heldConnections, thinkTime, ramp, sourceAddresses, v, hlog);
     }
 
     public LoadSpec withHlog(Path v) {

@@ -50,7 +50,11 @@ final class Worker implements Runnable {
     private static final long SHORT_PARK_NANOS = 20_000L;
 
     private final LoadSpec spec;
-    private final Timeline timeline;
+    /** Handed over before {@link #go} opens; read only by this worker's thread after that. */
+    private Timeline timeline;
+    private final int index;
+    private final CountDownLatch ready;
+    private final CountDownLatch go;
     private final InetSocketAddress target;
     private final StandardProtocolFamily family;
     private final InetSocketAddress[] sources;
@@ -73,7 +77,7 @@ final class Worker implements Runnable {
     private final long timeoutNanos;
 
     /** Open loop: this thread's share of the schedule. Held: its connect ramp, or null for no ramp. */
-    private final Schedule schedule;
+    private Schedule schedule;
     /** Held connections this thread opens. */
     private final int heldShare;
     private int heldAttempted;
@@ -114,9 +118,12 @@ final class Worker implements Runnable {
      * @param slots    connection slots of this worker (closed and open loop)
      * @param heldShare held connections of this worker
      */
-    Worker(LoadSpec spec, Timeline timeline, int index, int slots, int heldShare, CountDownLatch connected) throws IOException {
+    Worker(LoadSpec spec, int index, int slots, int heldShare, CountDownLatch ready, CountDownLatch go,
+           CountDownLatch connected) throws IOException {
         this.spec = spec;
-        this.timeline = timeline;
+        this.index = index;
+        this.ready = ready;
+        this.go = go;
         this.target = spec.target();
         this.family = target.getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
         this.sources = sourceAddresses(spec.sourceAddresses(), index);
@@ -134,16 +141,6 @@ final class Worker implements Runnable {
         }
         this.freeCount = n;
         this.connectCap = Math.max(1, spec.connections() / spec.threads());
-        int threads = spec.threads();
-        if (spec.workload() == Workload.OPEN) {
-            double aggregate = 1e9 / spec.ratePerSecond();
-            // Thread k starts k aggregate intervals late, so the threads' schedules interleave evenly.
-            schedule = new Schedule(timeline.startNanos + Math.round(index * aggregate), aggregate * threads, timeline.measureEndNanos);
-        } else if (spec.workload() == Workload.HELD && !spec.ramp().isZero() && heldShare > 0) {
-            schedule = new Schedule(timeline.startNanos, (double) spec.ramp().toNanos() / heldShare, Long.MAX_VALUE);
-        } else {
-            schedule = null;
-        }
         this.selector = Selector.open();
     }
 
@@ -160,20 +157,50 @@ final class Worker implements Runnable {
         return result;
     }
 
+    /** Sets the run's moments; called by the coordinator before it opens {@code go}. */
+    void timeline(Timeline t) {
+        this.timeline = t;
+    }
+
+    private Schedule schedule() {
+        int threads = spec.threads();
+        if (spec.workload() == Workload.OPEN) {
+            double aggregate = 1e9 / spec.ratePerSecond();
+            // Thread k starts k aggregate intervals late, so the threads' schedules interleave evenly.
+            return new Schedule(timeline.startNanos + Math.round(index * aggregate), aggregate * threads, timeline.measureEndNanos);
+        }
+        if (spec.workload() == Workload.HELD && !spec.ramp().isZero() && heldShare > 0) {
+            return new Schedule(timeline.startNanos, (double) spec.ramp().toNanos() / heldShare, Long.MAX_VALUE);
+        }
+        return null;
+    }
+
     @Override
     public void run() {
         try {
+            if (spec.cpus() != null) {
+                CpuPinning.pinCurrentThread(spec.cpus());
+            }
+            ready.countDown();
+            go.await();
+            if (timeline == null) {
+                return;
+            }
+            schedule = schedule();
             switch (spec.workload()) {
                 case CLOSED -> runClosed();
                 case OPEN -> runOpen();
                 case HELD -> runHeld();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
             if (t instanceof Error e) {
                 throw e;
             }
         } finally {
+            ready.countDown();
             if (spec.workload() == Workload.HELD) {
                 signalConnected();
             }
@@ -651,6 +678,15 @@ final class Worker implements Runnable {
             closeQuietly(closing[i]);
         }
         closingCount = 0;
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "selector close failed", e);
+        }
+    }
+
+    /** Releases the selector of a worker whose thread never started. */
+    void closeSelector() {
         try {
             selector.close();
         } catch (IOException e) {

@@ -192,6 +192,19 @@ class LoadGeneratorTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRunPinnedWithOneThreadPerListedCpu() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
+            LoadSpec spec = LoadSpec.closed(server.address(), 4, Duration.ofMillis(500)).withWarmup(Duration.ZERO).withCpus("0");
+            assertEquals(1, spec.threads());
+            assertEquals(2, spec.withCpus("0-1").threads());
+            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            assertTrue(r.exchanges() > 0, r.summary(false));
+            assertEquals(0, r.totalErrors(), r.summary(false));
+        }
+    }
+
+    @Test
     void shouldNameTheDescriptorLimitWhenAskedForMoreConnectionsThanItAllows() {
         long hard = SystemLimits.hardDescriptorLimit();
         assumeTrue(hard > 0 && hard < 1_000_000, "needs a finite hard descriptor limit");
