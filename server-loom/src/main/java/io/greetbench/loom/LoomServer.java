@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -82,6 +83,7 @@ public final class LoomServer implements GreetServer {
         }
         started = true;
         InetAddress host = InetAddress.getByName(config.host());
+        loadWhatLoggingNeedsFromFiles();
         // An IPv4 address gets an IPv4 socket, as asyncio opens it, rather than Java's default
         // IPv6 socket bound to ::ffff:a.b.c.d.
         ServerSocketChannel socket = ServerSocketChannel.open(
@@ -115,6 +117,18 @@ public final class LoomServer implements GreetServer {
                 close(); // what did start must not outlive the failure
             }
         }
+    }
+
+    /**
+     * The first warning is typically logged when no descriptor is left (accept failing with
+     * {@code EMFILE}), and the logging backend reads its configuration file, and the record's
+     * timestamp the time-zone database ({@code lib/tzdb.dat}), on first use; failing to open the
+     * latter throws an {@link Error} that would end the acceptor. Load both while descriptors are
+     * still free.
+     */
+    private static void loadWhatLoggingNeedsFromFiles() {
+        LOG.isLoggable(Level.WARNING);
+        ZoneId.systemDefault().getRules();
     }
 
     private Thread.Builder newThreadBuilder(String name) {
