@@ -24,14 +24,20 @@ import java.util.concurrent.TimeUnit;
  * serving its connections from accept to close, non-blocking, no thread per connection.
  *
  * <p>By default every reactor owns an {@code SO_REUSEPORT} listener on the same address, so the
- * kernel spreads connections over the reactors and no connection is ever handed from one thread
- * to another: on this kind of VM waking a thread on another CPU costs ~20 µs, more than the
- * whole exchange. {@link AcceptMode#HANDOFF}, one acceptor spreading connections round-robin, is
- * kept for comparison and as the fallback where {@code SO_REUSEPORT} is missing.
+ * kernel spreads connections over the reactors and no connection is handed from one thread to
+ * another: on this kind of VM waking a thread on another CPU costs ~20 µs, close to what the C
+ * yardstick spends on a whole exchange. {@link AcceptMode#HANDOFF}, one acceptor dealing
+ * connections round-robin to the reactors through their inboxes, is the same code with a
+ * different dispatch, so it stays as the comparison point and as the fallback for one reactor or
+ * where {@code SO_REUSEPORT} is missing. Measured (2-core VM shared with other load, server on
+ * both CPUs with 2 reactors, {@code load-c -c 4} on CPU 1, medians of 3 interleaved 8 s runs):
+ * 71 µs of server CPU per exchange with SO_REUSEPORT, 81 µs with hand-off, the difference being
+ * the wake-ups on the acceptor's side; at {@code -c 64} the target reactor is rarely asleep, the
+ * wake-ups coalesce and the two were within noise.
  *
- * <p>Threading: {@link #start()} and {@link #close()} may be called from any thread (they are
- * synchronized); each {@link Reactor} runs on its own platform thread; blocking handler work
- * ({@code sleep:}) runs on virtual threads and returns the exchange to its reactor.
+ * <p>Threading: {@link #start()}, {@link #close()} and {@link #describe()} may be called from any
+ * thread (they are synchronized); each {@link Reactor} runs on its own platform thread; blocking
+ * handler work ({@code sleep:}) runs on virtual threads and returns the exchange to its reactor.
  */
 public final class NioServer implements GreetServer {
 

@@ -306,7 +306,7 @@ final class Reactor implements Runnable {
             }
         } catch (IOException e) {
             // Resets and early closes are the client's business; nothing above debug.
-            LOG.log(Level.DEBUG, "connection failed: " + e);
+            debug("connection failed", e);
             close(exchange);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "unexpected failure on one connection; closing it", e);
@@ -398,7 +398,7 @@ final class Reactor implements Runnable {
             register(exchange, SelectionKey.OP_READ);
             reading.add(exchange, hasIdleTimeout ? System.nanoTime() + idleTimeoutNanos : 0);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "connection failed right after accept: " + e);
+            debug("connection failed right after accept", e);
             close(exchange);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "unexpected failure on a new connection; closing it", e);
@@ -442,7 +442,7 @@ final class Reactor implements Runnable {
         try {
             reply(exchange);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "connection failed before the reply: " + e);
+            debug("connection failed before the reply", e);
             close(exchange);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "unexpected failure on one connection; closing it", e);
@@ -566,7 +566,7 @@ final class Reactor implements Runnable {
             // With the input drained (or the client silent) this sends FIN, never RST.
             exchange.channel.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing a connection failed: " + e);
+            debug("closing a connection failed", e);
         }
         connections--;
         gate.release(this);
@@ -636,7 +636,7 @@ final class Reactor implements Runnable {
                 try {
                     channel.close();
                 } catch (IOException e) {
-                    LOG.log(Level.DEBUG, "closing a connection failed: " + e);
+                    debug("closing a connection failed", e);
                 }
                 gate.release(this);
             } else if (message instanceof Exchange exchange && exchange.state == Exchange.State.WORKING) {
@@ -656,8 +656,13 @@ final class Reactor implements Runnable {
         }
     }
 
-    /** Open connections owned by this reactor; only meaningful on its thread or after it ended. */
-    int connections() {
-        return connections;
+    /**
+     * Client resets and early closes are normal at this level: logged at debug only, and the
+     * message is built only when someone listens, so a reset flood costs no garbage.
+     */
+    private static void debug(String what, IOException e) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, what + ": " + e);
+        }
     }
 }
