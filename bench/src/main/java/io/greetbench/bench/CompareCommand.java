@@ -124,6 +124,8 @@ final class CompareCommand implements Callable<Integer> {
     private final List<String> noisy = new ArrayList<>();
     private final List<String> invalid = new ArrayList<>();
     private String invalidExample;
+    /** The server being measured, for the shutdown hook: an external server does not watch its stdin. */
+    private volatile ServerProcess current;
 
     @Override
     public Integer call() {
@@ -143,11 +145,27 @@ final class CompareCommand implements Callable<Integer> {
         String loadAverage = firstLine(Path.of("/proc/loadavg"));
         TimeLeft timeLeft = new TimeLeft(settings.plannedSecondsPerServer() * runs.size());
         List<ServerResult> results = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            Run run = runs.get(i);
-            String prefix = "[" + (i + 1) + "/" + runs.size() + " " + run.label() + "] ";
-            results.add(new Measurement(run, settings, heldCount, placement, dir, prefix, timeLeft).run());
-            timeLeft.serverDone(i + 1, settings.plannedSecondsPerServer());
+        // Ctrl-C must not leave a server behind holding its port and a CPU.
+        Thread stopServer = new Thread(() -> {
+            ServerProcess p = current;
+            if (p != null) {
+                p.stop(Duration.ofSeconds(2));
+            }
+        }, "compare-stop-server");
+        Runtime.getRuntime().addShutdownHook(stopServer);
+        try {
+            for (int i = 0; i < runs.size(); i++) {
+                Run run = runs.get(i);
+                String prefix = "[" + (i + 1) + "/" + runs.size() + " " + run.label() + "] ";
+                results.add(new Measurement(run, settings, heldCount, placement, dir, prefix, timeLeft).run());
+                timeLeft.serverDone(i + 1, settings.plannedSecondsPerServer());
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopServer);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down, and the hook is doing its job.
+            }
         }
         Instant finished = Instant.now();
         summarizeWarnings(settings, loadAverage, firstLine(Path.of("/proc/loadavg")));
@@ -429,6 +447,7 @@ final class CompareCommand implements Callable<Integer> {
             step("starting: " + server.describeCommand(), 2);
             try {
                 process = server.start(run.handler(), placement.serverCpus(), START_TIMEOUT);
+                current = process;
                 target = process.address();
                 if (!settings.warmup().isZero()) {
                     int c = settings.concurrencies().stream().max(Integer::compare).orElseThrow();
@@ -459,6 +478,7 @@ final class CompareCommand implements Callable<Integer> {
             } finally {
                 if (process != null) {
                     process.close();
+                    current = null;
                 }
             }
             if (failure != null) {
