@@ -43,11 +43,13 @@ final class IntervalLog implements AutoCloseable {
     void write(Histogram corrected, Histogram raw) throws IOException {
         corrected.setTag(null);
         writer.outputIntervalHistogram(corrected);
-        Histogram tagged = raw.copy();
-        tagged.setTag(RAW_TAG);
-        tagged.setStartTimeStamp(raw.getStartTimeStamp());
-        tagged.setEndTimeStamp(raw.getEndTimeStamp());
-        writer.outputIntervalHistogram(tagged);
+        String tag = raw.getTag();
+        raw.setTag(RAW_TAG);
+        try {
+            writer.outputIntervalHistogram(raw);
+        } finally {
+            raw.setTag(tag);
+        }
         if (out.checkError()) {
             throw new IOException("writing the interval log failed");
         }

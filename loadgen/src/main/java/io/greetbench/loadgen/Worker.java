@@ -89,6 +89,9 @@ final class Worker implements Runnable {
 
     final SingleWriterRecorder corrected = new SingleWriterRecorder(3);
     final SingleWriterRecorder raw = new SingleWriterRecorder(3);
+    /** The coordinator's recycled interval histograms, one pair per recorder pair; only it touches them. */
+    Histogram recycledCorrected;
+    Histogram recycledRaw;
     /** Open loop: how late this thread started exchanges while a connection was free. Read after join. */
     final Histogram generatorLag = new Histogram(3);
 

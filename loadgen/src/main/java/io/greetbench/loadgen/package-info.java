@@ -1,0 +1,37 @@
+/**
+ * The greetbench load generator: drives any greeting server, connection-per-request, and records
+ * latency with HdrHistogram.
+ *
+ * <h2>Workloads</h2>
+ * {@link io.greetbench.loadgen.Workload#CLOSED}: N exchanges always in flight, the next one started
+ * as soon as one ends; the most throughput, and blind to server stalls.
+ * {@link io.greetbench.loadgen.Workload#OPEN}: exchanges start on a constant schedule
+ * ({@code Schedule}) whatever the server does. An exchange due while every
+ * connection is busy is never dropped; it starts late and counts as late.
+ * {@link io.greetbench.loadgen.Workload#HELD}: open N connections, keep them idle for a think
+ * time, then complete an exchange on each (the C10K workload).
+ *
+ * <h2>Measuring without coordinated omission</h2>
+ * A closed-loop client that waits for a stalled server does not send the requests it would have
+ * sent meanwhile, so a one-second stall costs one slow sample instead of a second's worth of them:
+ * the percentiles hide it. The open loop times each exchange twice, from its <em>intended</em>
+ * start on the schedule (the "corrected" histogram, what a user arriving at that moment would
+ * have waited) and from its actual start (the "raw" service time), as giltene/wrk2 does. The
+ * correction is only honest if the generator itself keeps the schedule: the time an exchange
+ * waited while a connection was free is the generator's own lag, and a run whose 99th percentile
+ * of it exceeds {@link io.greetbench.loadgen.LoadGenerator#MAX_GENERATOR_LAG} is marked invalid
+ * rather than blaming the server for the generator's pauses.
+ *
+ * <h2>One exchange</h2>
+ * {@code socket()}, non-blocking {@code connect()}, the payload (optionally a half-close), then
+ * reads until end of stream; the bytes must equal
+ * {@link io.greetbench.protocol.Greeting#replyTo} of the connection's own local address, and
+ * anything else is an {@link io.greetbench.loadgen.ErrorKind}. Every connect and exchange has a
+ * deadline, so a dead or stalled server yields errors and the run always ends. Latencies are in
+ * nanoseconds; each generator thread ({@code Worker}, one selector each, no
+ * hand-off between threads) records into its own {@code SingleWriterRecorder}s, and the
+ * coordinating thread merges their interval histograms once a second into the totals, the
+ * progress line and the {@code --hlog} interval log ({@code IntervalLog}).
+ * Logs from several generators add up exactly ({@link io.greetbench.loadgen.HistogramLogs}).
+ */
+package io.greetbench.loadgen;
