@@ -1,6 +1,8 @@
 package io.greetbench.netty;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,8 +56,12 @@ final class ConnectionGate {
 
     /** Closes every connection still open, and waits until they are. */
     void closeAll() {
+        List<ChannelFuture> closing = new ArrayList<>(children.size());
         for (Channel child : children) {
-            child.close().awaitUninterruptibly();
+            closing.add(child.close());
+        }
+        for (ChannelFuture closed : closing) {
+            closed.awaitUninterruptibly();
         }
     }
 

@@ -33,6 +33,7 @@ final class ListenerHandler extends ChannelInboundHandlerAdapter {
     private final AcceptBackoff backoff = new AcceptBackoff(LOG);
     private volatile Channel listener;
     private boolean backingOff;
+    private int acceptedNotYetCounted;
 
     ListenerHandler(ConnectionGate gate) {
         this.gate = gate;
@@ -41,12 +42,33 @@ final class ListenerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        listener = ctx.channel();
+        Channel ch = ctx.channel();
+        // Before registration, so the channel's first read already uses it.
+        ch.config().setRecvByteBufAllocator(new AcceptCapAllocator(ch.config().getRecvByteBufAllocator(), this));
+        listener = ch;
+    }
+
+    /** Called by {@link AcceptCapAllocator} for each batch of accepted connections. */
+    void acceptedNotYetCounted(int count) {
+        acceptedNotYetCounted += count;
+    }
+
+    /** Called by {@link AcceptCapAllocator} when a read starts: the last batch has been handed on. */
+    void newAcceptBatch() {
+        acceptedNotYetCounted = 0;
+    }
+
+    /** Whether one more accept would still fit under the cap, counting accepts in flight. */
+    boolean hasRoomForMore() {
+        return !backingOff && gate.hasRoomFor(acceptedNotYetCounted);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel child = (Channel) msg;
+        if (acceptedNotYetCounted > 0) {
+            acceptedNotYetCounted--;
+        }
         backoff.onSuccess();
         gate.opened(child);
         if (gate.isFull()) {

@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.IoUring;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -87,6 +88,10 @@ public final class NettyServer implements GreetServer {
         this.transport = transport.resolve();
         this.layout = Objects.requireNonNull(layout, "layout");
         this.gate = new ConnectionGate(config.maxConnections());
+        if (this.transport == NettyTransport.IO_URING && IoUring.isAcceptMultishotEnabled()) {
+            LOG.log(Level.WARNING, "io_uring multishot accept is enabled (-D" + NettyTransport.ACCEPT_MULTISHOT_PROPERTY
+                    + "), so --max-connections may be exceeded: the kernel keeps accepting while the server is paused");
+        }
     }
 
     /** The transport actually used, never {@link NettyTransport#AUTO}. */

@@ -132,6 +132,28 @@ class NettyServerTest {
     @ParameterizedTest
     @MethodSource("transportsAndLayouts")
     @Timeout(30)
+    void shouldNotAcceptPastTheCapDuringABurst(NettyTransport transport, ListenerLayout layout) throws Exception {
+        // One loop, so one listener: then the cap is exact even while NIO accepts in batches.
+        ServerConfig config = config().withIoThreads(1).withIdleTimeout(Duration.ZERO).withMaxConnections(3);
+        List<Socket> clients = new ArrayList<>();
+        try (NettyServer server = start(config, transport, layout)) {
+            for (int i = 0; i < 12; i++) {
+                clients.add(connect(server.boundAddress()));
+            }
+            awaitOpenConnections(server, 3);
+            // Give an overshooting accept loop the time to show itself.
+            Thread.sleep(200);
+            assertEquals(3, server.openConnections());
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("transportsAndLayouts")
+    @Timeout(30)
     void shouldGreetInFlightClientOnCloseAndRefuseNewOnes(NettyTransport transport, ListenerLayout layout) throws Exception {
         ServerConfig config = config().withHandler(HandlerWork.parse("sleep:300"));
         NettyServer server = start(config, transport, layout);

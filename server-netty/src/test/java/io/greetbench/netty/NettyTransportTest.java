@@ -1,6 +1,7 @@
 package io.greetbench.netty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,9 +36,16 @@ class NettyTransportTest {
         NettyTransport resolved = NettyTransport.AUTO.resolve();
         assertNotEquals(NettyTransport.AUTO, resolved);
         assertTrue(resolved.isAvailable());
-        NettyTransport expected = Epoll.isAvailable() ? NettyTransport.EPOLL
-                : IoUring.isAvailable() ? NettyTransport.IO_URING : NettyTransport.NIO;
+        NettyTransport expected = IoUring.isAvailable() ? NettyTransport.IO_URING
+                : Epoll.isAvailable() ? NettyTransport.EPOLL : NettyTransport.NIO;
         assertEquals(expected, resolved);
+    }
+
+    @Test
+    void shouldTurnOffMultishotAcceptSoTheConnectionCapHolds() {
+        NettyTransport.parse("io_uring");
+        assertEquals("false", System.getProperty(NettyTransport.ACCEPT_MULTISHOT_PROPERTY));
+        assertFalse(IoUring.isAcceptMultishotEnabled());
     }
 
     @Test
