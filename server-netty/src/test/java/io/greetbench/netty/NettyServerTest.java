@@ -14,6 +14,7 @@ import io.greetbench.protocol.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -137,16 +138,19 @@ class NettyServerTest {
         ServerConfig config = config().withIoThreads(1).withIdleTimeout(Duration.ZERO).withMaxConnections(3);
         List<Socket> clients = new ArrayList<>();
         try (NettyServer server = start(config, transport, layout)) {
-            for (int i = 0; i < 12; i++) {
-                clients.add(connect(server.boundAddress()));
-            }
-            awaitOpenConnections(server, 3);
-            // Give an overshooting accept loop the time to show itself.
-            Thread.sleep(200);
-            assertEquals(3, server.openConnections());
-        } finally {
-            for (Socket client : clients) {
-                client.close();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    clients.add(connect(server.boundAddress()));
+                }
+                awaitOpenConnections(server, 3);
+                // Give an overshooting accept loop the time to show itself.
+                Thread.sleep(200);
+                assertEquals(3, server.openConnections());
+            } finally {
+                // Before the server closes, so that it does not wait out its grace for them.
+                for (Socket client : clients) {
+                    client.close();
+                }
             }
         }
     }
@@ -158,14 +162,20 @@ class NettyServerTest {
         ServerConfig config = config().withHandler(HandlerWork.parse("sleep:300"));
         NettyServer server = start(config, transport, layout);
         InetSocketAddress address = server.boundAddress();
-        CompletableFuture<Exchange> inFlight;
-        try (Socket socket = connect(address)) {
-            socket.getOutputStream().write('x');
-            awaitOpenConnections(server, 1);
-            inFlight = CompletableFuture.supplyAsync(() -> Exchange.readToEnd(socket));
-            server.close();
-            inFlight.join().assertGreetedWithFin();
-        }
+        Socket socket = connect(address);
+        socket.getOutputStream().write('x');
+        awaitOpenConnections(server, 1);
+        // The client closes as soon as it has read to the end, as clients do, so the server's
+        // close does not wait out its grace for the client's FIN.
+        CompletableFuture<Exchange> inFlight = CompletableFuture.supplyAsync(() -> {
+            try (socket) {
+                return Exchange.readToEnd(socket);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        server.close();
+        inFlight.join().assertGreetedWithFin();
         assertThrows(ConnectException.class, () -> connect(address).close());
     }
 
