@@ -77,7 +77,7 @@ final class CompareCommand implements Callable<Integer> {
     List<String> handlers = List.of("none");
 
     @Option(names = "--servers", split = ",", paramLabel = "LIST",
-            description = "which built-in servers, in order (default: nio,netty,loom,loom-platform,asyncio; asyncio only when python3 is present)")
+            description = "which built-in servers, in order (default: nio,netty,loom,loom-platform,asyncio; asyncio only when python3 is present; \"\" for none)")
     List<String> servers;
 
     @Option(names = "--external", paramLabel = "NAME=COMMAND", mapFallbackValue = "",
@@ -284,6 +284,10 @@ final class CompareCommand implements Callable<Integer> {
         }
         for (String name : names) {
             String n = name.trim();
+            if (n.isEmpty()) {
+                // --servers "" measures the external servers only.
+                continue;
+            }
             if (n.equals(ComparedServer.ASYNCIO)) {
                 Optional<ComparedServer> peer = ComparedServer.asyncioPeer();
                 if (peer.isPresent()) {
