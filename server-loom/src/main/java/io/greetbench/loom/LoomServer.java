@@ -253,12 +253,8 @@ public final class LoomServer implements GreetServer {
         try {
             exchange(connection);
         } catch (IOException e) {
-            if (connection.timedOut) {
-                LOG.log(Level.DEBUG, "closed a connection at its deadline");
-            } else {
-                // Resets, early closes, or close() giving up on the connection: the client's business.
-                LOG.log(Level.DEBUG, () -> "connection ended early: " + e);
-            }
+            // Resets, early closes, a write after a cut-off: the client's business.
+            LOG.log(Level.DEBUG, () -> "connection ended early: " + e);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "connection failed, closing it", e);
         } finally {
@@ -272,8 +268,8 @@ public final class LoomServer implements GreetServer {
      * The exchange. The reads block with no timeout: a timed park of a virtual thread goes through
      * the scheduler's delay queue, which costs two wake-ups of its timer thread per read that has
      * to wait (measured: about 2.4 extra context switches per exchange), so the deadlines are
-     * published in the connection and enforced by the {@link TimeoutReaper}, which closes the
-     * channel and so ends the blocked read.
+     * published in the connection and enforced by the {@link TimeoutReaper}, which cuts the
+     * connection off and so ends the blocked read.
      */
     private void exchange(Connection connection) throws IOException {
         SocketChannel channel = connection.channel;
@@ -283,6 +279,10 @@ public final class LoomServer implements GreetServer {
         }
         int read = channel.read(request);
         connection.deadlineNanos = Connection.NO_DEADLINE;
+        if (connection.cutOff) {
+            LOG.log(Level.DEBUG, "closing a connection cut off before its request");
+            return;
+        }
         config.handler().perform();
         ByteBuffer reply = ByteBuffer.wrap(Greeting.replyTo(peer(channel)));
         while (reply.hasRemaining()) {
@@ -329,7 +329,7 @@ public final class LoomServer implements GreetServer {
 
     /**
      * Stops accepting at once, waits up to {@link ServerConfig#shutdownGrace()} for open
-     * connections to finish, then closes the rest; their threads, blocked in socket calls, wake
+     * connections to finish, then cuts off the rest; their threads, blocked in reads, wake
      * with an exception and end. Returns when every thread of this server has ended.
      */
     @Override
@@ -358,10 +358,10 @@ public final class LoomServer implements GreetServer {
             }
             interrupted |= joinUninterruptibly(connection.thread, Duration.ofNanos(leftNanos));
         }
-        // Not interrupting: closing the socket wakes a thread blocked on it, and a thread in the
-        // handler's work finishes it and then fails on the closed socket.
+        // Not interrupting: cutting off ends a blocked read, and a thread in the handler's work
+        // finishes it, greets (its client was in flight) and then finds the input at its end.
         for (Connection connection : connections) {
-            closeQuietly(connection.channel);
+            connection.cutOff();
         }
         for (Connection connection : connections) {
             interrupted |= joinUninterruptibly(connection.thread, null);

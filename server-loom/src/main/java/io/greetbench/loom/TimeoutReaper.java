@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Enforces the idle and linger deadlines of a {@link LoomServer}'s connections by closing the
- * socket of any connection whose published deadline has passed; the connection's thread, blocked
- * in a read, then fails and closes the connection. Closing with nothing unread sends a FIN, which
- * is what an idle client must see.
+ * Enforces the idle and linger deadlines of a {@link LoomServer}'s connections by cutting off
+ * ({@link Connection#cutOff()}) any connection whose published deadline has passed; the
+ * connection's thread, blocked in a read, sees end of stream and closes the connection without
+ * greeting. Closing with nothing unread sends a FIN, which is what an idle client must see.
  *
  * <p>Threading model: one platform thread of its own that wakes every {@link #tick} and walks the
  * open connections. That costs a few microseconds per hundred connections per tick, instead of
@@ -64,9 +64,8 @@ final class TimeoutReaper {
             for (Connection connection : connections) {
                 long deadline = connection.deadlineNanos;
                 if (deadline != Connection.NO_DEADLINE && now - deadline >= 0) {
-                    connection.timedOut = true;
-                    LOG.log(Level.DEBUG, "deadline passed, closing a connection");
-                    LoomServer.closeQuietly(connection.channel);
+                    LOG.log(Level.DEBUG, "deadline passed, cutting a connection off");
+                    connection.cutOff();
                 }
             }
         }
