@@ -24,11 +24,13 @@ import org.HdrHistogram.Histogram;
  * @param requestedRate      the open loop's schedule in exchanges per second; 0 for other workloads
  * @param achievedRate       exchanges started per second in the window (the open loop's schedule
  *                           as actually kept); equals {@link #exchangesPerSecond()} otherwise
- * @param corrected          latency from each exchange's intended start (open loop), which
- *                           corrects for coordinated omission; the same as {@code raw} for the
- *                           closed loop, which has no schedule
- * @param raw                latency from each exchange's actual start (the {@code socket()} call) to
- *                           the end of the greeting: the service time as the client saw it
+ * @param corrected          latency from each exchange's intended start (open loop; for held
+ *                           connections, the end of the think time, when all are released at
+ *                           once), which corrects for coordinated omission; the same as
+ *                           {@code raw} for the closed loop, which has no schedule
+ * @param raw                latency from each exchange's actual start (the {@code socket()} call;
+ *                           for held connections, the write of the request) to the end of the
+ *                           greeting: the service time as the client saw it
  * @param errors             failed exchanges by kind, every kind present (zero when none)
  * @param late               open loop: exchanges that started after their intended time because
  *                           every connection was busy (never dropped, only late)
@@ -133,13 +135,18 @@ public record LoadResult(
             s.append(String.format(Locale.ROOT, "%10s", p == 100 ? "max" : "p" + formatPercentile(p)));
         }
         s.append('\n');
-        row(s, spec.workload() == Workload.OPEN ? "corrected" : "latency", corrected);
-        if (spec.workload() == Workload.OPEN) {
+        boolean scheduled = spec.workload() != Workload.CLOSED;
+        row(s, scheduled ? "corrected" : "latency", corrected);
+        if (scheduled) {
             row(s, "raw", raw);
         }
         if (fullSpectrum) {
-            spectrum(s, spec.workload() == Workload.OPEN ? "corrected, from intended start" : "from connect to end of reply", corrected);
-            if (spec.workload() == Workload.OPEN) {
+            spectrum(s, switch (spec.workload()) {
+                case CLOSED -> "from connect to end of reply";
+                case OPEN -> "corrected, from intended start";
+                case HELD -> "corrected, from the end of the think time";
+            }, corrected);
+            if (scheduled) {
                 spectrum(s, "raw, from actual start", raw);
             }
         }
