@@ -649,7 +649,10 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    /** Watches the server while held connections are open: the highest RSS and descriptor count. */
+    /**
+     * Watches the server while held connections are open: the highest RSS and descriptor count.
+     * Runs on its own platform thread; the measuring thread reads the peaks after joining it.
+     */
     private static final class Sampler implements Runnable {
         private final ServerProcess process;
         final AtomicLong rssPeak = new AtomicLong();
