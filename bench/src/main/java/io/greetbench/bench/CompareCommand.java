@@ -103,7 +103,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--concurrency", split = ",", paramLabel = "LIST", description = "override the profile: closed-loop concurrencies, e.g. 16,64")
     List<Integer> concurrencies;
 
-    @Option(names = "--open-loop", split = ",", paramLabel = "PERCENTS", description = "override the profile: open-loop rates in % of the peak, e.g. 50,80")
+    @Option(names = "--open-loop", split = ",", paramLabel = "PERCENTS", description = "override the profile: open-loop rates in %% of the peak, e.g. 50,80")
     List<Double> openLoopPercents;
 
     @Option(names = "--held", paramLabel = "N", description = "override the profile: held connections (0 = skip)")
