@@ -4,6 +4,7 @@ import io.greetbench.protocol.AcceptBackoff;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -34,6 +35,7 @@ final class ListenerHandler extends ChannelInboundHandlerAdapter {
     private volatile Channel listener;
     private boolean backingOff;
     private int acceptedNotYetCounted;
+    private ScheduledFuture<?> resume;
 
     ListenerHandler(ConnectionGate gate) {
         this.gate = gate;
@@ -86,7 +88,12 @@ final class ListenerHandler extends ChannelInboundHandlerAdapter {
             long delayNanos = backoff.onFailure(failure);
             backingOff = true;
             recheck();
-            ctx.executor().schedule(() -> {
+            if (resume != null) {
+                // Only the latest, longest delay counts.
+                resume.cancel(false);
+            }
+            resume = ctx.executor().schedule(() -> {
+                resume = null;
                 backingOff = false;
                 recheck();
             }, delayNanos, TimeUnit.NANOSECONDS);

@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -108,6 +109,7 @@ public final class NettyServer implements GreetServer {
             throw new IllegalStateException("closed");
         }
         InetAddress host = InetAddress.getByName(config.host());
+        prepareLoggingForDescriptorExhaustion();
         String prefix = "greetbench-netty-" + transport.cliName().replace('_', '-');
         loops = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(prefix),
                 transport.ioHandlerFactory());
@@ -135,6 +137,19 @@ public final class NettyServer implements GreetServer {
         }
         boundAddress = (InetSocketAddress) listeners.get(0).localAddress();
         LOG.log(Level.DEBUG, () -> describe() + ", bound to " + boundAddress);
+    }
+
+    /**
+     * The accept back-off logs while the process is out of file descriptors, and the first record
+     * java.util.logging formats needs two files: {@code logging.properties}, read when the log
+     * manager starts, and the time-zone database, loaded for the record's timestamp. Opening either
+     * under EMFILE fails with a {@link NoClassDefFoundError} on the event loop, which kills the
+     * loop, and the server with it (seen on all three transports). Both are loaded here instead,
+     * while descriptors are still available.
+     */
+    private static void prepareLoggingForDescriptorExhaustion() {
+        LOG.isLoggable(Level.WARNING);
+        ZoneId.systemDefault();
     }
 
     private ServerBootstrap bootstrap(EventLoopGroup parent, EventLoopGroup children, boolean reusePort) {
