@@ -27,7 +27,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The greeting server written the plain blocking way: one thread per connection, which reads,
- * replies and closes with ordinary blocking {@link Socket} calls. With {@link LoomThreads#VIRTUAL}
+ * replies and closes with ordinary blocking calls on a {@link SocketChannel} in blocking mode.
+ * With {@link LoomThreads#VIRTUAL}
  * that thread is a virtual thread, so a connection blocked on a read (or on a sleeping handler)
  * holds a little heap instead of a kernel thread; {@link LoomThreads#PLATFORM} runs the very same
  * code on platform threads, the classic baseline.
