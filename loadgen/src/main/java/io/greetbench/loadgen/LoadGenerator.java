@@ -210,8 +210,13 @@ public final class LoadGenerator {
                 }
                 if (!held && cpuAtStart < 0 && now >= timeline.measureStartNanos) {
                     cpuAtStart = processCpuNanos();
-                    // Flip the recorders at the start of the window, so the first logged interval starts there.
-                    collect(now, false);
+                    // Flip the recorders at the start of the window, so the first logged interval starts
+                    // there; when a progress line is due too, this is it.
+                    boolean due = now >= nextReport;
+                    collect(now, due);
+                    if (due) {
+                        nextReport = now + REPORT_INTERVAL.toNanos();
+                    }
                 }
                 if (!held && cpuAtEnd < 0 && now >= timeline.measureEndNanos) {
                     cpuAtEnd = processCpuNanos();
