@@ -91,7 +91,10 @@ public record HandlerWork(Kind kind, Duration amount) {
 
     private static void sleep(long nanos) {
         long end = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+        // parkNanos returns at once while the interrupt flag is set, so an interrupted thread
+        // (a server shutting down) would spin here until the deadline: stop sleeping instead,
+        // and leave the flag set for the caller.
+        for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted(); left = end - System.nanoTime()) {
             LockSupport.parkNanos(left);
         }
     }
