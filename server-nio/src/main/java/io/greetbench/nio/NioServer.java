@@ -1,6 +1,7 @@
 package io.greetbench.nio;
 
 import io.greetbench.protocol.GreetServer;
+import io.greetbench.protocol.Greeting;
 import io.greetbench.protocol.ServerConfig;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -13,6 +14,7 @@ import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.time.ZoneId;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -78,6 +80,12 @@ public final class NioServer implements GreetServer {
             throw new IllegalStateException("already started");
         }
         started = true;
+        // Out of descriptors, nothing can be read from a file, and the accept back-off exists for
+        // exactly that moment: its first log line formats a date, which loads the time-zone
+        // database from a file, and a class loaded from a directory class path needs a descriptor
+        // too. Either failure is an Error that would end the reactor, so load both now.
+        ZoneId.systemDefault();
+        Greeting.replyTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         InetAddress host = InetAddress.getByName(config.host());
         boolean ipv6 = host instanceof Inet6Address;
         ProtocolFamily family = ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;

@@ -298,11 +298,15 @@ final class Reactor implements Runnable {
             return;
         }
         try {
-            switch (exchange.state) {
-                case READING -> firstRead(exchange);
-                case LINGERING -> discardInput(exchange);
-                case WRITING -> continueReply(exchange);
-                case WORKING, CLOSED -> { }
+            // Not a switch: a switch on an enum loads a synthetic class on first use, which
+            // fails when that first use comes while the process is out of descriptors.
+            Exchange.State state = exchange.state;
+            if (state == Exchange.State.READING) {
+                firstRead(exchange);
+            } else if (state == Exchange.State.LINGERING) {
+                discardInput(exchange);
+            } else if (state == Exchange.State.WRITING) {
+                continueReply(exchange);
             }
         } catch (IOException e) {
             // Resets and early closes are the client's business; nothing above debug.
