@@ -58,7 +58,8 @@ final class CaseContext {
         long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, timeout);
         if (fds > idleFds) {
             findings.fail("server holds " + (fds - idleFds) + " descriptors more than idle (" + idleFds + ") " + when
-                    + "; open now: " + server.fdKinds() + ", its connections: " + server.connectionStates());
+                    + "; grown: " + HygieneCase.grown(idleFdKinds.getOrDefault(server, java.util.Map.of()), server.fdKinds())
+                    + ", its sockets: " + server.connectionStates());
         }
     }
 
@@ -66,6 +67,8 @@ final class CaseContext {
      * The server's descriptor count once it is idle: after one exchange (so lazily opened
      * descriptors exist) and once the count has stopped changing.
      */
+    private final java.util.Map<HostileServer, java.util.Map<String, Integer>> idleFdKinds = new java.util.HashMap<>();
+
     long idleFds(HostileServer server) {
         Exchange.hello(server.address(), java.time.Duration.ofSeconds(5));
         long previous = -2;
@@ -75,6 +78,7 @@ final class CaseContext {
             previous = now;
             now = server.openFds();
         }
+        idleFdKinds.put(server, server.fdKinds());
         return now;
     }
 }

@@ -144,10 +144,14 @@ final class HostileServer implements AutoCloseable {
         }
         String port = String.format(":%04X", address().getPort());
         java.util.Map<String, Integer> states = new java.util.TreeMap<>();
+        java.util.Set<String> unmatched = new java.util.HashSet<>(inodes);
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {
                     String[] f = line.trim().split("\\s+");
+                    if (f.length > 9) {
+                        unmatched.remove(f[9]);
+                    }
                     if (f.length > 9 && f[1].endsWith(port) && inodes.contains(f[9])) {
                         String state = TCP_STATES.getOrDefault(f[3], f[3]);
                         if (!state.equals("LISTEN")) {
@@ -159,12 +163,19 @@ final class HostileServer implements AutoCloseable {
                 // No IPv6 table on this kernel.
             }
         }
+        if (!unmatched.isEmpty()) {
+            // A TCP socket the peer reset leaves the tables while its descriptor stays open until
+            // the server closes it; Unix sockets (the JVM's attach listener) are never in them.
+            states.put("not in TCP tables", unmatched.size());
+        }
         return states;
     }
 
-    /** Connections the server holds open now, in any state. */
+    /** Connections the server holds open now, in any state (sockets on its port only). */
     int connections() {
-        return connectionStates().values().stream().mapToInt(Integer::intValue).sum();
+        java.util.Map<String, Integer> states = new java.util.TreeMap<>(connectionStates());
+        states.remove("not in TCP tables");
+        return states.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     private static final java.util.Map<String, String> TCP_STATES = java.util.Map.ofEntries(

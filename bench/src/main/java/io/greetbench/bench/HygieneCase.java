@@ -67,7 +67,7 @@ final class HygieneCase implements HostileCase {
         // Lingering connections close within the linger timeout (2 s); JIT threads may take longer.
         long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(10));
         HostileServer.awaitValue(server::threads, v -> v <= idleThreads, Duration.ofSeconds(20));
-        Map<String, Integer> grown = serverThreads(newThreads(idleNames, threadNames(server.pid())));
+        Map<String, Integer> grown = serverThreads(grown(idleNames, threadNames(server.pid())));
         long threads = server.threads();
         long leakedThreads = grown.values().stream().mapToInt(Integer::intValue).sum();
         findings.check(fds <= idleFds, "descriptors did not return to idle: " + fds + " vs " + idleFds);
@@ -180,7 +180,8 @@ final class HygieneCase implements HostileCase {
             "Attach Listener", "VM ", "Common-Cleaner", "Service Thread", "Monitor Deflati", "Notification Th",
             "Signal Dispatch", "Reference Handl", "Finalizer", "process reaper");
 
-    static Map<String, Integer> newThreads(Map<String, Integer> before, Map<String, Integer> after) {
+    /** What grew from {@code before} to {@code after}, per name. */
+    static Map<String, Integer> grown(Map<String, Integer> before, Map<String, Integer> after) {
         Map<String, Integer> grown = new TreeMap<>();
         after.forEach((name, n) -> {
             int diff = n - before.getOrDefault(name, 0);
