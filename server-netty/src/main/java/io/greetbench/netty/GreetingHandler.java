@@ -116,13 +116,18 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
         state = State.WORKING;
         HandlerWork work = config.handler();
         if (work.blocks()) {
-            blockingWork.execute(() -> {
-                try {
-                    work.perform();
-                } finally {
-                    replyOnLoop(ctx);
-                }
-            });
+            try {
+                blockingWork.execute(() -> {
+                    try {
+                        work.perform();
+                    } finally {
+                        replyOnLoop(ctx);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // The server is past its shutdown grace and is closing every connection anyway.
+                ctx.close();
+            }
         } else {
             // cpu work runs here on purpose: it shows how an event loop shares its core.
             work.perform();

@@ -18,9 +18,11 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -115,20 +117,24 @@ public final class NettyServer implements GreetServer {
                 transport.ioHandlerFactory());
         blockingWork = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix + "-work-", 0).factory());
         try {
+            boolean ipv6Listener = host instanceof Inet6Address;
             switch (layout) {
                 case REUSEPORT_PER_LOOP -> {
                     int port = config.port();
+                    if (port != 0) {
+                        refuseIfPortTaken(host, port);
+                    }
                     for (EventExecutor executor : loops) {
                         EventLoop loop = (EventLoop) executor;
                         // The first bind may pick an ephemeral port; the others join it.
-                        Channel listener = bind(bootstrap(loop, loop, true), host, port);
+                        Channel listener = bind(bootstrap(loop, loop, true, ipv6Listener), host, port);
                         port = ((InetSocketAddress) listener.localAddress()).getPort();
                     }
                 }
                 case ACCEPTOR_LOOP -> {
                     acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(prefix + "-accept"),
                             transport.ioHandlerFactory());
-                    bind(bootstrap(acceptor, loops, false), host, config.port());
+                    bind(bootstrap(acceptor, loops, false, ipv6Listener), host, config.port());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -152,14 +158,20 @@ public final class NettyServer implements GreetServer {
         ZoneId.systemDefault();
     }
 
-    private ServerBootstrap bootstrap(EventLoopGroup parent, EventLoopGroup children, boolean reusePort) {
-        boolean ipv6Listener = false;
-        try {
-            ipv6Listener = InetAddress.getByName(config.host()) instanceof Inet6Address;
-        } catch (IOException e) {
-            // start() resolved the same name a moment ago; a failure here would surface at bind.
+    /**
+     * With {@code SO_REUSEPORT} a second server on the same port would not fail: the kernel would
+     * quietly split the connections between the two (when both run as the same user). A plain
+     * bind first restores the usual "address already in use"; {@code SO_REUSEADDR} keeps sockets
+     * of earlier runs in TIME_WAIT from failing it.
+     */
+    private static void refuseIfPortTaken(InetAddress host, int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port), 1);
         }
-        boolean ipv6 = ipv6Listener;
+    }
+
+    private ServerBootstrap bootstrap(EventLoopGroup parent, EventLoopGroup children, boolean reusePort, boolean ipv6Listener) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(parent, children)
                 .channel(transport.serverChannelClass())
@@ -172,7 +184,7 @@ public final class NettyServer implements GreetServer {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new GreetingHandler(config, ipv6, blockingWork));
+                        ch.pipeline().addLast(new GreetingHandler(config, ipv6Listener, blockingWork));
                     }
                 });
         if (reusePort) {
@@ -189,8 +201,15 @@ public final class NettyServer implements GreetServer {
         ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
+            if (cause instanceof BindException bindFailure) {
+                throw bindFailure;
+            }
             if (cause instanceof IOException io) {
-                throw io;
+                // The native transports report bind(2) errors as NativeIoException; the JDK, and so
+                // the other servers, as BindException. Callers see one type either way.
+                BindException bindFailure = new BindException(io.getMessage());
+                bindFailure.initCause(io);
+                throw bindFailure;
             }
             if (cause instanceof Error error) {
                 throw error;

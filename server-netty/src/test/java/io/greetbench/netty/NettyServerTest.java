@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -195,6 +196,18 @@ class NettyServerTest {
             for (CompletableFuture<Exchange> client : clients) {
                 client.join().assertGreetedWithFin();
             }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("transportsAndLayouts")
+    @Timeout(20)
+    void shouldRefuseToShareAPortWithAnotherServer(NettyTransport transport, ListenerLayout layout) throws IOException {
+        try (NettyServer first = start(config(), transport, layout)) {
+            NettyServer second = new NettyServer(config().withPort(first.boundAddress().getPort()), transport, layout);
+            assertThrows(BindException.class, second::start);
+            second.close();
+            Exchange.run(first.boundAddress(), "hi".getBytes(StandardCharsets.US_ASCII), false).assertGreetedWithFin();
         }
     }
 
