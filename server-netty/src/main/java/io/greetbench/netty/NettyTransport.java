@@ -76,9 +76,12 @@ public enum NettyTransport {
      * getsockopt, three epoll_ctl, epoll_wait, two recvfrom, sendto, shutdown, getsockopt, close)
      * where io_uring submits accept, recv, send and close as ring operations and makes about 6
      * (the socket queries and the shutdown) plus a shared {@code io_uring_enter} per loop turn.
-     * Server CPU per exchange, server pinned to one core, {@code load-c -c 64}, 9 paired 5 s
-     * windows (median): io_uring 71 µs, epoll 98 µs, NIO 98 µs, the C reference 31 µs. Where
-     * io_uring is not allowed (older kernels, seccomp in containers), epoll takes over.
+     * Server CPU per exchange (utime + stime from {@code /proc}), server pinned to one core,
+     * {@code load-c -c 64} on the other, the servers measured in turn in 5 s windows, medians, on
+     * a machine shared with other builds: io_uring 71 µs, epoll 98 µs, NIO 98 µs, the C reference
+     * server 31 µs (9 windows each); in a second, busier run 122, 147, 154 and 34 µs (7 windows).
+     * io_uring was the cheapest Netty transport in 13 of those 16 windows. Where io_uring is not
+     * allowed (older kernels, seccomp in containers), epoll takes over.
      *
      * @throws ConfigException when an explicitly requested transport cannot load here, naming
      *                         the cause Netty reports
