@@ -16,21 +16,25 @@ import org.HdrHistogram.HistogramIterationValue;
  * @param provenance the machine, JVM, placement and settings the numbers came from
  * @param servers    one entry per server, in the order they ran
  * @param warnings   what a reader must know before trusting the numbers (noise, invalid runs)
+ * @param units      the unit of every kind of figure, so that a script reading the JSON need not guess
  */
-record CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings) {
+record CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings, Map<String, String> units) {
 
-    /** The units of every figure in the JSON, so a script need not guess. */
-    static final Map<String, String> UNITS = Map.of(
-            "latency", "microseconds",
-            "rates", "exchanges per second",
-            "memory", "bytes",
-            "server_cpu", "milliseconds of CPU (user + system) per 1,000 exchanges",
-            "generator_cpu", "microseconds of CPU per exchange",
-            "gc", "milliseconds");
+    CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings) {
+        this(provenance, servers, warnings, UNITS);
+    }
 
-    /** For the JSON: the units of its figures. */
-    public Map<String, String> units() {
-        return UNITS;
+    static final Map<String, String> UNITS = unitTable();
+
+    private static Map<String, String> unitTable() {
+        Map<String, String> u = new java.util.LinkedHashMap<>();
+        u.put("latency", "microseconds");
+        u.put("rates", "exchanges per second");
+        u.put("memory", "bytes");
+        u.put("server_cpu", "milliseconds of CPU (user + system) per 1,000 exchanges");
+        u.put("generator_cpu", "microseconds of CPU per exchange");
+        u.put("gc", "milliseconds");
+        return java.util.Collections.unmodifiableMap(u);
     }
 
     /** The name to show: the server, plus its handler when the run compared several. */

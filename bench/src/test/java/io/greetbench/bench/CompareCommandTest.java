@@ -51,7 +51,7 @@ class CompareCommandTest {
         assertEquals(ExitCode.OK, run.exitCode(), run.toString());
         assertTrue(run.out().lines().anyMatch(l -> l.startsWith("nio ") && !l.contains("failed")), run.toString());
         String json = Files.readString(out.resolve("results.json"));
-        assertTrue(json.contains("\"closed_loop\"") && json.contains("\"held\"") && json.contains("\"placement\""), json);
+        assertTrue(json.contains("\"closed_loop\"") && json.contains("\"held\"") && json.contains("\"placement\"") && json.contains("\"units\""), json);
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("Corrected latency at 50%"), "report without charts");
         try (Stream<Path> logs = Files.list(out.resolve("hlog"))) {
