@@ -65,9 +65,9 @@ public final class NettyServer implements GreetServer {
 
     /**
      * Measured, server CPU per exchange against {@code load-c -c 64}, medians of 5 s windows on a
-     * 2-core VM shared with other work: with one loop pinned to one core (on an earlier revision
-     * of this server, 6 windows), 74 µs per-loop listener
-     * against 80 µs acceptor loop on io_uring, 77 against 87 on epoll; with two loops on both cores
+     * 2-core VM shared with other work: with one loop pinned to one core (6 windows, on an earlier
+     * revision of this server), 74 µs per-loop listener against 80 µs acceptor loop on io_uring,
+     * 77 against 87 on epoll; with two loops on both cores
      * (client on the same cores), 51 against 56 and 67 against 74 in one run, but 80 against 61
      * and 71 against 69 in a noisier one, where the acceptor layout also reached a higher rate.
      * The per-loop listener is cheaper more often than not, and never hands a connection across
