@@ -3,6 +3,9 @@ package io.greetbench.protocol;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.TimeZone;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
 
 /**
  * What an acceptor does when {@code accept(2)} fails, typically with {@code EMFILE}/{@code ENFILE}
@@ -15,6 +18,18 @@ import java.lang.System.Logger.Level;
  * <p>Not thread-safe: each acceptor thread owns one instance.
  */
 public final class AcceptBackoff {
+
+    static {
+        // The first warning is logged exactly when no descriptor is left, and the first record
+        // java.util.logging formats loads classes and the time-zone database (lib/tzdb.dat, through
+        // sun.util.calendar.ZoneInfoFile) lazily: failing to open them throws an Error that ends
+        // the accept loop for good. Format one record now, while descriptors are free, and load the
+        // full zone database (a region id, unlike UTC, cannot be served without it).
+        TimeZone.getTimeZone("Europe/Paris");
+        LogRecord record = new LogRecord(java.util.logging.Level.WARNING, "accept failed");
+        record.setThrown(new IOException("Too many open files"));
+        new SimpleFormatter().format(record);
+    }
 
     static final long MIN_DELAY_NANOS = 1_000_000L;
     static final long MAX_DELAY_NANOS = 100_000_000L;
