@@ -1,6 +1,7 @@
 package io.greetbench.bench;
 
 import io.greetbench.loadgen.CpuPinning;
+import io.greetbench.loadgen.IoEngine;
 import io.greetbench.loadgen.LoadGenerator;
 import io.greetbench.loadgen.LoadResult;
 import io.greetbench.loadgen.LoadSpec;
@@ -101,6 +102,10 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--source-addresses", paramLabel = "N",
             description = "bind round-robin to 127.0.0.1..127.0.0.N for more ephemeral ports (default: as many as --held needs)")
     Integer sourceAddresses;
+
+    @Option(names = "--io", paramLabel = "ENGINE",
+            description = "system-call layer: auto (default: epoll where the JDK and OS allow, else nio), epoll, nio")
+    String ioEngine = "auto";
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the summary as JSON")
     Path json;
@@ -209,6 +214,11 @@ final class LoadCommand implements Callable<Integer> {
         }
         if (sourceAddresses != null) {
             s = s.withSourceAddresses(sourceAddresses);
+        }
+        try {
+            s = s.withIo(IoEngine.parse(ioEngine));
+        } catch (IllegalArgumentException e) {
+            throw usage("--io: " + e.getMessage());
         }
         return s.withHlog(hlog);
     }

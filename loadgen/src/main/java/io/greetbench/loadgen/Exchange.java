@@ -1,12 +1,9 @@
 package io.greetbench.loadgen;
 
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
-
 /**
  * One connection slot of a {@link Worker}: the state of the exchange it is running, reused from
- * one exchange to the next so that an exchange allocates nothing of its own beyond what the JDK
- * allocates for a channel.
+ * one exchange to the next so that an exchange allocates nothing of its own beyond its expected
+ * reply. The socket itself belongs to the worker's {@link SocketIo}, under the same slot number.
  *
  * <p>Confined to its worker's thread.
  */
@@ -14,9 +11,11 @@ final class Exchange {
 
     enum State { IDLE, CONNECTING, HELD, WRITING, READING }
 
+    /** This slot's number in its worker and in its worker's {@link SocketIo}. */
+    final int slot;
     State state = State.IDLE;
-    SocketChannel channel;
-    SelectionKey key;
+    /** Whether the slot has a connection open in the {@link SocketIo}. */
+    boolean open;
     /** The greeting this connection must receive, from its own local address. */
     byte[] expected;
     int received;
@@ -35,4 +34,8 @@ final class Exchange {
     Exchange prev;
     Exchange next;
     boolean listed;
+
+    Exchange(int slot) {
+        this.slot = slot;
+    }
 }

@@ -1,5 +1,6 @@
 package io.greetbench.loadgen;
 
+import io.greetbench.protocol.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -61,8 +62,13 @@ public final class LoadGenerator {
         boolean held = spec.workload() == Workload.HELD;
         SystemLimits.checkDescriptors(held ? "--held" : "--connections", held ? spec.heldConnections() : spec.connections());
         probe(spec.target(), spec.exchangeTimeout());
+        String noEpoll = IoEngine.epollUnavailableReason();
+        if (spec.io() == IoEngine.EPOLL && noEpoll != null) {
+            throw new ConfigException("--io", "epoll is unavailable here: " + noEpoll);
+        }
         try {
-            return new Run(spec, progress).execute();
+            // The result says which engine ran, never just "auto".
+            return new Run(spec.withIo(spec.io().resolved()), progress).execute();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -212,6 +212,7 @@ public record LoadResult(
         field(j, "connections", Integer.toString(spec.connections()));
         field(j, "held_connections", Integer.toString(spec.heldConnections()));
         field(j, "threads", Integer.toString(spec.threads()));
+        field(j, "io_engine", quote(spec.io().label()));
         field(j, "duration_s", num(spec.duration().toNanos() / 1e9));
         field(j, "warmup_s", num(spec.warmup().toNanos() / 1e9));
         field(j, "timeout_s", num(spec.exchangeTimeout().toNanos() / 1e9));

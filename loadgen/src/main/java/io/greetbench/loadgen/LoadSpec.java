@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * @param cpus            a CPU list such as {@code 1} or {@code 2-3,6} the generator should run on
  *                        (applied by the command line with {@code taskset}), or null
  * @param hlog            where to write the HdrHistogram interval log, or null
+ * @param io              the workers' system-call layer: {@link IoEngine#AUTO} takes raw epoll
+ *                        where the JDK and OS allow it
  */
 public record LoadSpec(
         InetSocketAddress target,
@@ -58,7 +60,8 @@ public record LoadSpec(
         Duration ramp,
         int sourceAddresses,
         String cpus,
-        Path hlog) {
+        Path hlog,
+        IoEngine io) {
 
     /** wrk's and load-c's default; enough to keep one fast server busy. */
     public static final int DEFAULT_CONNECTIONS = 64;
@@ -103,6 +106,7 @@ public record LoadSpec(
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(thinkTime, "thinkTime");
         Objects.requireNonNull(ramp, "ramp");
+        Objects.requireNonNull(io, "io");
         payload = payload.clone();
         if (connections < 1 || connections > MAX_CONNECTIONS) {
             throw new ConfigException("--connections", "must be between 1 and " + MAX_CONNECTIONS + ", got " + connections);
@@ -170,7 +174,7 @@ public record LoadSpec(
     public static LoadSpec closed(InetSocketAddress target, int connections, Duration duration) {
         return new LoadSpec(target, Workload.CLOSED, connections, 0, duration, DEFAULT_WARMUP,
                 DEFAULT_EXCHANGE_TIMEOUT, DEFAULT_PAYLOAD, false, defaultThreads(connections), 0,
-                DEFAULT_THINK_TIME, DEFAULT_RAMP, DEFAULT_SOURCE_ADDRESSES, null, null);
+                DEFAULT_THINK_TIME, DEFAULT_RAMP, DEFAULT_SOURCE_ADDRESSES, null, null, IoEngine.AUTO);
     }
 
     /** Open loop at {@code ratePerSecond}, every other option at its default. */
@@ -178,7 +182,7 @@ public record LoadSpec(
         return new LoadSpec(target, Workload.OPEN, DEFAULT_OPEN_CONNECTIONS, ratePerSecond, duration,
                 DEFAULT_WARMUP, DEFAULT_EXCHANGE_TIMEOUT, DEFAULT_PAYLOAD, false,
                 defaultThreads(DEFAULT_OPEN_CONNECTIONS), 0, DEFAULT_THINK_TIME, DEFAULT_RAMP,
-                DEFAULT_SOURCE_ADDRESSES, null, null);
+                DEFAULT_SOURCE_ADDRESSES, null, null, IoEngine.AUTO);
     }
 
     /**
@@ -192,7 +196,7 @@ public record LoadSpec(
         }
         return new LoadSpec(target, Workload.HELD, DEFAULT_HELD_CONNECTS_IN_FLIGHT, 0, DEFAULT_DURATION,
                 Duration.ZERO, DEFAULT_EXCHANGE_TIMEOUT, DEFAULT_PAYLOAD, false,
-                Math.max(1, Math.min(n, defaultThreads(n))), n, thinkTime, DEFAULT_RAMP, sources, null, null);
+                Math.max(1, Math.min(n, defaultThreads(n))), n, thinkTime, DEFAULT_RAMP, sources, null, null, IoEngine.AUTO);
     }
 
     /**
@@ -219,49 +223,49 @@ public record LoadSpec(
     }
 
     public LoadSpec withTarget(InetSocketAddress v) {
-        return new LoadSpec(v, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(v, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     /** Also lowers the thread count when it would exceed the connections. */
     public LoadSpec withConnections(int v) {
         int t = workload == Workload.CLOSED ? Math.max(1, Math.min(threads, v)) : threads;
-        return new LoadSpec(target, workload, v, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, t, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, v, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, t, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withRate(double v) {
-        return new LoadSpec(target, workload, connections, v, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, connections, v, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withDuration(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, v, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, v, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withWarmup(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, v, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, v, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withExchangeTimeout(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, v, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, v, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withPayload(byte[] v, boolean newHalfClose) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, v, newHalfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, v, newHalfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withThreads(int v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, v, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, v, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withThinkTime(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, v, ramp, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, v, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withRamp(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, v, sourceAddresses, cpus, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, v, sourceAddresses, cpus, hlog, io);
     }
 
     public LoadSpec withSourceAddresses(int v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, v, cpus, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, v, cpus, hlog, io);
     }
 
     /**
@@ -279,11 +283,15 @@ public record LoadSpec(
             };
             t = Math.max(1, Math.min(CpuPinning.count(v), cap));
         }
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, t, heldConnections, thinkTime, ramp, sourceAddresses, v, hlog);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, t, heldConnections, thinkTime, ramp, sourceAddresses, v, hlog, io);
+    }
+
+    public LoadSpec withIo(IoEngine v) {
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, v);
     }
 
     public LoadSpec withHlog(Path v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, v);
+        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, v, io);
     }
 
     /** One line for humans: {@code closed loop, 64 connections, 1 thread, 10s after 2s warm-up}. */
@@ -297,7 +305,8 @@ public record LoadSpec(
         String timing = workload == Workload.HELD ? "" : ", " + LoadResult.formatDuration(duration)
                 + (warmup.isZero() ? "" : " after " + LoadResult.formatDuration(warmup) + " warm-up");
         return what + ", " + threads + (threads == 1 ? " thread" : " threads") + timing
-                + ", payload " + payload.length + " B" + (halfClose ? " + half-close" : "");
+                + ", payload " + payload.length + " B" + (halfClose ? " + half-close" : "")
+                + (io == IoEngine.AUTO ? "" : ", " + io.label() + " engine");
     }
 
     @Override
@@ -308,13 +317,13 @@ public record LoadSpec(
                 && exchangeTimeout.equals(s.exchangeTimeout) && Arrays.equals(payload, s.payload)
                 && halfClose == s.halfClose && threads == s.threads && heldConnections == s.heldConnections
                 && thinkTime.equals(s.thinkTime) && ramp.equals(s.ramp) && sourceAddresses == s.sourceAddresses
-                && Objects.equals(cpus, s.cpus) && Objects.equals(hlog, s.hlog);
+                && Objects.equals(cpus, s.cpus) && Objects.equals(hlog, s.hlog) && io == s.io;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout,
-                Arrays.hashCode(payload), halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog);
+                Arrays.hashCode(payload), halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
     }
 
     @Override

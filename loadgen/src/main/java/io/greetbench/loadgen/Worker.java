@@ -2,17 +2,8 @@ package io.greetbench.loadgen;
 
 import io.greetbench.protocol.Greeting;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.ConnectException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
-import java.net.StandardProtocolFamily;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,27 +14,24 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * One generator thread: a selector and its share of the connection slots, running exchanges
- * connection-per-request with non-blocking sockets.
+ * One generator thread: a poller ({@link SocketIo}) and its share of the connection slots, running
+ * exchanges connection-per-request with non-blocking sockets.
  *
  * <p>Threading: everything here is confined to the worker's own platform thread, except what the
  * coordinating thread reads while the run lasts: the recorders ({@link SingleWriterRecorder},
  * whose interval snapshots never stall this writer) and the progress counters, which this thread
- * alone writes with release stores.
+ * alone writes with release stores; and {@link #wakeup}.
  *
- * <p>Why it is cheap: one selector per thread and no hand-off between threads (a cross-CPU
- * wake-up costs about as much as a loopback connect here); reused direct buffers, so the JDK
- * copies nothing through temporary buffers; {@code select(Consumer)}, which allocates no
- * selected-key set iterator; and on loopback the three-way handshake completes inside
- * {@code connect(2)} (the SYN-ACK is processed when the socket lock is released on the way out),
- * so a {@code finishConnect} straight after it usually succeeds and saves a selector round and two
- * {@code epoll_ctl} calls per exchange. Timeouts sit in a list ordered by deadline, because every
- * exchange has the same timeout: checking them costs O(1) per turn, not a scan of every slot.
+ * <p>Why it is cheap: one poller per thread and no hand-off between threads (a cross-CPU wake-up
+ * costs about as much as a loopback connect here); slots, buffers and expected replies reused or
+ * computed once per connection; the system calls themselves are the engine's business. Timeouts
+ * sit in a list ordered by deadline, because every exchange has the same timeout: checking them
+ * costs O(1) per turn, not a scan of every slot.
  */
 final class Worker implements Runnable {
 
-    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
-    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** Enough for any greeting and then some: a longer reply is wrong whatever follows. */
+    private static final int READ_BUFFER_BYTES = 4 * 1024;
     /** The longest a worker sleeps in the selector, so it notices the end of the run and {@link Timeline#stop}. */
     private static final long MAX_WAIT_NANOS = 50_000_000L;
     /** Sub-millisecond waits with replies pending park this long at most (plus the kernel's timer slack). */
@@ -55,13 +43,11 @@ final class Worker implements Runnable {
     private final int index;
     private final CountDownLatch ready;
     private final CountDownLatch go;
-    private final InetSocketAddress target;
-    private final StandardProtocolFamily family;
     private final InetSocketAddress[] sources;
     private int nextSource;
-    private final Selector selector;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private final ByteBuffer payload;
+    private final SocketIo io;
+    private final SocketIo.Ready onReady = this::onReady;
+    private final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
     private final Exchange[] slots;
     /**
      * Free slots, a FIFO ring: the open loop takes the slot that has been free longest, so when
@@ -112,9 +98,6 @@ final class Worker implements Runnable {
     volatile Throwable failure;
 
     private int openCount;
-    /** Channels whose key is cancelled, to close once a select has deregistered them. */
-    private SocketChannel[] closing = new SocketChannel[64];
-    private int closingCount;
 
     /**
      * @param index    this worker's number, 0-based
@@ -127,24 +110,25 @@ final class Worker implements Runnable {
         this.index = index;
         this.ready = ready;
         this.go = go;
-        this.target = spec.target();
-        this.family = target.getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
         this.sources = sourceAddresses(spec.sourceAddresses(), index);
         this.timeoutNanos = spec.exchangeTimeout().toNanos();
         this.heldShare = heldShare;
         this.connected = connected;
-        byte[] p = spec.payloadUnsafe();
-        this.payload = ByteBuffer.allocateDirect(Math.max(1, p.length)).put(p).flip();
         int n = spec.workload() == Workload.HELD ? heldShare : slots;
         this.slots = new Exchange[n];
         this.free = new Exchange[n];
         for (int i = 0; i < n; i++) {
-            this.slots[i] = new Exchange();
+            this.slots[i] = new Exchange(i);
             this.free[i] = this.slots[i];
         }
         this.freeCount = n;
         this.connectCap = Math.max(1, spec.connections() / spec.threads());
-        this.selector = Selector.open();
+        this.io = SocketIo.open(spec.io(), spec.target(), spec.payloadUnsafe(), n);
+    }
+
+    /** The engine's name, such as {@code epoll}. */
+    String engine() {
+        return io.name();
     }
 
     private static InetSocketAddress[] sourceAddresses(int count, int index) throws IOException {
@@ -324,8 +308,8 @@ final class Worker implements Runnable {
                 try {
                     x.state = Exchange.State.WRITING;
                     write(x);
-                } catch (IOException e) {
-                    fail(x, classifyIo(e));
+                } catch (IoFailure e) {
+                    fail(x, e.kind());
                 }
             }
         }
@@ -344,119 +328,111 @@ final class Worker implements Runnable {
         x.expected = null;
         x.state = Exchange.State.CONNECTING;
         list(x, start + timeoutNanos);
-        SocketChannel ch;
+        InetSocketAddress source = null;
+        if (sources != null) {
+            source = sources[nextSource];
+            nextSource = nextSource + 1 == sources.length ? 0 : nextSource + 1;
+        }
+        boolean now;
         try {
-            ch = SocketChannel.open(family);
-        } catch (IOException e) {
-            fail(x, classifyConnect(e));
+            now = io.connect(x.slot, source);
+        } catch (IoFailure e) {
+            fail(x, e.kind());
             return;
         }
-        x.channel = ch;
+        x.open = true;
         openCount++;
         if (openCount > peakOpen) {
             peakOpen = openCount;
         }
         open.lazySet(openCount);
-        try {
-            ch.configureBlocking(false);
-            if (sources != null) {
-                ch.bind(sources[nextSource]);
-                nextSource = nextSource + 1 == sources.length ? 0 : nextSource + 1;
-            }
-            // On loopback the handshake is complete when connect(2) returns, even non-blocking.
-            if (ch.connect(target) || ch.finishConnect()) {
+        if (now) {
+            try {
                 connected(x);
-            } else {
-                x.key = ch.register(selector, SelectionKey.OP_CONNECT, x);
+            } catch (IoFailure e) {
+                fail(x, e.kind());
             }
-        } catch (IOException e) {
-            fail(x, classifyConnect(e));
         }
     }
 
-    private void connected(Exchange x) throws IOException {
-        x.expected = Greeting.replyTo((InetSocketAddress) x.channel.getLocalAddress());
+    private void connected(Exchange x) throws IoFailure {
+        x.expected = Greeting.replyTo(io.localAddress(x.slot));
         if (spec.workload() == Workload.HELD && !released) {
             connecting--;
             unlist(x);
             x.state = Exchange.State.HELD;
             // Watched while idle, so a server that closes it is noticed and counted.
-            interest(x, SelectionKey.OP_READ);
+            io.watch(x.slot, SocketIo.READABLE);
             return;
         }
         x.state = Exchange.State.WRITING;
         write(x);
     }
 
-    private void write(Exchange x) throws IOException {
+    private void write(Exchange x) throws IoFailure {
         int length = spec.payloadLength();
         while (x.written < length) {
-            payload.limit(length).position(x.written);
-            int n = x.channel.write(payload);
+            int n = io.write(x.slot, x.written, length - x.written);
             if (n == 0) {
                 // The socket buffer is full; also read, since a server may reply before it has it all.
-                interest(x, SelectionKey.OP_WRITE | SelectionKey.OP_READ);
+                io.watch(x.slot, SocketIo.WRITABLE | SocketIo.READABLE);
                 return;
             }
             x.written += n;
         }
         if (spec.halfClose()) {
-            x.channel.shutdownOutput();
+            io.shutdownOutput(x.slot);
         }
         x.state = Exchange.State.READING;
-        interest(x, SelectionKey.OP_READ);
+        io.watch(x.slot, SocketIo.READABLE);
     }
 
-    private void interest(Exchange x, int ops) throws IOException {
-        if (x.key == null) {
-            x.key = x.channel.register(selector, ops, x);
-        } else if (x.key.interestOps() != ops) {
-            x.key.interestOps(ops);
-        }
-    }
-
-    private void onReady(SelectionKey key) {
-        Exchange x = (Exchange) key.attachment();
-        if (x.channel == null || x.key != key) {
+    private void onReady(int slot, int flags) {
+        Exchange x = slots[slot];
+        if (!x.open) {
             return;
         }
         try {
             switch (x.state) {
                 case CONNECTING -> {
-                    if (x.channel.finishConnect()) {
+                    if (io.finishConnect(slot)) {
                         connected(x);
                     }
                 }
                 case WRITING -> {
-                    if (key.isWritable()) {
+                    if ((flags & SocketIo.WRITABLE) != 0) {
                         write(x);
                     }
-                    if (x.channel != null && key.isValid() && key.isReadable()) {
-                        read(x);
+                    if (x.open && x.state != Exchange.State.CONNECTING && (flags & SocketIo.READABLE) != 0) {
+                        read(x, flags);
                     }
                 }
-                case READING, HELD -> read(x);
+                case READING, HELD -> {
+                    // An edge-triggered engine also reports the send buffer draining; nothing to read then.
+                    if ((flags & SocketIo.READABLE) != 0) {
+                        read(x, flags);
+                    }
+                }
                 case IDLE -> { }
             }
-        } catch (IOException e) {
-            fail(x, x.state == Exchange.State.CONNECTING ? classifyConnect(e) : classifyIo(e));
+        } catch (IoFailure e) {
+            fail(x, e.kind());
         }
     }
 
-    private void read(Exchange x) throws IOException {
+    private void read(Exchange x, int flags) {
         byte[] expected = x.expected;
         for (;;) {
-            readBuffer.clear();
             int n;
             try {
-                n = x.channel.read(readBuffer);
-            } catch (IOException e) {
+                n = io.read(x.slot, readBuffer);
+            } catch (IoFailure e) {
                 if (x.state != Exchange.State.HELD && x.received == expected.length) {
                     // The whole greeting, then RST instead of FIN: the reference does this for
                     // long requests. The reply arrived intact, so the exchange counts.
                     succeed(x);
                 } else {
-                    fail(x, x.state == Exchange.State.HELD ? ErrorKind.CLOSED_WHILE_HELD : classifyIo(e));
+                    fail(x, x.state == Exchange.State.HELD ? ErrorKind.CLOSED_WHILE_HELD : e.kind());
                 }
                 return;
             }
@@ -477,13 +453,17 @@ final class Worker implements Runnable {
                 fail(x, ErrorKind.WRONG_REPLY);
                 return;
             }
-            for (int i = 0; i < n; i++) {
-                if (readBuffer.get(i) != expected[x.received + i]) {
-                    fail(x, ErrorKind.WRONG_REPLY);
-                    return;
-                }
+            if (!java.util.Arrays.equals(readBuffer, 0, n, expected, x.received, x.received + n)) {
+                fail(x, ErrorKind.WRONG_REPLY);
+                return;
             }
             x.received += n;
+            if ((flags & SocketIo.PEER_CLOSED) != 0 && n < readBuffer.length && x.received == expected.length) {
+                // The FIN came before the event: this read drained everything before it, so the
+                // reply is whole and ended; a further read would only return the end of stream.
+                succeed(x);
+                return;
+            }
         }
     }
 
@@ -544,51 +524,13 @@ final class Worker implements Runnable {
     }
 
     private void close(Exchange x) {
-        SocketChannel ch = x.channel;
-        if (ch == null) {
+        if (!x.open) {
             return;
         }
-        SelectionKey key = x.key;
-        x.channel = null;
-        x.key = null;
+        x.open = false;
+        io.close(x.slot);
         openCount--;
         open.lazySet(openCount);
-        if (key != null) {
-            // Closing a channel that is still registered makes the JDK read SO_LINGER and
-            // shutdown(2) it at once, and close the descriptor only at the next select: two
-            // system calls per exchange for nothing. Cancelled now, it is deregistered by the
-            // next select and then closed directly.
-            key.cancel();
-            if (closingCount == closing.length) {
-                closing = java.util.Arrays.copyOf(closing, closing.length * 2);
-            }
-            closing[closingCount++] = ch;
-        } else {
-            closeQuietly(ch);
-        }
-    }
-
-    /** Closes the channels the last select deregistered; keeps the others for the next turn. */
-    private void closeDeregistered() {
-        int kept = 0;
-        for (int i = 0; i < closingCount; i++) {
-            SocketChannel ch = closing[i];
-            if (ch.isRegistered()) {
-                closing[kept++] = ch;
-            } else {
-                closeQuietly(ch);
-            }
-        }
-        java.util.Arrays.fill(closing, kept, closingCount, null);
-        closingCount = kept;
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "close failed", e);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -641,18 +583,11 @@ final class Worker implements Runnable {
     }
 
     private void select(long waitNanos) throws IOException {
-        selectOnly(waitNanos);
-        if (closingCount > 0) {
-            closeDeregistered();
-        }
-    }
-
-    private void selectOnly(long waitNanos) throws IOException {
         long wait = Math.min(waitNanos, MAX_WAIT_NANOS);
         if (wait >= 1_000_000L) {
             // epoll_wait counts in whole milliseconds: round down, and never sleep past a due start.
-            selector.select(this::onReady, TimeUnit.NANOSECONDS.toMillis(wait));
-        } else if (selector.selectNow(this::onReady) == 0 && wait > 0) {
+            io.poll(TimeUnit.NANOSECONDS.toMillis(wait), onReady);
+        } else if (io.poll(0, onReady) == 0 && wait > 0) {
             // Less than a millisecond to the next start and nothing ready: park rather than spin,
             // in short steps while exchanges are in flight, so a reply that arrives meanwhile is
             // timed at most a step late.
@@ -662,7 +597,7 @@ final class Worker implements Runnable {
 
     private void abandonInFlight() {
         for (Exchange x : slots) {
-            if (x.channel != null) {
+            if (x.open) {
                 if (x.state != Exchange.State.HELD) {
                     unfinished++;
                 }
@@ -677,65 +612,16 @@ final class Worker implements Runnable {
         for (Exchange x : slots) {
             close(x);
         }
-        for (int i = 0; i < closingCount; i++) {
-            closeQuietly(closing[i]);
-        }
-        closingCount = 0;
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "selector close failed", e);
-        }
+        io.close();
     }
 
-    /** Releases the selector of a worker whose thread never started. */
+    /** Releases the sockets of a worker whose thread never started. */
     void closeSelector() {
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "selector close failed", e);
-        }
+        io.close();
     }
 
-    /** Wakes the selector so the thread sees {@link Timeline#releaseNanos} or {@link Timeline#stop} at once. */
+    /** Wakes the poller so the thread sees {@link Timeline#releaseNanos} or {@link Timeline#stop} at once. */
     void wakeup() {
-        selector.wakeup();
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Failures by kind. The JDK reports errno only through exception types and messages.
-
-    static ErrorKind classifyConnect(IOException e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("Too many open files")) {
-            return ErrorKind.NO_DESCRIPTOR;
-        }
-        if (e instanceof BindException || m.contains("Cannot assign requested address") || m.contains("Address already in use")) {
-            return ErrorKind.NO_LOCAL_PORT;
-        }
-        if (m.contains("timed out")) {
-            return ErrorKind.CONNECT_TIMEOUT;
-        }
-        if (m.contains("reset")) {
-            return ErrorKind.RESET;
-        }
-        if (e instanceof ConnectException) {
-            return m.contains("refused") ? ErrorKind.CONNECT_REFUSED : ErrorKind.CONNECT_FAILED;
-        }
-        if (e instanceof NoRouteToHostException) {
-            return ErrorKind.CONNECT_FAILED;
-        }
-        return ErrorKind.CONNECT_FAILED;
-    }
-
-    static ErrorKind classifyIo(IOException e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("reset") || m.contains("Broken pipe")) {
-            return ErrorKind.RESET;
-        }
-        if (m.contains("Too many open files")) {
-            return ErrorKind.NO_DESCRIPTOR;
-        }
-        return ErrorKind.OTHER_IO;
+        io.wakeup();
     }
 }

@@ -33,7 +33,9 @@ final class TestServer implements AutoCloseable {
         /** Read the request and never answer. */
         SILENT,
         /** Never accept: connections pile up in a backlog of one. */
-        NEVER_ACCEPT
+        NEVER_ACCEPT,
+        /** Read the whole request, to the client's half-close, then greet and FIN. */
+        READ_TO_END
     }
 
     private final ServerSocket listener;
@@ -94,10 +96,14 @@ final class TestServer implements AutoCloseable {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             byte[] buf = new byte[100];
-            in.read(buf);
+            if (behaviour == Behaviour.READ_TO_END) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } else {
+                in.read(buf);
+            }
             byte[] greeting = Greeting.replyTo((InetSocketAddress) s.getRemoteSocketAddress());
             switch (behaviour) {
-                case GREET -> out.write(greeting);
+                case GREET, READ_TO_END -> out.write(greeting);
                 case RESET -> {
                     // Closing with a zero linger time sends RST instead of FIN.
                     s.setSoLinger(true, 0);

@@ -20,15 +20,26 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The generator against in-test servers. No assertion is about speed: only about relations
- * between numbers of the same run, and about counts.
+ * The generator against in-test servers, once per {@link IoEngine}: each engine subclasses this
+ * with one override. No assertion is about speed: only about relations between numbers of the same
+ * run, and about counts.
  */
-class LoadGeneratorTest {
+abstract class LoadGeneratorSuite {
 
     private static final Duration SHORT = Duration.ofMillis(1500);
 
     @TempDir
     Path dir;
+
+    /** The engine every run of this class uses. */
+    abstract IoEngine engine();
+
+    private LoadResult run(LoadSpec spec, ProgressListener progress) throws UnreachableTargetException {
+        LoadResult r = LoadGenerator.run(spec.withIo(engine()), progress);
+        assertEquals(engine(), r.spec().io(), "the result names the engine that ran");
+        return r;
+    }
+
 
     private static LoadSpec closed(TestServer server, int connections, Duration duration) {
         return LoadSpec.closed(server.address(), connections, duration).withWarmup(Duration.ZERO).withThreads(1);
@@ -38,7 +49,7 @@ class LoadGeneratorTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldCompleteExchangesAgainstAWellBehavedServer() throws Exception {
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
-            LoadResult r = LoadGenerator.run(closed(server, 4, SHORT).withWarmup(Duration.ofMillis(300)), ProgressListener.NONE);
+            LoadResult r = run(closed(server, 4, SHORT).withWarmup(Duration.ofMillis(300)), ProgressListener.NONE);
             assertTrue(r.exchanges() > 0, r.summary(false));
             assertEquals(0, r.totalErrors(), r.summary(false));
             assertTrue(r.valid(), r.summary(false));
@@ -47,6 +58,30 @@ class LoadGeneratorTest {
             assertTrue(r.generatorCpuNanos() > 0);
             assertTrue(r.toJson().contains("\"exchanges\": " + r.exchanges() + ","), r.toJson());
             assertTrue(r.summary(true).contains("Exchanges/sec"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldSendNothingAndHalfClose() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Behaviour.READ_TO_END)) {
+            LoadResult r = run(closed(server, 2, Duration.ofMillis(700)).withPayload(new byte[0], true), ProgressListener.NONE);
+            assertTrue(r.exchanges() > 0, r.summary(false));
+            assertEquals(0, r.totalErrors(), r.summary(false));
+        }
+    }
+
+    /** A request far larger than a socket buffer: the writes come back partial and resume on the next writable edge. */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldWriteALargeRequestInPartsThenHalfClose() throws Exception {
+        byte[] big = new byte[4 << 20];
+        java.util.Arrays.fill(big, (byte) 'a');
+        try (TestServer server = new TestServer(TestServer.Behaviour.READ_TO_END)) {
+            LoadResult r = run(closed(server, 2, Duration.ofMillis(1000)).withPayload(big, true)
+                    .withExchangeTimeout(Duration.ofSeconds(10)), ProgressListener.NONE);
+            assertTrue(r.exchanges() > 0, r.summary(false));
+            assertEquals(0, r.totalErrors(), r.summary(false));
         }
     }
 
@@ -64,7 +99,7 @@ class LoadGeneratorTest {
             LoadSpec open = LoadSpec.open(server.address(), 200, Duration.ofSeconds(3))
                     .withWarmup(Duration.ZERO).withConnections(1).withThreads(1)
                     .withExchangeTimeout(Duration.ofSeconds(5));
-            LoadResult r = LoadGenerator.run(open, ProgressListener.NONE);
+            LoadResult r = run(open, ProgressListener.NONE);
             String report = r.summary(false);
             assertTrue(r.correctedNanos(99) >= 500_000_000L, "corrected p99 shows the stall\n" + report);
             assertTrue(r.rawNanos(99) < 200_000_000L, "raw p99 does not\n" + report);
@@ -74,7 +109,7 @@ class LoadGeneratorTest {
         }
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET).stallAfter(150, stall)) {
             LoadSpec closed = closed(server, 1, Duration.ofSeconds(3)).withExchangeTimeout(Duration.ofSeconds(5));
-            LoadResult r = LoadGenerator.run(closed, ProgressListener.NONE);
+            LoadResult r = run(closed, ProgressListener.NONE);
             String report = r.summary(false);
             assertTrue(r.correctedNanos(100) >= 500_000_000L, "the stalled exchange is in the maximum\n" + report);
             assertTrue(r.correctedNanos(99) < 200_000_000L, "closed loop hides the stall from p99\n" + report);
@@ -99,9 +134,9 @@ class LoadGeneratorTest {
         assertOnlyError(TestServer.Behaviour.SHORT, ErrorKind.SHORT_REPLY);
     }
 
-    private static void assertOnlyError(TestServer.Behaviour behaviour, ErrorKind expected) throws Exception {
+    private void assertOnlyError(TestServer.Behaviour behaviour, ErrorKind expected) throws Exception {
         try (TestServer server = new TestServer(behaviour)) {
-            LoadResult r = LoadGenerator.run(closed(server, 2, Duration.ofMillis(700)), ProgressListener.NONE);
+            LoadResult r = run(closed(server, 2, Duration.ofMillis(700)), ProgressListener.NONE);
             String report = r.summary(false);
             assertEquals(0, r.exchanges(), report);
             assertTrue(r.errors(expected) > 0, report);
@@ -117,7 +152,7 @@ class LoadGeneratorTest {
         try (TestServer server = new TestServer(TestServer.Behaviour.SILENT)) {
             LoadSpec spec = closed(server, 2, Duration.ofSeconds(1)).withExchangeTimeout(Duration.ofMillis(200));
             long start = System.nanoTime();
-            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            LoadResult r = run(spec, ProgressListener.NONE);
             assertTrue(r.errors(ErrorKind.READ_TIMEOUT) > 0, r.summary(false));
             assertEquals(0, r.exchanges());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the run ends");
@@ -129,7 +164,7 @@ class LoadGeneratorTest {
     void shouldTimeOutConnectsToAServerWhoseBacklogIsFull() throws Exception {
         try (TestServer server = new TestServer(TestServer.Behaviour.NEVER_ACCEPT)) {
             LoadSpec spec = closed(server, 8, Duration.ofSeconds(1)).withExchangeTimeout(Duration.ofMillis(200));
-            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            LoadResult r = run(spec, ProgressListener.NONE);
             assertTrue(r.errors(ErrorKind.CONNECT_TIMEOUT) > 0, r.summary(false));
             assertEquals(0, r.exchanges());
         }
@@ -147,7 +182,7 @@ class LoadGeneratorTest {
                 throw new IllegalStateException(e);
             }
         });
-        LoadResult r = LoadGenerator.run(closed(server, 2, Duration.ofMillis(1200)), ProgressListener.NONE);
+        LoadResult r = run(closed(server, 2, Duration.ofMillis(1200)), ProgressListener.NONE);
         killer.join();
         assertTrue(r.exchanges() > 0, r.summary(false));
         assertTrue(r.errors(ErrorKind.CONNECT_REFUSED) > 0, r.summary(false));
@@ -162,7 +197,7 @@ class LoadGeneratorTest {
             port = s.getLocalPort();
         }
         LoadSpec spec = LoadSpec.closed(new InetSocketAddress("127.0.0.1", port), 1, SHORT);
-        UnreachableTargetException e = assertThrows(UnreachableTargetException.class, () -> LoadGenerator.run(spec, ProgressListener.NONE));
+        UnreachableTargetException e = assertThrows(UnreachableTargetException.class, () -> run(spec, ProgressListener.NONE));
         assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
     }
 
@@ -171,7 +206,7 @@ class LoadGeneratorTest {
     void shouldHoldConnectionsThenCompleteEachExchange() throws Exception {
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
             LoadSpec spec = LoadSpec.held(server.address(), 200, Duration.ofMillis(300)).withThreads(2);
-            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            LoadResult r = run(spec, ProgressListener.NONE);
             String report = r.summary(false);
             assertEquals(200, r.peakConnections(), report);
             assertEquals(200, r.exchanges(), report);
@@ -185,7 +220,7 @@ class LoadGeneratorTest {
     void shouldSpreadOverSourceAddresses() throws Exception {
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
             LoadSpec spec = closed(server, 4, Duration.ofMillis(500)).withSourceAddresses(3);
-            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            LoadResult r = run(spec, ProgressListener.NONE);
             assertTrue(r.exchanges() > 0, r.summary(false));
             assertEquals(0, r.totalErrors(), r.summary(false));
         }
@@ -198,7 +233,7 @@ class LoadGeneratorTest {
             LoadSpec spec = LoadSpec.closed(server.address(), 4, Duration.ofMillis(500)).withWarmup(Duration.ZERO).withCpus("0");
             assertEquals(1, spec.threads());
             assertEquals(2, spec.withCpus("0-1").threads());
-            LoadResult r = LoadGenerator.run(spec, ProgressListener.NONE);
+            LoadResult r = run(spec, ProgressListener.NONE);
             assertTrue(r.exchanges() > 0, r.summary(false));
             assertEquals(0, r.totalErrors(), r.summary(false));
         }
@@ -210,7 +245,7 @@ class LoadGeneratorTest {
         assumeTrue(hard > 0 && hard < 1_000_000, "needs a finite hard descriptor limit");
         int asked = (int) hard + 1;
         LoadSpec spec = LoadSpec.held(new InetSocketAddress("127.0.0.1", 9), asked, Duration.ofSeconds(1));
-        ConfigException e = assertThrows(ConfigException.class, () -> LoadGenerator.run(spec, ProgressListener.NONE));
+        ConfigException e = assertThrows(ConfigException.class, () -> run(spec, ProgressListener.NONE));
         assertEquals("--held", e.parameter());
         assertTrue(e.getMessage().contains("RLIMIT_NOFILE") && e.getMessage().contains(Long.toString(hard))
                 && e.getMessage().contains(Integer.toString(asked)), e.getMessage());
@@ -222,8 +257,8 @@ class LoadGeneratorTest {
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
             Path a = dir.resolve("a.hlog");
             Path b = dir.resolve("b.hlog");
-            LoadResult ra = LoadGenerator.run(closed(server, 2, SHORT).withWarmup(Duration.ofMillis(300)).withHlog(a), ProgressListener.NONE);
-            LoadResult rb = LoadGenerator.run(LoadSpec.open(server.address(), 300, SHORT).withWarmup(Duration.ZERO)
+            LoadResult ra = run(closed(server, 2, SHORT).withWarmup(Duration.ofMillis(300)).withHlog(a), ProgressListener.NONE);
+            LoadResult rb = run(LoadSpec.open(server.address(), 300, SHORT).withWarmup(Duration.ZERO)
                     .withThreads(1).withHlog(b), ProgressListener.NONE);
 
             HistogramLogs.Merged onlyA = HistogramLogs.merge(List.of(a));
@@ -246,7 +281,7 @@ class LoadGeneratorTest {
     void shouldWriteALogThatHistogramLogProcessorReads() throws Exception {
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
             Path log = dir.resolve("run.hlog");
-            LoadResult r = LoadGenerator.run(closed(server, 2, SHORT).withHlog(log), ProgressListener.NONE);
+            LoadResult r = run(closed(server, 2, SHORT).withHlog(log), ProgressListener.NONE);
             Path out = dir.resolve("processed");
             new org.HdrHistogram.HistogramLogProcessor(new String[] {"-i", log.toString(), "-o", out.toString()}).run();
             String summary = Files.readString(Path.of(out + ".hgrm"));
@@ -254,15 +289,5 @@ class LoadGeneratorTest {
             assertTrue(total.find(), summary);
             assertEquals(r.exchanges(), Long.parseLong(total.group(1)), summary);
         }
-    }
-
-    @Test
-    void shouldClassifyTheJdksFailures() {
-        assertEquals(ErrorKind.CONNECT_REFUSED, Worker.classifyConnect(new java.net.ConnectException("Connection refused")));
-        assertEquals(ErrorKind.NO_DESCRIPTOR, Worker.classifyConnect(new java.net.SocketException("Too many open files")));
-        assertEquals(ErrorKind.NO_LOCAL_PORT, Worker.classifyConnect(new java.net.BindException("Cannot assign requested address")));
-        assertEquals(ErrorKind.RESET, Worker.classifyIo(new java.net.SocketException("Connection reset")));
-        assertEquals(ErrorKind.RESET, Worker.classifyIo(new java.io.IOException("Broken pipe")));
-        assertEquals(ErrorKind.OTHER_IO, Worker.classifyIo(new java.io.IOException("Input/output error")));
     }
 }

@@ -1,0 +1,93 @@
+package io.greetbench.loadgen;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The sockets of one {@link Worker}: a poller and one connection per slot, addressed by slot
+ * number. The worker keeps the exchange's state machine and its bookkeeping; this keeps the
+ * system calls, so that the same worker runs on the JDK's channels or on raw Linux sockets.
+ *
+ * <p>Threading: confined to the worker's thread, except {@link #wakeup}, which any thread may call.
+ */
+interface SocketIo extends AutoCloseable {
+
+    /** Ready flags passed to {@link Ready#ready}: the socket can be read (or has ended). */
+    int READABLE = 1;
+    /** The socket can be written, or its connect has completed. */
+    int WRITABLE = 4;
+    /** The peer's FIN has arrived with what was read so far: no further read is needed to see it. */
+    int PEER_CLOSED = 0x2000;
+
+    /** Called by {@link #poll} for each slot with an event. */
+    @FunctionalInterface
+    interface Ready {
+        void ready(int slot, int flags);
+    }
+
+    /** Short name for the summary and the results, such as {@code epoll} or {@code nio}. */
+    String name();
+
+    /**
+     * Opens a non-blocking socket for {@code slot}, binds it to {@code source} when that is not
+     * null, and connects it to the target.
+     *
+     * @return true when connected already; otherwise a {@link #WRITABLE} event will follow
+     * @throws IoFailure when it fails, having closed the socket: the slot is not open then
+     */
+    boolean connect(int slot, InetSocketAddress source) throws IoFailure;
+
+    /** After a {@link #WRITABLE} event on a connecting slot: true once connected. */
+    boolean finishConnect(int slot) throws IoFailure;
+
+    /** The slot's local address, from which the expected greeting is computed. */
+    InetSocketAddress localAddress(int slot) throws IoFailure;
+
+    /** Writes payload bytes {@code [offset, offset+length)}; returns how many were taken, 0 when the buffer is full. */
+    int write(int slot, int offset, int length) throws IoFailure;
+
+    /** Half-closes: sends FIN after what was written. */
+    void shutdownOutput(int slot) throws IoFailure;
+
+    /**
+     * Reads into {@code into}.
+     *
+     * @return bytes read, 0 when nothing is there now, -1 at end of stream
+     */
+    int read(int slot, byte[] into) throws IoFailure;
+
+    /** Asks for events: {@link #READABLE}, {@link #WRITABLE}, or both. Engines that always watch both may ignore it. */
+    void watch(int slot, int flags) throws IoFailure;
+
+    /** Closes the slot's connection, if any; never fails. */
+    void close(int slot);
+
+    /** True while the slot has an open connection. */
+    boolean isOpen(int slot);
+
+    /** Waits up to {@code millis} (0: does not wait) and reports each ready slot; returns how many. */
+    int poll(long millis, Ready handler) throws IoFailure;
+
+    /** Makes a {@link #poll} in progress, or the next one, return at once. */
+    void wakeup();
+
+    /** Closes every connection and the poller. */
+    @Override
+    void close();
+
+    /**
+     * Opens the engine {@code choice} asks for; {@link IoEngine#AUTO} takes raw epoll where this
+     * JDK and OS allow it and the JDK's channels otherwise.
+     */
+    static SocketIo open(IoEngine choice, InetSocketAddress target, byte[] payload, int slots) throws IoFailure {
+        if (choice != IoEngine.NIO) {
+            SocketIo epoll = IoEngine.epoll(target, payload, slots);
+            if (epoll != null) {
+                return epoll;
+            }
+            if (choice == IoEngine.EPOLL) {
+                throw new IoFailure(ErrorKind.OTHER_IO, "the epoll engine is unavailable: " + IoEngine.epollUnavailableReason());
+            }
+        }
+        return new NioSocketIo(target, payload, slots);
+    }
+}
