@@ -103,6 +103,22 @@ class LoadCommandTest {
     }
 
     @Test
+    void shouldRejectAnUnknownIoEngine() {
+        assertUsageError(Run.of("load", "--target", target, "--io", "uring"), "--io");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldNameTheEngineItRan() throws IOException {
+        Path json = dir.resolve("nio.json");
+        Run run = Run.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "300ms", "--warmup", "0", "--io", "nio",
+                "--json", json.toString());
+        assertEquals(ExitCode.OK, run.code(), run::toString);
+        assertTrue(run.out().contains("nio engine"), run::toString);
+        assertTrue(Files.readString(json).contains("\"io_engine\": \"nio\""), Files.readString(json));
+    }
+
+    @Test
     void shouldRejectARateOfZero() {
         assertUsageError(Run.of("load", "--target", target, "-R", "0"), "--rate");
     }

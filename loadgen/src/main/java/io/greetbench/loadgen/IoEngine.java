@@ -70,19 +70,26 @@ public enum IoEngine {
         }
     }
 
+    /** Null when a JDK of this feature release on this OS and architecture can run the epoll engine, else why not. */
+    static String platformReason(int jdkFeature, String os, String arch) {
+        if (jdkFeature < 22) {
+            return "needs JDK 22 or newer (this is JDK " + jdkFeature + ")";
+        }
+        if (!os.equals("Linux")) {
+            return "needs Linux (this is " + os + ")";
+        }
+        if (!arch.equals("amd64") && !arch.equals("aarch64")) {
+            return "needs x86-64 or AArch64 (this is " + arch + ")";
+        }
+        return null;
+    }
+
     private static synchronized void probe() {
         if (epollConstructor != null || unavailable != null) {
             return;
         }
-        String os = System.getProperty("os.name", "");
-        String arch = System.getProperty("os.arch", "");
-        if (Runtime.version().feature() < 22) {
-            unavailable = "needs JDK 22 or newer (this is " + Runtime.version().feature() + ")";
-        } else if (!os.equals("Linux")) {
-            unavailable = "needs Linux (this is " + os + ")";
-        } else if (!arch.equals("amd64") && !arch.equals("aarch64")) {
-            unavailable = "needs x86-64 or AArch64 (this is " + arch + ")";
-        } else {
+        unavailable = platformReason(Runtime.version().feature(), System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+        if (unavailable == null) {
             try {
                 Class<?> c = Class.forName(EPOLL_CLASS);
                 Constructor<?> k = c.getDeclaredConstructor(InetSocketAddress.class, byte[].class, int.class);
