@@ -53,7 +53,7 @@ public final class LoadGenerator {
      * @throws UnreachableTargetException when the target cannot be connected to before the run
      * @throws io.greetbench.protocol.ConfigException when this process cannot open as many
      *         connections as asked (the descriptor limit), naming the limit
-     * @throws UncheckedIOException when the run itself fails (a selector cannot be opened, the
+     * @throws UncheckedIOException when the run itself fails (a poller cannot be opened, the
      *         interval log cannot be written)
      */
     public static LoadResult run(LoadSpec spec, ProgressListener progress) throws UnreachableTargetException {

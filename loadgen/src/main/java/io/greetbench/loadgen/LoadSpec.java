@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *                        each on its own)
  * @param payload         the request bytes; may be empty when {@code halfClose} is set
  * @param halfClose       shut down the sending side after the payload
- * @param threads         generator threads, each with its own selector and its share of the load
+ * @param threads         generator threads, each with its own poller and its share of the load
  * @param heldConnections {@link Workload#HELD}: connections to open and hold; 0 otherwise
  * @param thinkTime       {@link Workload#HELD}: how long all connections stay idle once open
  * @param ramp            {@link Workload#HELD}: how long opening them takes; zero = as fast as the
@@ -201,7 +201,7 @@ public record LoadSpec(
 
     /**
      * One thread per CPU this process may run on (the JVM honours {@code taskset}), at most one per
-     * connection: each thread has its own selector, so more threads than CPUs only add switches.
+     * connection: each thread has its own poller, so more threads than CPUs only add switches.
      */
     public static int defaultThreads(int connections) {
         return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), connections));

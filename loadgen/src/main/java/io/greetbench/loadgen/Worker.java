@@ -32,7 +32,7 @@ final class Worker implements Runnable {
 
     /** Enough for any greeting and then some: a longer reply is wrong whatever follows. */
     private static final int READ_BUFFER_BYTES = 4 * 1024;
-    /** The longest a worker sleeps in the selector, so it notices the end of the run and {@link Timeline#stop}. */
+    /** The longest a worker sleeps in its poller, so it notices the end of the run and {@link Timeline#stop}. */
     private static final long MAX_WAIT_NANOS = 50_000_000L;
     /** Sub-millisecond waits with replies pending park this long at most (plus the kernel's timer slack). */
     private static final long SHORT_PARK_NANOS = 20_000L;

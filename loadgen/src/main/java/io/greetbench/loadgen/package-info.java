@@ -28,10 +28,18 @@
  * {@link io.greetbench.protocol.Greeting#replyTo} of the connection's own local address, and
  * anything else is an {@link io.greetbench.loadgen.ErrorKind}. Every connect and exchange has a
  * deadline, so a dead or stalled server yields errors and the run always ends. Latencies are in
- * nanoseconds; each generator thread ({@code Worker}, one selector each, no
+ * nanoseconds; each generator thread ({@code Worker}, one poller each, no
  * hand-off between threads) records into its own {@code SingleWriterRecorder}s, and the
  * coordinating thread merges their interval histograms once a second into the totals, the
  * progress line and the {@code --hlog} interval log ({@code IntervalLog}).
  * Logs from several generators add up exactly ({@link io.greetbench.loadgen.HistogramLogs}).
+ *
+ * <h2>Two engines under one worker</h2>
+ * The worker keeps each exchange's state machine; its {@code SocketIo} makes the system calls.
+ * {@link io.greetbench.loadgen.IoEngine#EPOLL} calls Linux directly through the foreign-function
+ * API (JDK 22 or newer) with the C reference client's sequence, seven calls an exchange;
+ * {@link io.greetbench.loadgen.IoEngine#NIO} uses the JDK's channels, which add two
+ * {@code fcntl}s, {@code epoll_ctl} changes and an extra read for end of stream. On loopback the
+ * calls are most of the cost, so the default, {@code auto}, takes epoll wherever it can run.
  */
 package io.greetbench.loadgen;
