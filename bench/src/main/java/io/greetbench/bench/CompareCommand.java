@@ -7,6 +7,7 @@ import io.greetbench.bench.CompareResults.OpenLoopPoint;
 import io.greetbench.bench.CompareResults.PercentilePoint;
 import io.greetbench.bench.CompareResults.ServerResult;
 import io.greetbench.loadgen.ErrorKind;
+import io.greetbench.loadgen.IoEngine;
 import io.greetbench.loadgen.LoadGenerator;
 import io.greetbench.loadgen.LoadResult;
 import io.greetbench.loadgen.LoadSpec;
@@ -381,7 +382,8 @@ final class CompareCommand implements Callable<Integer> {
             commands.put(server.name(), server.describeCommand());
         }
         s.put("servers", commands);
-        s.put("generator", "greetbench loadgen in this JVM, " + Runtime.getRuntime().availableProcessors() + " CPU(s) available to it");
+        s.put("generator", "greetbench loadgen in this JVM, " + IoEngine.AUTO.resolved().label() + " engine, "
+                + Runtime.getRuntime().availableProcessors() + " CPU(s) available to it");
         s.put("greetbench_commit", gitCommit());
         String python = ComparedServer.pythonExecutable().map(CompareCommand::pythonVersion).orElse("absent");
         return new CompareResults.Provenance(started, finished, String.join(" ", spec.commandLine().getParseResult().originalArgs()),

@@ -1,5 +1,6 @@
 package io.greetbench.bench;
 
+import io.greetbench.loadgen.IoEngine;
 import io.greetbench.loadgen.LoadGenerator;
 import io.greetbench.loadgen.LoadResult;
 import io.greetbench.loadgen.LoadSpec;
@@ -297,7 +298,8 @@ final class GateCommand implements Callable<Integer> {
         // A busy machine widens the intervals; the load average says how busy it was.
         about.put("load average", "before " + loadBefore + ", after " + loadAverage());
         about.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
-        about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs available to the generator, " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs available to the generator ("
+                + IoEngine.AUTO.resolved().label() + " engine), " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
         Verdict verdict = outcome.verdict();
         return new GateReport("greetbench gate", about, outcome.rows(), outcome.rounds(), List.of(), verdict,
                 verdict.exitCode(inconclusiveFails), outcome.elapsed().toNanos() / 1e9, outcome.budgetExhausted());
