@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +37,12 @@ public final class LoadGenerator {
      * the pace, and the corrected latencies blame the server for the generator's delay.
      */
     public static final Duration MAX_GENERATOR_LAG = Duration.ofMillis(10);
+    /**
+     * The open loop is also invalid when a generator thread was busy more than this share of the
+     * recorded window: a saturated generator reads replies late, so its raw times include its own
+     * queue, and connections it has not yet freed count as late, blamed on the server.
+     */
+    public static final double MAX_GENERATOR_BUSY = 0.8;
     /** How often progress and interval-log entries are produced. */
     public static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
     /** The longest the unreachable-target probe waits for its connect. */
@@ -89,6 +96,11 @@ public final class LoadGenerator {
         } catch (IOException e) {
             throw new UnreachableTargetException("cannot connect to " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a generator thread busy this share of the time (CPU over wall time) was saturated. */
+    static boolean saturated(double busyShare) {
+        return busyShare > MAX_GENERATOR_BUSY;
     }
 
     /** Process CPU time of every thread of this JVM, or -1 when the platform does not say. */
@@ -380,7 +392,9 @@ public final class LoadGenerator {
             Histogram lag = new Histogram(3);
             Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
             long lastCompletion = timeline.startNanos;
+            double busiest = 0;
             for (Worker w : workers) {
+                busiest = Math.max(busiest, w.busyShare());
                 recorded += w.recorded;
                 late += w.late;
                 started += w.startedInWindow;
@@ -427,6 +441,11 @@ public final class LoadGenerator {
                 reasons.add("the generator fell behind its schedule: it started exchanges "
                         + LoadResult.formatNanos(lagP99) + " late (p99) with connections free, more than "
                         + LoadResult.formatDuration(MAX_GENERATOR_LAG) + " (its own CPU or GC; try more threads or a lower rate)");
+            }
+            if (spec.workload() == Workload.OPEN && saturated(busiest)) {
+                reasons.add(String.format(Locale.ROOT, "the generator was saturated: a generator thread was busy %.0f%% of the recorded window, "
+                        + "more than %.0f%%, so latencies include its own queue (try more threads, more CPUs or a lower rate)",
+                        busiest * 100, MAX_GENERATOR_BUSY * 100));
             }
             if (held && peak < spec.heldConnections()) {
                 reasons.add("only " + peak + " of " + spec.heldConnections() + " connections were open at once");

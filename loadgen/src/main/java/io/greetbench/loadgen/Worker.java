@@ -2,6 +2,8 @@ package io.greetbench.loadgen;
 
 import io.greetbench.protocol.Greeting;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
@@ -95,6 +97,9 @@ final class Worker implements Runnable {
     long unfinished;
     int peakOpen;
     long lastCompletionNanos;
+    /** Open loop: this thread's CPU and wall time over the recorded window, or -1 if it did not span it. */
+    long windowCpuNanos = -1;
+    long windowWallNanos = -1;
     volatile Throwable failure;
 
     private int openCount;
@@ -124,6 +129,11 @@ final class Worker implements Runnable {
         this.freeCount = n;
         this.connectCap = Math.max(1, spec.connections() / spec.threads());
         this.io = SocketIo.open(spec.io(), spec.target(), spec.payloadUnsafe(), n);
+    }
+
+    /** Open loop: the share of the recorded window this thread spent on CPU; 0 when unknown. */
+    double busyShare() {
+        return windowWallNanos > 0 && windowCpuNanos >= 0 ? (double) windowCpuNanos / windowWallNanos : 0;
     }
 
     /** The engine's name, such as {@code epoll}. */
@@ -218,8 +228,20 @@ final class Worker implements Runnable {
     }
 
     private void runOpen() throws IOException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuMark = -1;
+        long wallMark = 0;
         while (!timeline.stop) {
             long now = System.nanoTime();
+            if (cpuMark < 0 && now >= timeline.measureStartNanos && windowWallNanos < 0) {
+                cpuMark = threads.getCurrentThreadCpuTime();
+                wallMark = now;
+            } else if (cpuMark >= 0 && now >= timeline.measureEndNanos) {
+                // How busy this thread was while it kept the schedule: the check for a saturated generator.
+                windowCpuNanos = threads.getCurrentThreadCpuTime() - cpuMark;
+                windowWallNanos = now - wallMark;
+                cpuMark = -1;
+            }
             if (now >= timeline.drainEndNanos || (schedule.isOver() && head == null)) {
                 break;
             }
