@@ -191,8 +191,9 @@ final class NioSocketIo implements SocketIo {
     }
 
     @Override
-    public int poll(long millis, Ready handler) throws IoFailure {
+    public int poll(long nanos, Ready handler) throws IoFailure {
         this.handler = handler;
+        long millis = nanos / 1_000_000L;
         int n;
         try {
             n = millis > 0 ? selector.select(onKey, millis) : selector.selectNow(onKey);
@@ -237,6 +238,12 @@ final class NioSocketIo implements SocketIo {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "close failed", e);
         }
+    }
+
+    @Override
+    public boolean nanosecondWaits() {
+        // Selector.select counts in milliseconds.
+        return false;
     }
 
     @Override

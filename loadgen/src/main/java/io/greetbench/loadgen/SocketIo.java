@@ -64,8 +64,17 @@ interface SocketIo extends AutoCloseable {
     /** True while the slot has an open connection. */
     boolean isOpen(int slot);
 
-    /** Waits up to {@code millis} (0: does not wait) and reports each ready slot; returns how many. */
-    int poll(long millis, Ready handler) throws IoFailure;
+    /**
+     * Waits up to {@code nanos} (0: does not wait) and reports each ready slot; returns how many.
+     * Engines without {@link #nanosecondWaits} round a wait down to whole milliseconds.
+     */
+    int poll(long nanos, Ready handler) throws IoFailure;
+
+    /**
+     * True when {@link #poll} waits to the nanosecond and returns at the first event; otherwise the
+     * worker polls without waiting and parks in short steps for waits under a millisecond.
+     */
+    boolean nanosecondWaits();
 
     /** Makes a {@link #poll} in progress, or the next one, return at once. */
     void wakeup();

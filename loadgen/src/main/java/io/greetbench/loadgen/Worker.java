@@ -606,9 +606,12 @@ final class Worker implements Runnable {
 
     private void select(long waitNanos) throws IOException {
         long wait = Math.min(waitNanos, MAX_WAIT_NANOS);
-        if (wait >= 1_000_000L) {
-            // epoll_wait counts in whole milliseconds: round down, and never sleep past a due start.
-            io.poll(TimeUnit.NANOSECONDS.toMillis(wait), onReady);
+        if (io.nanosecondWaits()) {
+            // One call that returns at the first event or at the next due start, whichever is first.
+            io.poll(wait, onReady);
+        } else if (wait >= 1_000_000L) {
+            // The engine counts in whole milliseconds: round down, and never sleep past a due start.
+            io.poll(wait, onReady);
         } else if (io.poll(0, onReady) == 0 && wait > 0) {
             // Less than a millisecond to the next start and nothing ready: park rather than spin,
             // in short steps while exchanges are in flight, so a reply that arrives meanwhile is

@@ -92,6 +92,9 @@ final class EpollSocketIo implements SocketIo {
     private static final MethodHandle EPOLL_CTL;
     private static final MethodHandle EPOLL_WAIT;
     private static final MethodHandle EVENTFD;
+    /** {@code epoll_pwait2} (glibc 2.35, Linux 5.11): a wait in nanoseconds; null when the C library lacks it. */
+    private static final MethodHandle EPOLL_PWAIT2;
+    private static final int ENOSYS = 38;
     private static final long ERRNO_OFFSET;
     private static final long CAPTURE_BYTES;
 
@@ -119,6 +122,9 @@ final class EpollSocketIo implements SocketIo {
         EPOLL_CTL = bind(linker, libc, "epoll_ctl", FunctionDescriptor.of(i, i, i, i, p), errno);
         EPOLL_WAIT = bind(linker, libc, "epoll_wait", FunctionDescriptor.of(i, i, p, i, i), errno);
         EVENTFD = bind(linker, libc, "eventfd", FunctionDescriptor.of(i, i, i), errno);
+        EPOLL_PWAIT2 = libc.find("epoll_pwait2").isPresent()
+                ? bind(linker, libc, "epoll_pwait2", FunctionDescriptor.of(i, i, p, i, p, p), errno)
+                : null;
     }
 
     @SuppressWarnings("restricted") // the launcher and the tests grant native access
@@ -144,6 +150,10 @@ final class EpollSocketIo implements SocketIo {
     private final MemorySegment sockaddr;
     private final MemorySegment sockaddrLength;
     private final MemorySegment event;
+    /** {@code struct timespec} for {@code epoll_pwait2}. */
+    private final MemorySegment timeout;
+    /** Whether {@code epoll_pwait2} works here (the C library has it and the kernel answers it). */
+    private final boolean nanosecondWaits;
     private final MemorySegment intValue;
     private final MemorySegment one;
     private final int epoll;
@@ -176,6 +186,7 @@ final class EpollSocketIo implements SocketIo {
             this.sockaddr = arena.allocate(SOCKADDR_BYTES, 8);
             this.sockaddrLength = arena.allocate(ValueLayout.JAVA_INT);
             this.event = arena.allocate(EVENT_BYTES, 8);
+            this.timeout = arena.allocate(16, 8);
             this.intValue = arena.allocate(ValueLayout.JAVA_INT);
             this.one = arena.allocate(ValueLayout.JAVA_INT);
             this.one.set(ValueLayout.JAVA_INT, 0, 1);
@@ -201,6 +212,7 @@ final class EpollSocketIo implements SocketIo {
                 closeFd(epoll);
                 throw failure(ErrorKind.OTHER_IO, "epoll_ctl", e);
             }
+            this.nanosecondWaits = EPOLL_PWAIT2 != null && pwait2Works();
         } catch (IoFailure | RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -381,11 +393,31 @@ final class EpollSocketIo implements SocketIo {
         closeFd(fd);
     }
 
+    /** A kernel older than 5.11 answers ENOSYS; a zero wait finds out without waiting. */
+    private boolean pwait2Works() throws Throwable {
+        timeout.set(ValueLayout.JAVA_LONG, 0, 0L);
+        timeout.set(ValueLayout.JAVA_LONG, 8, 0L);
+        int n = (int) EPOLL_PWAIT2.invokeExact(capture, epoll, events, MAX_EVENTS, timeout, MemorySegment.NULL);
+        // An event found here (an early wake-up) stays ready: the eventfd is level-triggered.
+        return n >= 0 || errno() != ENOSYS;
+    }
+
     @Override
-    public int poll(long millis, Ready handler) throws IoFailure {
+    public boolean nanosecondWaits() {
+        return nanosecondWaits;
+    }
+
+    @Override
+    public int poll(long nanos, Ready handler) throws IoFailure {
         int n;
         try {
-            n = (int) EPOLL_WAIT.invokeExact(capture, epoll, events, MAX_EVENTS, (int) Math.min(millis, Integer.MAX_VALUE));
+            if (nanosecondWaits) {
+                timeout.set(ValueLayout.JAVA_LONG, 0, nanos / 1_000_000_000L);
+                timeout.set(ValueLayout.JAVA_LONG, 8, nanos % 1_000_000_000L);
+                n = (int) EPOLL_PWAIT2.invokeExact(capture, epoll, events, MAX_EVENTS, timeout, MemorySegment.NULL);
+            } else {
+                n = (int) EPOLL_WAIT.invokeExact(capture, epoll, events, MAX_EVENTS, (int) Math.min(nanos / 1_000_000L, Integer.MAX_VALUE));
+            }
         } catch (Throwable t) {
             throw unexpected(t);
         }
