@@ -61,6 +61,24 @@ abstract class LoadGeneratorSuite {
         }
     }
 
+    /** Over IPv6 the reply carries the client's IPv6 address, so the engine's address decoding is checked too. */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldCompleteExchangesOverIpv6() throws Exception {
+        java.net.InetAddress v6;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+            v6 = probe.getInetAddress();
+        } catch (java.io.IOException e) {
+            assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
+            return;
+        }
+        try (TestServer server = new TestServer(TestServer.Behaviour.GREET, v6)) {
+            LoadResult r = run(closed(server, 2, Duration.ofMillis(500)), ProgressListener.NONE);
+            assertTrue(r.exchanges() > 0, r.summary(false));
+            assertEquals(0, r.totalErrors(), r.summary(false));
+        }
+    }
+
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldSendNothingAndHalfClose() throws Exception {

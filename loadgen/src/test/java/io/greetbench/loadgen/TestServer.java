@@ -47,8 +47,13 @@ final class TestServer implements AutoCloseable {
     private volatile boolean closed;
 
     TestServer(Behaviour behaviour) throws IOException {
+        this(behaviour, InetAddress.getLoopbackAddress());
+    }
+
+    /** Listening on {@code host}, such as {@code ::1}. */
+    TestServer(Behaviour behaviour, InetAddress host) throws IOException {
         this.behaviour = behaviour;
-        this.listener = new ServerSocket(0, behaviour == Behaviour.NEVER_ACCEPT ? 1 : 4096, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket(0, behaviour == Behaviour.NEVER_ACCEPT ? 1 : 4096, host);
         this.acceptor = new Thread(this::acceptLoop, "test-server-acceptor");
         this.acceptor.setDaemon(true);
         if (behaviour != Behaviour.NEVER_ACCEPT) {
