@@ -58,6 +58,12 @@ final class GateCommand implements Callable<Integer> {
     static final Duration DEFAULT_BUDGET = Duration.ofMinutes(5);
     static final Duration DEFAULT_ROUND = Duration.ofSeconds(3);
     static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
+    /**
+     * Netty's pipeline takes the JIT longer: measured with load-c in 1 s steps on a fresh server,
+     * its CPU per exchange went 402, 163, 132, 69, 48, 37 µs and then stayed near 37-40. Measured
+     * after 2 s, every round caught it at a different point of that curve (51-79 µs per JVM).
+     */
+    static final Duration NETTY_WARMUP = Duration.ofSeconds(6);
     /** Short enough that both sides see the same machine, long enough that a run's start-up is noise. */
     static final Duration DEFAULT_SLICE = Duration.ofMillis(500);
     static final int DEFAULT_MIN_ROUNDS = 4;
@@ -106,8 +112,9 @@ final class GateCommand implements Callable<Integer> {
     Duration slice = DEFAULT_SLICE;
 
     @Option(names = "--warmup", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "unmeasured load on each fresh server before it is measured (default: 2s)")
-    Duration warmup = DEFAULT_WARMUP;
+            description = "unmeasured load on each fresh server before it is measured (default: 2s; 6s for netty, "
+                    + "whose JIT takes that long: its CPU per exchange falls from ~400 to ~40 us over its first 6 s of load)")
+    Duration warmup;
 
     @Option(names = "--min-rounds", paramLabel = "N", description = "rounds before any verdict other than inconclusive (default: ${DEFAULT-VALUE})")
     int minRounds = DEFAULT_MIN_ROUNDS;
@@ -239,7 +246,7 @@ final class GateCommand implements Callable<Integer> {
         if (slice.isNegative() || slice.isZero() || slice.compareTo(round) > 0) {
             throw usage("--slice must be > 0 and at most --round (" + round.toMillis() + " ms), got " + slice.toMillis() + " ms");
         }
-        if (warmup.isNegative()) {
+        if (warmup != null && warmup.isNegative()) {
             throw usage("--warmup must be >= 0, got " + warmup);
         }
         if (minRounds < 2) {
@@ -288,7 +295,8 @@ final class GateCommand implements Callable<Integer> {
         about.put("candidate", cand.description() + (setup.candidateArgs().isEmpty() ? "" : " " + String.join(" ", setup.candidateArgs())));
         about.put("workload", String.join(", ", setup.workloads().stream().map(GateWorkload::name).toList())
                 + ", " + round.toMillis() + " ms measured per side per round in " + slice.toMillis()
-                + " ms slices (A B B A), after " + warmup.toMillis() + " ms warm-up");
+                + " ms slices (A B B A), after " + (warmup != null ? warmup.toMillis() + " ms warm-up"
+                        : DEFAULT_WARMUP.toMillis() + " ms warm-up (netty " + NETTY_WARMUP.toMillis() + " ms)"));
         about.put("placement", placement.description());
         about.put("threshold", format(setup.settings().threshold()));
         about.put("confidence", format(setup.settings().confidence()));
@@ -331,6 +339,14 @@ final class GateCommand implements Callable<Integer> {
         throw new IllegalStateException("unreachable");
     }
 
+    /** {@code --warmup} when given, else the server's own default. */
+    Duration warmupFor(ServerKind kind) {
+        if (warmup != null) {
+            return warmup;
+        }
+        return kind == ServerKind.NETTY ? NETTY_WARMUP : DEFAULT_WARMUP;
+    }
+
     private record RoundMeasurement(GateRounds.RoundSamples samples, String problem) {
     }
 
@@ -370,9 +386,10 @@ final class GateCommand implements Callable<Integer> {
                         (isBase ? base : cand).classPath(), serveArgs, placement.serverCpus(), List.of(), SERVER_START_TIMEOUT)));
             }
             inParallel(starts);
-            if (!warmup.isZero()) {
+            Duration warm = warmupFor(kind);
+            if (!warm.isZero()) {
                 for (GateRounds.Side side : List.of(first, second)) {
-                    LoadResult w = LoadGenerator.run(workload.spec(servers.get(side).address(), warmup, placement.generatorCpus()),
+                    LoadResult w = LoadGenerator.run(workload.spec(servers.get(side).address(), warm, placement.generatorCpus()),
                             ProgressListener.NONE);
                     String problem = problem(w, side, "warm-up", false);
                     if (problem != null) {

@@ -69,6 +69,16 @@ class GateCommandTest {
     }
 
     @Test
+    void shouldWarmNettyLongerUnlessTold() {
+        GateCommand gate = new GateCommand();
+        assertEquals(GateCommand.NETTY_WARMUP, gate.warmupFor(ServerKind.NETTY));
+        assertEquals(GateCommand.DEFAULT_WARMUP, gate.warmupFor(ServerKind.NIO));
+        assertEquals(GateCommand.DEFAULT_WARMUP, gate.warmupFor(ServerKind.LOOM));
+        gate.warmup = java.time.Duration.ofMillis(500);
+        assertEquals(java.time.Duration.ofMillis(500), gate.warmupFor(ServerKind.NETTY));
+    }
+
+    @Test
     void shouldPassSameJmhResults() throws IOException {
         Path md = dir.resolve("summary.md");
         Path json = dir.resolve("gate.json");
