@@ -64,6 +64,8 @@ final class GateCommand implements Callable<Integer> {
      * after 2 s, every round caught it at a different point of that curve (51-79 µs per JVM).
      */
     static final Duration NETTY_WARMUP = Duration.ofSeconds(6);
+    /** The sides warm up in turns this long. */
+    static final Duration WARMUP_TURN = Duration.ofSeconds(1);
     /** Short enough that both sides see the same machine, long enough that a run's start-up is noise. */
     static final Duration DEFAULT_SLICE = Duration.ofMillis(500);
     static final int DEFAULT_MIN_ROUNDS = 4;
@@ -363,7 +365,7 @@ final class GateCommand implements Callable<Integer> {
 
     /**
      * Both sides of one round, finely interleaved. Both servers start in fresh JVMs (the side that
-     * drew first starts first), are warmed up in turn, and then take the load in short slices in
+     * drew first starts first), are warmed up in alternating turns, and then take the load in short slices in
      * the order A B B A A B B A…, each side's figures summed over its slices. Measuring one whole
      * side and then the other would leave each round exposed to whatever a shared machine does in
      * between (another job's build starting, a neighbour's burst); slices a fraction of a second
@@ -388,8 +390,16 @@ final class GateCommand implements Callable<Integer> {
             inParallel(starts);
             Duration warm = warmupFor(kind);
             if (!warm.isZero()) {
-                for (GateRounds.Side side : List.of(first, second)) {
-                    LoadResult w = LoadGenerator.run(workload.spec(servers.get(side).address(), warm, placement.generatorCpus()),
+                // In turns, A B B A, like the measurement: warming one side whole and then the other
+                // left the side warmed last still compiling in the background when measuring began,
+                // and its CPU per exchange carried that JIT work (seen on netty: +6% to +11% for
+                // whichever side warmed second, in A/A runs).
+                long turns = Math.max(1, warm.toNanos() / WARMUP_TURN.toNanos());
+                Duration turn = warm.dividedBy(turns);
+                for (long k = 0; k < 2 * turns; k++) {
+                    long pos = k % 4;
+                    GateRounds.Side side = pos == 0 || pos == 3 ? first : second;
+                    LoadResult w = LoadGenerator.run(workload.spec(servers.get(side).address(), turn, placement.generatorCpus()),
                             ProgressListener.NONE);
                     String problem = problem(w, side, "warm-up", false);
                     if (problem != null) {
