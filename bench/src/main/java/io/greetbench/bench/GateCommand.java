@@ -341,6 +341,12 @@ final class GateCommand implements Callable<Integer> {
         throw new IllegalStateException("unreachable");
     }
 
+    /** Whose turn {@code k} is in A B B A A B B A ...: positions 0 and 3 of every four go to the side that drew first. */
+    static GateRounds.Side turnOf(long k, GateRounds.Side first, GateRounds.Side second) {
+        long pos = k % 4;
+        return pos == 0 || pos == 3 ? first : second;
+    }
+
     /** {@code --warmup} when given, else the server's own default. */
     Duration warmupFor(ServerKind kind) {
         if (warmup != null) {
@@ -397,8 +403,7 @@ final class GateCommand implements Callable<Integer> {
                 long turns = Math.max(1, warm.toNanos() / WARMUP_TURN.toNanos());
                 Duration turn = warm.dividedBy(turns);
                 for (long k = 0; k < 2 * turns; k++) {
-                    long pos = k % 4;
-                    GateRounds.Side side = pos == 0 || pos == 3 ? first : second;
+                    GateRounds.Side side = turnOf(k, first, second);
                     LoadResult w = LoadGenerator.run(workload.spec(servers.get(side).address(), turn, placement.generatorCpus()),
                             ProgressListener.NONE);
                     String problem = problem(w, side, "warm-up", false);
@@ -413,9 +418,7 @@ final class GateCommand implements Callable<Integer> {
             long slicesPerSide = Math.max(1, round.toNanos() / slice.toNanos());
             Duration sliceLength = round.dividedBy(slicesPerSide);
             for (long k = 0; k < 2 * slicesPerSide; k++) {
-                // A B B A A B B A ...: positions 0 and 3 of every four go to the side that drew first.
-                long pos = k % 4;
-                GateRounds.Side side = pos == 0 || pos == 3 ? first : second;
+                GateRounds.Side side = turnOf(k, first, second);
                 ServerProcess server = servers.get(side);
                 long cpuBefore = server.cpuNanos();
                 LoadResult r = LoadGenerator.run(workload.spec(server.address(), sliceLength, placement.generatorCpus()),

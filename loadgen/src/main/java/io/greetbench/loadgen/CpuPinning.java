@@ -29,6 +29,7 @@ public final class CpuPinning {
             // "/proc/thread-self" links to "<pid>/task/<tid>": the kernel's id of this thread.
             tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
         } catch (IOException | UnsupportedOperationException e) {
+            // Not Linux, or no /proc: pinning is a hint, so the run goes on unpinned, said once.
             return warn("cannot find this thread's id: " + e);
         }
         return taskset(cpus, "-p", "-c", cpus, tid);

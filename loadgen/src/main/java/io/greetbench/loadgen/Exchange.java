@@ -14,8 +14,6 @@ final class Exchange {
     /** This slot's number in its worker and in its worker's {@link SocketIo}. */
     final int slot;
     State state = State.IDLE;
-    /** Whether the slot has a connection open in the {@link SocketIo}. */
-    boolean open;
     /** The greeting this connection must receive, from its own local address. */
     byte[] expected;
     int received;

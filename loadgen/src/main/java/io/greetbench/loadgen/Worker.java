@@ -362,7 +362,6 @@ final class Worker implements Runnable {
             fail(x, e.kind());
             return;
         }
-        x.open = true;
         openCount++;
         if (openCount > peakOpen) {
             peakOpen = openCount;
@@ -411,7 +410,7 @@ final class Worker implements Runnable {
 
     private void onReady(int slot, int flags) {
         Exchange x = slots[slot];
-        if (!x.open) {
+        if (!io.isOpen(slot)) {
             return;
         }
         try {
@@ -425,7 +424,7 @@ final class Worker implements Runnable {
                     if ((flags & SocketIo.WRITABLE) != 0) {
                         write(x);
                     }
-                    if (x.open && x.state != Exchange.State.CONNECTING && (flags & SocketIo.READABLE) != 0) {
+                    if (io.isOpen(slot) && (flags & SocketIo.READABLE) != 0) {
                         read(x, flags);
                     }
                 }
@@ -546,10 +545,9 @@ final class Worker implements Runnable {
     }
 
     private void close(Exchange x) {
-        if (!x.open) {
+        if (!io.isOpen(x.slot)) {
             return;
         }
-        x.open = false;
         io.close(x.slot);
         openCount--;
         open.lazySet(openCount);
@@ -622,7 +620,7 @@ final class Worker implements Runnable {
 
     private void abandonInFlight() {
         for (Exchange x : slots) {
-            if (x.open) {
+            if (io.isOpen(x.slot)) {
                 if (x.state != Exchange.State.HELD) {
                     unfinished++;
                 }
