@@ -115,7 +115,7 @@ summarize() {
   # The change each run measured, from its JSON (ratio - 1), per server and metric.
   local files=("$out/$name"-*.json)
   [ -e "${files[0]}" ] || return 0
-  "$java" "${flags[@]}" -cp "$jar" io.greetbench.bench.GateCalibrationSummary "${files[@]}" | sed 's/^/    /'
+  "$java" "${flags[@]}" -cp "$jar" io.greetbench.gate.GateCalibrationSummary "${files[@]}" | sed 's/^/    /'
 }
 echo
 echo "calibrate-gate: summary ($out)"

@@ -21,6 +21,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import io.greetbench.harness.ComparedServer;
+import io.greetbench.harness.CpuPlacement;
+import io.greetbench.harness.ServerProcess;
 
 /**
  * One whole exchange against each greetbench server: connect, send a line, read the greeting to

@@ -50,18 +50,18 @@ final class Worker implements Runnable {
     private final SocketIo io;
     private final SocketIo.Ready onReady = this::onReady;
     private final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
-    private final Exchange[] slots;
+    private final ExchangeSlot[] slots;
     /**
      * Free slots, a FIFO ring: the open loop takes the slot that has been free longest, so when
      * even that one was freed after an exchange's intended start, every slot was busy then and the
      * exchange is late because of the server, not because of the generator.
      */
-    private final Exchange[] free;
+    private final ExchangeSlot[] free;
     private int freeHead;
     private int freeCount;
     /** Exchanges with a deadline, oldest first: all share one timeout, so start order is deadline order. */
-    private Exchange head;
-    private Exchange tail;
+    private ExchangeSlot head;
+    private ExchangeSlot tail;
     private final long timeoutNanos;
 
     /** Open loop: this thread's share of the schedule. Held: its connect ramp, or null for no ramp. */
@@ -120,10 +120,10 @@ final class Worker implements Runnable {
         this.heldShare = heldShare;
         this.connected = connected;
         int n = spec.workload() == Workload.HELD ? heldShare : slots;
-        this.slots = new Exchange[n];
-        this.free = new Exchange[n];
+        this.slots = new ExchangeSlot[n];
+        this.free = new ExchangeSlot[n];
         for (int i = 0; i < n; i++) {
-            this.slots[i] = new Exchange(i);
+            this.slots[i] = new ExchangeSlot(i);
             this.free[i] = this.slots[i];
         }
         this.freeCount = n;
@@ -217,7 +217,7 @@ final class Worker implements Runnable {
             expire(now);
             // Only the slots free now: one whose connect fails at once comes back on the next turn.
             for (int n = freeCount; n > 0; n--) {
-                Exchange x = takeFree();
+                ExchangeSlot x = takeFree();
                 long start = System.nanoTime();
                 begin(x, start, start, false);
             }
@@ -247,7 +247,7 @@ final class Worker implements Runnable {
             }
             expire(now);
             while (freeCount > 0 && schedule.isDue(now)) {
-                Exchange x = takeFree();
+                ExchangeSlot x = takeFree();
                 long intended = schedule.take();
                 long start = System.nanoTime();
                 boolean inWindow = intended >= timeline.measureStartNanos;
@@ -282,7 +282,7 @@ final class Worker implements Runnable {
             expire(now);
             while (heldAttempted < heldShare && connecting < connectCap && (schedule == null || schedule.isDue(now))) {
                 long intended = schedule == null ? now : schedule.take();
-                Exchange x = takeFree();
+                ExchangeSlot x = takeFree();
                 heldAttempted++;
                 connecting++;
                 begin(x, intended, System.nanoTime(), true);
@@ -322,13 +322,13 @@ final class Worker implements Runnable {
 
     private void releaseAll(long release) {
         released = true;
-        for (Exchange x : slots) {
-            if (x.state == Exchange.State.HELD) {
+        for (ExchangeSlot x : slots) {
+            if (x.state == ExchangeSlot.State.HELD) {
                 x.intendedNanos = release;
                 x.startNanos = System.nanoTime();
                 list(x, x.startNanos + timeoutNanos);
                 try {
-                    x.state = Exchange.State.WRITING;
+                    x.state = ExchangeSlot.State.WRITING;
                     write(x);
                 } catch (IoFailure e) {
                     fail(x, e.kind());
@@ -341,14 +341,14 @@ final class Worker implements Runnable {
     // One exchange
 
     /** Opens a connection for {@code x} and starts its exchange. */
-    private void begin(Exchange x, long intended, long start, boolean inWindow) {
+    private void begin(ExchangeSlot x, long intended, long start, boolean inWindow) {
         x.intendedNanos = intended;
         x.startNanos = start;
         x.inWindow = inWindow;
         x.received = 0;
         x.written = 0;
         x.expected = null;
-        x.state = Exchange.State.CONNECTING;
+        x.state = ExchangeSlot.State.CONNECTING;
         list(x, start + timeoutNanos);
         InetSocketAddress source = null;
         if (sources != null) {
@@ -376,21 +376,21 @@ final class Worker implements Runnable {
         }
     }
 
-    private void connected(Exchange x) throws IoFailure {
+    private void connected(ExchangeSlot x) throws IoFailure {
         x.expected = Greeting.replyTo(io.localAddress(x.slot));
         if (spec.workload() == Workload.HELD && !released) {
             connecting--;
             unlist(x);
-            x.state = Exchange.State.HELD;
+            x.state = ExchangeSlot.State.HELD;
             // Watched while idle, so a server that closes it is noticed and counted.
             io.watch(x.slot, SocketIo.READABLE);
             return;
         }
-        x.state = Exchange.State.WRITING;
+        x.state = ExchangeSlot.State.WRITING;
         write(x);
     }
 
-    private void write(Exchange x) throws IoFailure {
+    private void write(ExchangeSlot x) throws IoFailure {
         int length = spec.payloadLength();
         while (x.written < length) {
             int n = io.write(x.slot, x.written, length - x.written);
@@ -404,12 +404,12 @@ final class Worker implements Runnable {
         if (spec.halfClose()) {
             io.shutdownOutput(x.slot);
         }
-        x.state = Exchange.State.READING;
+        x.state = ExchangeSlot.State.READING;
         io.watch(x.slot, SocketIo.READABLE);
     }
 
     private void onReady(int slot, int flags) {
-        Exchange x = slots[slot];
+        ExchangeSlot x = slots[slot];
         if (!io.isOpen(slot)) {
             return;
         }
@@ -441,19 +441,19 @@ final class Worker implements Runnable {
         }
     }
 
-    private void read(Exchange x, int flags) {
+    private void read(ExchangeSlot x, int flags) {
         byte[] expected = x.expected;
         for (;;) {
             int n;
             try {
                 n = io.read(x.slot, readBuffer);
             } catch (IoFailure e) {
-                if (x.state != Exchange.State.HELD && x.received == expected.length) {
+                if (x.state != ExchangeSlot.State.HELD && x.received == expected.length) {
                     // The whole greeting, then RST instead of FIN: the reference does this for
                     // long requests. The reply arrived intact, so the exchange counts.
                     succeed(x);
                 } else {
-                    fail(x, x.state == Exchange.State.HELD ? ErrorKind.CLOSED_WHILE_HELD : e.kind());
+                    fail(x, x.state == ExchangeSlot.State.HELD ? ErrorKind.CLOSED_WHILE_HELD : e.kind());
                 }
                 return;
             }
@@ -461,7 +461,7 @@ final class Worker implements Runnable {
                 return;
             }
             if (n < 0) {
-                if (x.state == Exchange.State.HELD) {
+                if (x.state == ExchangeSlot.State.HELD) {
                     fail(x, ErrorKind.CLOSED_WHILE_HELD);
                 } else if (x.received == expected.length) {
                     succeed(x);
@@ -470,7 +470,7 @@ final class Worker implements Runnable {
                 }
                 return;
             }
-            if (x.state == Exchange.State.HELD || x.received + n > expected.length) {
+            if (x.state == ExchangeSlot.State.HELD || x.received + n > expected.length) {
                 fail(x, ErrorKind.WRONG_REPLY);
                 return;
             }
@@ -488,7 +488,7 @@ final class Worker implements Runnable {
         }
     }
 
-    private void succeed(Exchange x) {
+    private void succeed(ExchangeSlot x) {
         long end = System.nanoTime();
         boolean counts = spec.workload() == Workload.CLOSED
                 ? end >= timeline.measureStartNanos && end < timeline.measureEndNanos
@@ -503,7 +503,7 @@ final class Worker implements Runnable {
         release(x, end);
     }
 
-    private void fail(Exchange x, ErrorKind kind) {
+    private void fail(ExchangeSlot x, ErrorKind kind) {
         long now = System.nanoTime();
         boolean counts = spec.workload() == Workload.CLOSED
                 ? now >= timeline.measureStartNanos && now < timeline.measureEndNanos
@@ -512,7 +512,7 @@ final class Worker implements Runnable {
             errors.lazySet(kind.ordinal(), errors.get(kind.ordinal()) + 1);
         }
         errorsAll.lazySet(errorsAll.get() + 1);
-        if (x.state == Exchange.State.CONNECTING && spec.workload() == Workload.HELD && !released) {
+        if (x.state == ExchangeSlot.State.CONNECTING && spec.workload() == Workload.HELD && !released) {
             connecting--;
         }
         release(x, now);
@@ -523,8 +523,8 @@ final class Worker implements Runnable {
         }
     }
 
-    private Exchange takeFree() {
-        Exchange x = free[freeHead];
+    private ExchangeSlot takeFree() {
+        ExchangeSlot x = free[freeHead];
         free[freeHead] = null;
         freeHead = freeHead + 1 == free.length ? 0 : freeHead + 1;
         freeCount--;
@@ -532,10 +532,10 @@ final class Worker implements Runnable {
     }
 
     /** Closes the connection and returns the slot to the free list (closed and open loop). */
-    private void release(Exchange x, long now) {
+    private void release(ExchangeSlot x, long now) {
         unlist(x);
         close(x);
-        x.state = Exchange.State.IDLE;
+        x.state = ExchangeSlot.State.IDLE;
         x.freedAtNanos = now;
         if (spec.workload() != Workload.HELD) {
             int tailIndex = freeHead + freeCount;
@@ -544,7 +544,7 @@ final class Worker implements Runnable {
         }
     }
 
-    private void close(Exchange x) {
+    private void close(ExchangeSlot x) {
         if (!io.isOpen(x.slot)) {
             return;
         }
@@ -556,7 +556,7 @@ final class Worker implements Runnable {
     // ---------------------------------------------------------------------------------------------
     // Deadlines
 
-    private void list(Exchange x, long deadline) {
+    private void list(ExchangeSlot x, long deadline) {
         if (x.listed) {
             unlist(x);
         }
@@ -572,7 +572,7 @@ final class Worker implements Runnable {
         x.listed = true;
     }
 
-    private void unlist(Exchange x) {
+    private void unlist(ExchangeSlot x) {
         if (!x.listed) {
             return;
         }
@@ -593,8 +593,8 @@ final class Worker implements Runnable {
 
     private void expire(long now) {
         while (head != null && head.deadlineNanos <= now) {
-            Exchange x = head;
-            fail(x, x.state == Exchange.State.CONNECTING ? ErrorKind.CONNECT_TIMEOUT : ErrorKind.READ_TIMEOUT);
+            ExchangeSlot x = head;
+            fail(x, x.state == ExchangeSlot.State.CONNECTING ? ErrorKind.CONNECT_TIMEOUT : ErrorKind.READ_TIMEOUT);
         }
     }
 
@@ -619,20 +619,20 @@ final class Worker implements Runnable {
     }
 
     private void abandonInFlight() {
-        for (Exchange x : slots) {
+        for (ExchangeSlot x : slots) {
             if (io.isOpen(x.slot)) {
-                if (x.state != Exchange.State.HELD) {
+                if (x.state != ExchangeSlot.State.HELD) {
                     unfinished++;
                 }
                 unlist(x);
                 close(x);
-                x.state = Exchange.State.IDLE;
+                x.state = ExchangeSlot.State.IDLE;
             }
         }
     }
 
     private void closeAll() {
-        for (Exchange x : slots) {
+        for (ExchangeSlot x : slots) {
             close(x);
         }
         io.close();

@@ -34,9 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A case whose outcome is exactly what the Python reference does because of one of its
  * documented bugs (PROTOCOL.md's table of deliberate differences) is a
- * {@link Verdict#KNOWN_DIFFERENCE}, naming the row; any other deviation is a {@link Verdict#FAIL}.
+ * {@link CaseVerdict#KNOWN_DIFFERENCE}, naming the row; any other deviation is a {@link CaseVerdict#FAIL}.
  * So the check run against the reference shows its known bugs and nothing else, and run against a
- * greetbench server requires {@link Verdict#PASS} everywhere.
+ * greetbench server requires {@link CaseVerdict#PASS} everywhere.
  *
  * <p>Threading: {@link #run(Case)} and {@link #runAll()} are called from one thread at a time. Each
  * case runs on its own virtual thread; the calling thread waits for it until the case's deadline
@@ -75,7 +75,7 @@ public final class ConformanceCheck {
         }
     }
 
-    public enum Verdict {
+    public enum CaseVerdict {
         PASS("PASS"),
         FAIL("FAIL"),
         KNOWN_DIFFERENCE("KNOWN-DIFFERENCE"),
@@ -83,7 +83,7 @@ public final class ConformanceCheck {
 
         private final String label;
 
-        Verdict(String label) {
+        CaseVerdict(String label) {
             this.label = label;
         }
 
@@ -117,31 +117,31 @@ public final class ConformanceCheck {
      * @param bug      for a known difference, the reference's bug it matches; else null
      * @param detail   what was observed (for a failure: expected versus got), or why it was skipped
      */
-    public record Result(Case testCase, Verdict verdict, ReferenceBug bug, String detail) {
+    public record Result(Case testCase, CaseVerdict verdict, ReferenceBug bug, String detail) {
 
         public Result {
             Objects.requireNonNull(testCase, "testCase");
             Objects.requireNonNull(verdict, "verdict");
             Objects.requireNonNull(detail, "detail");
-            if ((verdict == Verdict.KNOWN_DIFFERENCE) != (bug != null)) {
+            if ((verdict == CaseVerdict.KNOWN_DIFFERENCE) != (bug != null)) {
                 throw new IllegalArgumentException("a known difference, and only it, names a reference bug");
             }
         }
 
         static Result pass(Case c, String detail) {
-            return new Result(c, Verdict.PASS, null, detail);
+            return new Result(c, CaseVerdict.PASS, null, detail);
         }
 
         static Result fail(Case c, String detail) {
-            return new Result(c, Verdict.FAIL, null, detail);
+            return new Result(c, CaseVerdict.FAIL, null, detail);
         }
 
         static Result skipped(Case c, String why) {
-            return new Result(c, Verdict.SKIPPED, null, why);
+            return new Result(c, CaseVerdict.SKIPPED, null, why);
         }
 
         static Result known(Case c, ReferenceBug bug, String observed) {
-            return new Result(c, Verdict.KNOWN_DIFFERENCE, bug, observed);
+            return new Result(c, CaseVerdict.KNOWN_DIFFERENCE, bug, observed);
         }
 
         /** The line {@code greetbench check} prints for this result. */
@@ -314,13 +314,13 @@ public final class ConformanceCheck {
 
     /** One summary line: how many cases passed, differ as known, failed, were skipped. */
     public static String summary(List<Result> results) {
-        long[] counts = new long[Verdict.values().length];
+        long[] counts = new long[CaseVerdict.values().length];
         for (Result r : results) {
             counts[r.verdict().ordinal()]++;
         }
-        return results.size() + " cases: " + counts[Verdict.PASS.ordinal()] + " passed, "
-                + counts[Verdict.KNOWN_DIFFERENCE.ordinal()] + " known differences from the reference, "
-                + counts[Verdict.FAIL.ordinal()] + " failed, " + counts[Verdict.SKIPPED.ordinal()] + " skipped";
+        return results.size() + " cases: " + counts[CaseVerdict.PASS.ordinal()] + " passed, "
+                + counts[CaseVerdict.KNOWN_DIFFERENCE.ordinal()] + " known differences from the reference, "
+                + counts[CaseVerdict.FAIL.ordinal()] + " failed, " + counts[CaseVerdict.SKIPPED.ordinal()] + " skipped";
     }
 
     /** Runs one case within its deadline. */

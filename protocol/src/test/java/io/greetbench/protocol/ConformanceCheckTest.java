@@ -8,7 +8,7 @@ import io.greetbench.protocol.ConformanceCheck.Case;
 import io.greetbench.protocol.ConformanceCheck.ReferenceBug;
 import io.greetbench.protocol.ConformanceCheck.Result;
 import io.greetbench.protocol.ConformanceCheck.Settings;
-import io.greetbench.protocol.ConformanceCheck.Verdict;
+import io.greetbench.protocol.ConformanceCheck.CaseVerdict;
 import io.greetbench.protocol.FixtureServer.Flaw;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -46,13 +46,13 @@ class ConformanceCheckTest {
             // write succeeds and the server's FIN may be read before the RST comes.
             for (Case racy : List.of(Case.REQUEST_64_KIB, Case.REQUEST_1_MIB)) {
                 Result r = results.get(racy);
-                assertTrue(r.verdict() == Verdict.PASS || r.bug() == ReferenceBug.LONG_REQUEST, r::line);
+                assertTrue(r.verdict() == CaseVerdict.PASS || r.bug() == ReferenceBug.LONG_REQUEST, r::line);
             }
-            assertEquals(Verdict.SKIPPED, results.get(Case.IPV6).verdict(), results.get(Case.IPV6)::line);
+            assertEquals(CaseVerdict.SKIPPED, results.get(Case.IPV6).verdict(), results.get(Case.IPV6)::line);
             for (Case c : List.of(Case.NORMAL_REQUEST, Case.EMPTY_REQUEST_HALF_CLOSE, Case.SPLIT_REQUEST,
                     Case.REQUEST_100_BYTES, Case.REQUEST_101_BYTES, Case.CLIENT_RESETS_AFTER_CONNECT,
                     Case.CLIENT_CLOSES_BEFORE_READING, Case.MANY_CLIENTS)) {
-                assertEquals(Verdict.PASS, results.get(c).verdict(), results.get(c)::line);
+                assertEquals(CaseVerdict.PASS, results.get(c).verdict(), results.get(c)::line);
             }
         }
     }
@@ -63,11 +63,11 @@ class ConformanceCheckTest {
         try (Running server = Running.with(Flaw.WRONG_REPLY, ServerConfig.ephemeral())) {
             ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(SHORT));
             Result normal = check.run(Case.NORMAL_REQUEST);
-            assertEquals(Verdict.FAIL, normal.verdict(), normal::line);
+            assertEquals(CaseVerdict.FAIL, normal.verdict(), normal::line);
             assertTrue(normal.detail().startsWith("expected \"Hello, ('127.0.0.1', "), normal::line);
             // The reference sends nothing here; a wrong greeting is not that bug.
-            assertEquals(Verdict.FAIL, check.run(Case.NON_UTF8_BYTES).verdict());
-            assertEquals(Verdict.FAIL, check.run(Case.REQUEST_1_MIB).verdict());
+            assertEquals(CaseVerdict.FAIL, check.run(Case.NON_UTF8_BYTES).verdict());
+            assertEquals(CaseVerdict.FAIL, check.run(Case.REQUEST_1_MIB).verdict());
         }
     }
 
@@ -77,7 +77,7 @@ class ConformanceCheckTest {
         try (Running server = Running.with(Flaw.SILENT_ON_BAD_UTF8, ServerConfig.ephemeral())) {
             ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(Duration.ofSeconds(1)));
             Result result = check.run(Case.NON_UTF8_BYTES);
-            assertEquals(Verdict.FAIL, result.verdict(), result::line);
+            assertEquals(CaseVerdict.FAIL, result.verdict(), result::line);
             assertTrue(result.detail().contains("timed out"), result::line);
         }
     }
@@ -88,10 +88,10 @@ class ConformanceCheckTest {
         try (Running server = Running.with(Flaw.RESET_AFTER_REPLY, ServerConfig.ephemeral())) {
             ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(SHORT));
             Result normal = check.run(Case.NORMAL_REQUEST);
-            assertEquals(Verdict.FAIL, normal.verdict(), normal::line);
+            assertEquals(CaseVerdict.FAIL, normal.verdict(), normal::line);
             assertTrue(normal.detail().contains("RST"), normal::line);
             Result halfClose = check.run(Case.EMPTY_REQUEST_HALF_CLOSE);
-            assertEquals(Verdict.FAIL, halfClose.verdict(), halfClose::line);
+            assertEquals(CaseVerdict.FAIL, halfClose.verdict(), halfClose::line);
             assertKnown(Map.of(Case.REQUEST_16_MIB, check.run(Case.REQUEST_16_MIB)), Case.REQUEST_16_MIB, ReferenceBug.LONG_REQUEST);
         }
     }
@@ -103,7 +103,7 @@ class ConformanceCheckTest {
             ConformanceCheck check = new ConformanceCheck(Settings.of(server.address())
                     .withCaseTimeout(SHORT).withIdleTimeoutHint(Duration.ofMillis(500)));
             Result idle = check.run(Case.IDLE_CLIENT);
-            assertEquals(Verdict.PASS, idle.verdict(), idle::line);
+            assertEquals(CaseVerdict.PASS, idle.verdict(), idle::line);
         }
     }
 
@@ -112,7 +112,7 @@ class ConformanceCheckTest {
     void shouldSkipIdleCaseWithoutHint() throws IOException {
         try (Running server = Running.with(Flaw.NONE, ServerConfig.ephemeral())) {
             Result idle = new ConformanceCheck(Settings.of(server.address())).run(Case.IDLE_CLIENT);
-            assertEquals(Verdict.SKIPPED, idle.verdict(), idle::line);
+            assertEquals(CaseVerdict.SKIPPED, idle.verdict(), idle::line);
             assertTrue(idle.line().startsWith("SKIP              idle-client ("), idle::line);
         }
     }
@@ -158,17 +158,17 @@ class ConformanceCheckTest {
 
     @Test
     void shouldPrintOneLinePerResultAndSummary() {
-        Result pass = new Result(Case.NORMAL_REQUEST, Verdict.PASS, null, "ok");
-        Result fail = new Result(Case.SPLIT_REQUEST, Verdict.FAIL, null, "expected x");
-        Result known = new Result(Case.NON_UTF8_BYTES, Verdict.KNOWN_DIFFERENCE, ReferenceBug.NOT_UTF8, "nothing then FIN");
-        Result skip = new Result(Case.IPV6, Verdict.SKIPPED, null, "no IPv6");
+        Result pass = new Result(Case.NORMAL_REQUEST, CaseVerdict.PASS, null, "ok");
+        Result fail = new Result(Case.SPLIT_REQUEST, CaseVerdict.FAIL, null, "expected x");
+        Result known = new Result(Case.NON_UTF8_BYTES, CaseVerdict.KNOWN_DIFFERENCE, ReferenceBug.NOT_UTF8, "nothing then FIN");
+        Result skip = new Result(Case.IPV6, CaseVerdict.SKIPPED, null, "no IPv6");
         assertEquals("PASS              normal-request", pass.line());
         assertEquals("FAIL              split-request: expected x", fail.line());
         assertEquals("KNOWN-DIFFERENCE  non-utf8-bytes (reference bug: " + ReferenceBug.NOT_UTF8.row() + "; observed: nothing then FIN)", known.line());
         assertEquals("SKIP              ipv6 (no IPv6)", skip.line());
         assertEquals("4 cases: 1 passed, 1 known differences from the reference, 1 failed, 1 skipped",
                 ConformanceCheck.summary(List.of(pass, fail, known, skip)));
-        assertThrows(IllegalArgumentException.class, () -> new Result(Case.IPV6, Verdict.KNOWN_DIFFERENCE, null, "x"));
+        assertThrows(IllegalArgumentException.class, () -> new Result(Case.IPV6, CaseVerdict.KNOWN_DIFFERENCE, null, "x"));
     }
 
     @Test
@@ -191,7 +191,7 @@ class ConformanceCheckTest {
 
     private static void assertKnown(Map<Case, Result> results, Case c, ReferenceBug bug) {
         Result r = results.get(c);
-        assertEquals(Verdict.KNOWN_DIFFERENCE, r.verdict(), r::line);
+        assertEquals(CaseVerdict.KNOWN_DIFFERENCE, r.verdict(), r::line);
         assertEquals(bug, r.bug(), r::line);
     }
 

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.greetbench.protocol.ConformanceCheck.Case;
 import io.greetbench.protocol.ConformanceCheck.Result;
 import io.greetbench.protocol.ConformanceCheck.Settings;
-import io.greetbench.protocol.ConformanceCheck.Verdict;
+import io.greetbench.protocol.ConformanceCheck.CaseVerdict;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The protocol cases are {@link ConformanceCheck}'s, the same ones {@code greetbench check} runs
  * against any live server, here run against one in-process server per test class, and each must
- * {@link Verdict#PASS}: a greetbench server has none of the reference's known bugs. The contract
+ * {@link CaseVerdict#PASS}: a greetbench server has none of the reference's known bugs. The contract
  * tests below them (port 0, graceful close, the connection cap, dual-stack, the idle timeout) start
  * servers of their own with the settings they need.
  */
@@ -317,7 +317,7 @@ public abstract class GreetServerConformanceSuite {
 
     private static void requirePass(ConformanceCheck on, Case c) throws IOException {
         Result result = on.run(c);
-        assertEquals(Verdict.PASS, result.verdict(), result::line);
+        assertEquals(CaseVerdict.PASS, result.verdict(), result::line);
     }
 
     private static Socket connect(InetSocketAddress address) throws IOException {

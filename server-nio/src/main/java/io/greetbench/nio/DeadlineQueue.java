@@ -10,12 +10,12 @@ package io.greetbench.nio;
  */
 final class DeadlineQueue {
 
-    private Exchange head;
-    private Exchange tail;
+    private NioConnection head;
+    private NioConnection tail;
     private int size;
 
     /** Appends {@code exchange}, which must not be in any queue. */
-    void add(Exchange exchange, long deadlineNanos) {
+    void add(NioConnection exchange, long deadlineNanos) {
         exchange.deadlineNanos = deadlineNanos;
         exchange.queue = this;
         exchange.previous = tail;
@@ -30,7 +30,7 @@ final class DeadlineQueue {
     }
 
     /** Removes {@code exchange} if it is in this queue. */
-    void remove(Exchange exchange) {
+    void remove(NioConnection exchange) {
         if (exchange.queue != this) {
             return;
         }
@@ -51,7 +51,7 @@ final class DeadlineQueue {
     }
 
     /** The exchange with the earliest deadline, or null. */
-    Exchange first() {
+    NioConnection first() {
         return head;
     }
 

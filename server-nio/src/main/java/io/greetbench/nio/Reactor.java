@@ -85,7 +85,7 @@ final class Reactor implements Runnable {
 
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
-    private final ArrayDeque<Exchange> pool = new ArrayDeque<>();
+    private final ArrayDeque<NioConnection> pool = new ArrayDeque<>();
     private final DeadlineQueue reading = new DeadlineQueue();
     private final DeadlineQueue lingering = new DeadlineQueue();
     /** Exchanges whose blocking handler runs elsewhere; no deadline, kept to close them at shutdown. */
@@ -160,7 +160,7 @@ final class Reactor implements Runnable {
     }
 
     /** Runs on a handler thread: the blocking work, then back to the reactor for the reply. */
-    void runBlockingWork(Exchange exchange) {
+    void runBlockingWork(NioConnection exchange) {
         try {
             handler.perform();
         } finally {
@@ -262,7 +262,7 @@ final class Reactor implements Runnable {
     private void drainInbox() {
         Object message;
         while ((message = inbox.poll()) != null) {
-            if (message instanceof Exchange exchange) {
+            if (message instanceof NioConnection exchange) {
                 afterBlockingWork(exchange);
             } else if (message instanceof SocketChannel channel) {
                 adopt(channel);
@@ -276,13 +276,13 @@ final class Reactor implements Runnable {
 
     private void expireDeadlines() {
         if (hasIdleTimeout) {
-            for (Exchange first = reading.first(); first != null && loopNanos - first.deadlineNanos >= 0; first = reading.first()) {
+            for (NioConnection first = reading.first(); first != null && loopNanos - first.deadlineNanos >= 0; first = reading.first()) {
                 // Silent client: close with a FIN and no greeting.
                 LOG.log(Level.DEBUG, "closing a connection idle past the idle timeout");
                 close(first);
             }
         }
-        for (Exchange first = lingering.first(); first != null && loopNanos - first.deadlineNanos >= 0; first = lingering.first()) {
+        for (NioConnection first = lingering.first(); first != null && loopNanos - first.deadlineNanos >= 0; first = lingering.first()) {
             LOG.log(Level.DEBUG, "closing a greeted connection whose client did not close within the linger timeout");
             close(first);
         }
@@ -293,19 +293,19 @@ final class Reactor implements Runnable {
     }
 
     private void onReady(SelectionKey key) {
-        if (!(key.attachment() instanceof Exchange exchange)) {
+        if (!(key.attachment() instanceof NioConnection exchange)) {
             accept();
             return;
         }
         try {
             // Not a switch: a switch on an enum loads a synthetic class on first use, which
             // fails when that first use comes while the process is out of descriptors.
-            Exchange.State state = exchange.state;
-            if (state == Exchange.State.READING) {
+            NioConnection.State state = exchange.state;
+            if (state == NioConnection.State.READING) {
                 firstRead(exchange);
-            } else if (state == Exchange.State.LINGERING) {
+            } else if (state == NioConnection.State.LINGERING) {
                 discardInput(exchange);
-            } else if (state == Exchange.State.WRITING) {
+            } else if (state == NioConnection.State.WRITING) {
                 continueReply(exchange);
             }
         } catch (IOException e) {
@@ -385,12 +385,12 @@ final class Reactor implements Runnable {
     /** Takes over an accepted channel, which already holds a slot of the cap. */
     private void adopt(SocketChannel channel) {
         connections++;
-        Exchange exchange = pool.poll();
+        NioConnection exchange = pool.poll();
         if (exchange == null) {
-            exchange = new Exchange(this);
+            exchange = new NioConnection(this);
         }
         exchange.channel = channel;
-        exchange.state = Exchange.State.READING;
+        exchange.state = NioConnection.State.READING;
         try {
             channel.configureBlocking(false);
             int n = channel.read(readBuffer.clear());
@@ -410,7 +410,7 @@ final class Reactor implements Runnable {
         }
     }
 
-    private void firstRead(Exchange exchange) throws IOException {
+    private void firstRead(NioConnection exchange) throws IOException {
         int n = exchange.channel.read(readBuffer.clear());
         if (n == 0) {
             return;
@@ -422,9 +422,9 @@ final class Reactor implements Runnable {
         respond(exchange);
     }
 
-    private void respond(Exchange exchange) throws IOException {
+    private void respond(NioConnection exchange) throws IOException {
         if (handler.blocks()) {
-            exchange.state = Exchange.State.WORKING;
+            exchange.state = NioConnection.State.WORKING;
             if (exchange.key != null) {
                 exchange.key.interestOps(0);
             }
@@ -436,8 +436,8 @@ final class Reactor implements Runnable {
         reply(exchange);
     }
 
-    private void afterBlockingWork(Exchange exchange) {
-        if (exchange.state != Exchange.State.WORKING) {
+    private void afterBlockingWork(NioConnection exchange) {
+        if (exchange.state != NioConnection.State.WORKING) {
             // Closed at shutdown while the handler ran; the handler thread held the last reference.
             recycle(exchange);
             return;
@@ -454,7 +454,7 @@ final class Reactor implements Runnable {
         }
     }
 
-    private void reply(Exchange exchange) throws IOException {
+    private void reply(NioConnection exchange) throws IOException {
         byte[] reply = Greeting.replyTo(peer(exchange.channel));
         ByteBuffer out;
         if (reply.length <= writeBuffer.capacity()) {
@@ -466,7 +466,7 @@ final class Reactor implements Runnable {
         if (out.hasRemaining()) {
             // A fresh socket's send buffer holds kilobytes, so this is only a defence.
             exchange.pendingReply = ByteBuffer.allocate(out.remaining()).put(out).flip();
-            exchange.state = Exchange.State.WRITING;
+            exchange.state = NioConnection.State.WRITING;
             register(exchange, SelectionKey.OP_WRITE);
             lingering.add(exchange, System.nanoTime() + lingerTimeoutNanos);
             return;
@@ -474,7 +474,7 @@ final class Reactor implements Runnable {
         afterReply(exchange);
     }
 
-    private void continueReply(Exchange exchange) throws IOException {
+    private void continueReply(NioConnection exchange) throws IOException {
         exchange.channel.write(exchange.pendingReply);
         if (exchange.pendingReply.hasRemaining()) {
             return;
@@ -484,19 +484,19 @@ final class Reactor implements Runnable {
         afterReply(exchange);
     }
 
-    private void afterReply(Exchange exchange) throws IOException {
+    private void afterReply(NioConnection exchange) throws IOException {
         // The FIN leaves now, right behind the reply, not at the final close.
         exchange.channel.shutdownOutput();
         if (exchange.sawEndOfStream) {
             close(exchange);
             return;
         }
-        exchange.state = Exchange.State.LINGERING;
+        exchange.state = NioConnection.State.LINGERING;
         register(exchange, SelectionKey.OP_READ);
         lingering.add(exchange, System.nanoTime() + lingerTimeoutNanos);
     }
 
-    private void discardInput(Exchange exchange) throws IOException {
+    private void discardInput(NioConnection exchange) throws IOException {
         for (int i = 0; i < DRAIN_READS_PER_WAKEUP; i++) {
             int n = exchange.channel.read(readBuffer.clear());
             if (n < 0) {
@@ -509,7 +509,7 @@ final class Reactor implements Runnable {
         }
     }
 
-    private void register(Exchange exchange, int ops) throws ClosedChannelException {
+    private void register(NioConnection exchange, int ops) throws ClosedChannelException {
         if (exchange.key == null) {
             exchange.key = exchange.channel.register(selector, ops, exchange);
         } else if (exchange.key.interestOps() != ops) {
@@ -541,15 +541,15 @@ final class Reactor implements Runnable {
         return Inet6Address.getByAddress(null, mapped, -1);
     }
 
-    private void close(Exchange exchange) {
-        if (exchange.state == Exchange.State.CLOSED) {
+    private void close(NioConnection exchange) {
+        if (exchange.state == NioConnection.State.CLOSED) {
             return;
         }
         if (exchange.queue != null) {
             exchange.queue.remove(exchange);
         }
-        boolean handlerHoldsIt = exchange.state == Exchange.State.WORKING;
-        exchange.state = Exchange.State.CLOSED;
+        boolean handlerHoldsIt = exchange.state == NioConnection.State.WORKING;
+        exchange.state = NioConnection.State.CLOSED;
         if (exchange.key != null && !handlerHoldsIt && !exiting) {
             // Closing a channel that is still registered makes the JDK query SO_LINGER and call
             // shutdown(SHUT_WR) (which fails with ENOTCONN here) before it defers the real close
@@ -562,7 +562,7 @@ final class Reactor implements Runnable {
         finishClose(exchange, !handlerHoldsIt);
     }
 
-    private void finishClose(Exchange exchange, boolean recycle) {
+    private void finishClose(NioConnection exchange, boolean recycle) {
         if (exchange.queue != null) {
             exchange.queue.remove(exchange);
         }
@@ -581,12 +581,12 @@ final class Reactor implements Runnable {
 
     /** Closes the exchanges whose keys the select that just returned has deregistered. */
     private void finishDeregisteredCloses() {
-        for (Exchange first = deregistered.first(); first != null; first = deregistered.first()) {
+        for (NioConnection first = deregistered.first(); first != null; first = deregistered.first()) {
             finishClose(first, true);
         }
     }
 
-    private void recycle(Exchange exchange) {
+    private void recycle(NioConnection exchange) {
         exchange.reset();
         if (pool.size() < MAX_POOLED_EXCHANGES) {
             pool.push(exchange);
@@ -643,18 +643,18 @@ final class Reactor implements Runnable {
                     debug("closing a connection failed", e);
                 }
                 gate.release(this);
-            } else if (message instanceof Exchange exchange && exchange.state == Exchange.State.WORKING) {
+            } else if (message instanceof NioConnection exchange && exchange.state == NioConnection.State.WORKING) {
                 working.remove(exchange);
                 close(exchange);
             }
         }
         for (DeadlineQueue queue : new DeadlineQueue[] {reading, lingering, working}) {
-            for (Exchange first = queue.first(); first != null; first = queue.first()) {
+            for (NioConnection first = queue.first(); first != null; first = queue.first()) {
                 close(first);
             }
         }
         for (DeadlineQueue queue : new DeadlineQueue[] {closing, deregistered}) {
-            for (Exchange first = queue.first(); first != null; first = queue.first()) {
+            for (NioConnection first = queue.first(); first != null; first = queue.first()) {
                 finishClose(first, false);
             }
         }

@@ -1,0 +1,100 @@
+package io.greetbench.cli;
+
+import io.greetbench.protocol.ConfigException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import io.greetbench.harness.GreetbenchException;
+
+/**
+ * The greetbench command line: the one entry point, listing every subcommand.
+ *
+ * <p>Exit codes are the constants of {@link ExitCode}; this class is the only place that maps a
+ * failure to one ({@link ExitCode#of(Throwable)}), and every command's help lists its codes from
+ * that enum. Domain modules throw typed exceptions: a {@link GreetbenchException} subclass
+ * (user mistakes, unreachable targets, failed child processes) or {@link ConfigException}, and each
+ * prints one line on stderr, never a stack trace. Anything else is a bug and prints its stack trace.
+ */
+@Command(
+        name = "greetbench",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Compares server concurrency models under honest load.",
+        subcommands = {
+            ServeCommand.class,
+            CheckCommand.class,
+            LoadCommand.class,
+            MergeCommand.class,
+            GateCommand.class,
+            CompareCommand.class,
+            JmhCommand.class,
+            HostileCommand.class,
+            CommandLine.HelpCommand.class,
+        },
+        exitCodeListHeading = "%nExit codes:%n")
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given writers; what tests call. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return newCommandLine(out, err).execute(args);
+    }
+
+    static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExitCodeExceptionMapper(failure -> ExitCode.of(failure).code());
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine failed = ex.getCommandLine();
+            failed.getErr().println("greetbench: " + ex.getMessage());
+            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more.");
+            return ExitCode.USAGE.code();
+        });
+        cmd.setExecutionExceptionHandler((ex, failed, parseResult) -> {
+            if (ex instanceof GreetbenchException || ex instanceof ConfigException) {
+                failed.getErr().println("greetbench: " + ex.getMessage());
+            } else {
+                failed.getErr().println("greetbench: internal error: " + ex);
+                ex.printStackTrace(failed.getErr());
+            }
+            failed.getErr().flush();
+            return ExitCode.of(ex).code();
+        });
+        addExitCodeLists(cmd, null);
+        return cmd;
+    }
+
+    /** Every command's help lists the exit codes it can end with, from {@link ExitCode}. */
+    private static void addExitCodeLists(CommandLine cmd, String name) {
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.helpList(name));
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                addExitCodeLists(sub, sub.getCommandName());
+            }
+        }
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCode.USAGE.code();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"greetbench " + (v == null ? "(development build)" : v)
+                    + " on Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.greetbench.cli;
+
+import io.greetbench.harness.CannotListenException;
+import io.greetbench.loom.LoomThreads;
+import io.greetbench.netty.NettyTransport;
+import io.greetbench.protocol.Greeting;
+import io.greetbench.protocol.GreetServer;
+import io.greetbench.protocol.HandlerWork;
+import io.greetbench.protocol.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import io.greetbench.harness.GreetbenchException;
+import io.greetbench.harness.ServerKind;
+
+/**
+ * {@code greetbench serve <nio|netty|loom>}: runs one server in the foreground until SIGTERM or
+ * SIGINT, then stops it gracefully and exits 0.
+ *
+ * <p>Threading: the main thread starts the server and then parks; the JVM's shutdown-hook thread
+ * does the graceful close.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs a greeting server until SIGTERM or SIGINT, then stops gracefully (exit 0).",
+            "Prints the start-up line \"Serving on ('127.0.0.1', 8888)\" on stdout when ready."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SERVER", description = "nio, netty or loom")
+    String server;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "listen address; :: for dual-stack (default: ${DEFAULT-VALUE})")
+    String host = ServerConfig.DEFAULT_HOST;
+
+    @Option(names = "--port", description = "listen port, 0 = ephemeral (default: ${DEFAULT-VALUE})")
+    int port = ServerConfig.DEFAULT_PORT;
+
+    @Option(names = "--backlog", description = "accept queue length (default: ${DEFAULT-VALUE}, the kernel's somaxconn)")
+    int backlog = ServerConfig.DEFAULT_BACKLOG;
+
+    @Option(names = "--idle-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "close a client that sent nothing for this long; 0 = never (default: 60s)")
+    Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
+
+    @Option(names = "--linger-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "after replying, discard the client's input for at most this long before closing (default: 5s)")
+    Duration lingerTimeout = ServerConfig.DEFAULT_LINGER_TIMEOUT;
+
+    @Option(names = "--max-connections", description = "open connections at most; more wait in the backlog (default: ${DEFAULT-VALUE})")
+    int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--shutdown-grace", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "on SIGTERM, how long in-flight clients get to be greeted (default: 5s)")
+    Duration shutdownGrace = ServerConfig.DEFAULT_SHUTDOWN_GRACE;
+
+    @Option(names = "--io-threads", description = "reactors (nio), event loops (netty), acceptors (loom) (default: ${DEFAULT-VALUE}, the CPUs available)")
+    int ioThreads = ServerConfig.DEFAULT_IO_THREADS;
+
+    @Option(names = "--handler", paramLabel = "WORK",
+            description = "simulated work per exchange: none, cpu:<microseconds>, sleep:<milliseconds> (default: none)")
+    String handler = "none";
+
+    @Option(names = "--transport", paramLabel = "TRANSPORT",
+            description = "netty only: auto, epoll, io_uring or nio (default: auto)")
+    String transport;
+
+    @Option(names = "--threads", paramLabel = "KIND",
+            description = "loom only: virtual or platform (default: virtual)")
+    String threads;
+
+    @Option(names = "--control-stdin", hidden = true,
+            description = "for compare and gate: answer 'stats' on stdin, and stop when stdin closes")
+    boolean controlStdin;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerKind kind = parseKind();
+        ServerConfig config = new ServerConfig(host, port, backlog, idleTimeout, lingerTimeout,
+                maxConnections, shutdownGrace, ioThreads, HandlerWork.parse(handler));
+        GreetServer greetServer = kind.create(config,
+                transport == null ? NettyTransport.AUTO : NettyTransport.parse(transport),
+                threads == null ? LoomThreads.VIRTUAL : LoomThreads.parse(threads));
+        try {
+            greetServer.start();
+        } catch (BindException e) {
+            greetServer.close();
+            throw new CannotListenException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        } catch (IOException | IllegalStateException e) {
+            greetServer.close();
+            throw new CannotListenException("cannot start " + server + " on " + host + ":" + port + ": " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("greetbench: " + greetServer.describe() + "; SIGTERM or Ctrl-C stops it gracefully");
+        err.flush();
+        out.println(Greeting.servingLine(greetServer.boundAddress()));
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            greetServer.close();
+            out.flush();
+            err.flush();
+            // A JVM stopped by a signal exits 128+signal even after its hooks ran; a graceful stop
+            // is a success, so end the process here with 0. halt() skips the remaining hooks, of
+            // which greetbench registers none.
+            Runtime.getRuntime().halt(ExitCode.OK.code());
+        }, "graceful-shutdown"));
+        if (controlStdin) {
+            Thread control = new Thread(() -> answerControl(out), "control-stdin");
+            control.setDaemon(true);
+            control.start();
+        }
+        new CountDownLatch(1).await();
+        return ExitCode.OK.code();
+    }
+
+    /**
+     * The parent's channel to a server it started: {@code stats} prints the JVM's GC totals on
+     * stdout. End of stdin means the parent is gone, so the server stops instead of lingering as
+     * an orphan that holds its port.
+     */
+    private static void answerControl(PrintWriter out) {
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.trim().equals("stats")) {
+                    long millis = 0;
+                    long count = 0;
+                    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                        millis += Math.max(0, gc.getCollectionTime());
+                        count += Math.max(0, gc.getCollectionCount());
+                    }
+                    out.println("STATS gcMillis=" + millis + " gcCount=" + count);
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // Treated as end of stdin below.
+        }
+        System.exit(ExitCode.OK.code());
+    }
+
+    private ServerKind parseKind() {
+        ServerKind kind;
+        try {
+            kind = ServerKind.parse(server);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (transport != null && kind != ServerKind.NETTY) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--transport applies to netty only");
+        }
+        if (threads != null && kind != ServerKind.LOOM) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads applies to loom only");
+        }
+        return kind;
+    }
+}

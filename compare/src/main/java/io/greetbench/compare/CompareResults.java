@@ -1,0 +1,189 @@
+package io.greetbench.compare;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+
+/**
+ * Everything one {@code greetbench compare} run measured, and where it came from. The stdout
+ * table, the JSON and the HTML report are all rendered from this one model, so they never
+ * disagree. Immutable; latencies are in microseconds, rates in exchanges per second.
+ *
+ * @param provenance the machine, JVM, placement and settings the numbers came from
+ * @param servers    one entry per server, in the order they ran
+ * @param warnings   what a reader must know before trusting the numbers (noise, invalid runs)
+ * @param units      the unit of every kind of figure, so that a script reading the JSON need not guess
+ */
+public record CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings, Map<String, String> units) {
+
+    CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings) {
+        this(provenance, servers, warnings, UNITS);
+    }
+
+    static final Map<String, String> UNITS = unitTable();
+
+    private static Map<String, String> unitTable() {
+        Map<String, String> u = new java.util.LinkedHashMap<>();
+        u.put("latency", "microseconds");
+        u.put("rates", "exchanges per second");
+        u.put("memory", "bytes");
+        u.put("server_cpu", "milliseconds of CPU (user + system) per 1,000 exchanges");
+        u.put("generator_cpu", "microseconds of CPU per exchange");
+        u.put("gc", "milliseconds");
+        return java.util.Collections.unmodifiableMap(u);
+    }
+
+    /** The name to show: the server, plus its handler when the run compared several. */
+    String label(ServerResult s) {
+        return servers.stream().map(ServerResult::handler).distinct().count() > 1 ? s.name() + " [" + s.handler() + "]" : s.name();
+    }
+
+    /**
+     * @param started      when the first server started
+     * @param finished     when the last one stopped
+     * @param commandLine  the greetbench arguments
+     * @param cpus         CPUs this process could use at the start
+     * @param cpuModel     {@code model name} from {@code /proc/cpuinfo}
+     * @param memoryBytes  {@code MemTotal} from {@code /proc/meminfo}
+     * @param kernel       {@code /proc/sys/kernel/osrelease}
+     * @param jdk          the JDK the greetbench servers and the generator ran on
+     * @param python       the asyncio peer's Python, or "absent"
+     * @param placement    what CPU pinning was done, in words
+     * @param loadAverage  {@code /proc/loadavg} at the start: other work on the machine
+     * @param settings     every setting of the run, by name
+     */
+    record Provenance(Instant started, Instant finished, String commandLine, int cpus, String cpuModel,
+                      long memoryBytes, String kernel, String jdk, String python, String placement,
+                      String loadAverage, Map<String, Object> settings) {
+    }
+
+    /**
+     * @param name        as in the table
+     * @param handler     the simulated work per exchange it ran with; "none" for external servers
+     * @param model       the concurrency model in a few words
+     * @param command     how it was started
+     * @param failure     why it could not be measured (did not start, crashed), or null
+     * @param closedLoop  one point per concurrency
+     * @param openLoop    one point per fraction of the peak
+     * @param held        the held-connections result, or null when it was skipped or failed
+     * @param idleRssBytes the server's RSS after warm-up, before the measured workloads
+     * @param gcMillis    GC time over the measured workloads; -1 when unknown (not a JVM)
+     * @param gcCount     collections over the measured workloads; -1 when unknown
+     * @param errors      failed exchanges by kind, over every measured workload
+     */
+    record ServerResult(String name, String handler, String model, String command, String failure,
+                        List<ClosedLoopPoint> closedLoop, List<OpenLoopPoint> openLoop, HeldResult held,
+                        long idleRssBytes, long gcMillis, long gcCount, Map<String, Long> errors) {
+
+        /** The closed-loop point with the highest median rate. */
+        Optional<ClosedLoopPoint> peak() {
+            return closedLoop.stream().max(Comparator.comparingDouble(ClosedLoopPoint::medianRate));
+        }
+
+        long totalErrors() {
+            return errors.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * @param connections             exchanges in flight
+     * @param repeatRates             each repeat's exchanges per second
+     * @param medianRate              their median, the figure quoted
+     * @param spread                  (max - min) / median of the repeats
+     * @param latency                 the latency of the repeat with the median rate
+     * @param serverCpuMillisPerThousand server CPU per 1,000 exchanges, over all repeats
+     * @param generatorCpuMicrosPerExchange the generator's own CPU per exchange
+     * @param invalidReason           why a repeat was invalid, or null
+     * @param hlog                    the median repeat's interval log, relative to the output dir
+     */
+    record ClosedLoopPoint(int connections, List<Double> repeatRates, double medianRate, double spread,
+                           Latency latency, double serverCpuMillisPerThousand,
+                           double generatorCpuMicrosPerExchange, String invalidReason, String hlog) {
+    }
+
+    /**
+     * @param fractionOfPeak         the requested rate as a fraction of the server's peak
+     * @param requestedRate          exchanges per second asked for
+     * @param achievedRate           exchanges per second started
+     * @param corrected              latency from each exchange's intended start
+     * @param raw                    latency from its actual start
+     * @param correctedSpectrum      the corrected percentile curve, for the chart
+     * @param serverCpuMillisPerThousand server CPU per 1,000 exchanges
+     * @param invalidReason          why the run is invalid, or null
+     * @param hlog                   interval log, relative to the output dir
+     */
+    record OpenLoopPoint(double fractionOfPeak, double requestedRate, double achievedRate, Latency corrected,
+                         Latency raw, List<PercentilePoint> correctedSpectrum, double serverCpuMillisPerThousand,
+                         String invalidReason, String hlog) {
+    }
+
+    /**
+     * @param requested        connections asked for
+     * @param peakOpen         the most the generator had open at once
+     * @param serverFdsPeak    the most file descriptors the server had open meanwhile
+     * @param rssBeforeBytes   server RSS just before opening them
+     * @param rssPeakBytes     the highest server RSS sampled while they were open
+     * @param rssPerConnectionBytes (peak - before) / peakOpen: what one more open connection
+     *                         costs the server in resident memory; NaN when none was open
+     * @param latency          connect-to-reply latency of the held exchanges
+     * @param errors           failed held exchanges
+     * @param note             why fewer than the profile's count were asked for, or null
+     * @param hlog             interval log, relative to the output dir
+     */
+    record HeldResult(int requested, int peakOpen, long serverFdsPeak, long rssBeforeBytes, long rssPeakBytes,
+                      double rssPerConnectionBytes, Latency latency, long errors, String note, String hlog) {
+
+        static double perConnection(long rssBeforeBytes, long rssPeakBytes, int peakOpen) {
+            return peakOpen <= 0 ? Double.NaN : (double) (rssPeakBytes - rssBeforeBytes) / peakOpen;
+        }
+    }
+
+    /** Percentiles of one histogram, in microseconds. */
+    record Latency(double p50, double p90, double p99, double p999, double p9999, double max, long count) {
+
+        /** From a histogram recorded in nanoseconds. */
+        static Latency ofNanos(Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return new Latency(0, 0, 0, 0, 0, 0, 0);
+            }
+            return new Latency(at(h, 50), at(h, 90), at(h, 99), at(h, 99.9), at(h, 99.99),
+                    h.getMaxValue() / 1e3, h.getTotalCount());
+        }
+
+        private static double at(Histogram h, double percentile) {
+            return h.getValueAtPercentile(percentile) / 1e3;
+        }
+    }
+
+    /** One point of a percentile curve: {@code percentile} in 0..100, latency in microseconds. */
+    record PercentilePoint(double percentile, double micros) {
+
+        /**
+         * The curve HdrHistogram's plots draw, from a nanosecond histogram: points spaced evenly
+         * on the 1/(1-p) axis (five per halving of the remaining tail), up to the maximum.
+         */
+        static List<PercentilePoint> spectrumOfNanos(Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return List.of();
+            }
+            // 1 - 1/N is the highest percentile a histogram of N values resolves; the iterator
+            // goes on towards 100%, which a log axis cannot place, repeating the maximum. The
+            // curve ends with the maximum at 1 - 1/N, as HdrHistogram's plotter draws it.
+            double resolvable = 100.0 * (1.0 - 1.0 / h.getTotalCount());
+            java.util.ArrayList<PercentilePoint> points = new java.util.ArrayList<>();
+            for (HistogramIterationValue v : h.percentiles(5)) {
+                double p = v.getPercentileLevelIteratedTo();
+                if (p >= resolvable) {
+                    break;
+                }
+                points.add(new PercentilePoint(p, v.getValueIteratedTo() / 1e3));
+            }
+            points.add(new PercentilePoint(resolvable, h.getMaxValue() / 1e3));
+            return List.copyOf(points);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.greetbench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.greetbench.compare.CompareResults.ClosedLoopPoint;
+import io.greetbench.compare.CompareResults.HeldResult;
+import io.greetbench.compare.CompareResults.Latency;
+import io.greetbench.compare.CompareResults.OpenLoopPoint;
+import io.greetbench.compare.CompareResults.PercentilePoint;
+import io.greetbench.compare.CompareResults.Provenance;
+import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.protocol.HandlerWork;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** The report and its charts, rendered from a hand-made results model: no server, no load. */
+class HtmlReportTest {
+
+    private static Histogram latencies() {
+        Histogram h = new Histogram(3);
+        for (int i = 1; i <= 10_000; i++) {
+            h.recordValue(100_000L + i * 10L);
+        }
+        h.recordValue(50_000_000L);
+        return h;
+    }
+
+    private static ServerResult server(String name, double rate) {
+        Histogram h = latencies();
+        Latency l = Latency.ofNanos(h);
+        List<ClosedLoopPoint> closed = List.of(new ClosedLoopPoint(64, List.of(rate, rate * 1.02), rate * 1.01, 0.02, l, 30, 45, null, "hlog/a.hlog"));
+        List<OpenLoopPoint> open = List.of(
+                new OpenLoopPoint(0.5, rate / 2, rate / 2, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, "hlog/b.hlog"),
+                new OpenLoopPoint(0.8, rate * 0.8, rate * 0.8, l, l, PercentilePoint.spectrumOfNanos(h), 32, null, "hlog/c.hlog"));
+        HeldResult held = new HeldResult(1000, 1000, 1010, 50 << 20, (50 << 20) + 2_000_000, 2000, l, 0, null, "hlog/d.hlog");
+        return new ServerResult(name, "none", "model", "cmd", null, closed, open, held, 60 << 20, 12, 3, Map.of("reset", 0L));
+    }
+
+    private static CompareResults results(ServerResult... servers) {
+        Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00Z"), "compare",
+                2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1",
+                CompareSettings.quick(List.of(HandlerWork.NONE)).describe());
+        return new CompareResults(p, List.of(servers), List.of("a <noisy> run"));
+    }
+
+    @Test
+    void shouldDrawThroughputTwoLatencyCurvesAndThreeCostChartsWithEscapedNames() {
+        Map<String, String> charts = new LinkedHashMap<>();
+
+        String html = HtmlReport.render(results(server("nio", 10_000), server("<b>evil</b>", 5_000)), charts);
+
+        assertEquals(List.of("throughput", "latency-50pct", "latency-80pct", "cpu-per-1000-exchanges", "rss-idle", "rss-per-held-connection"),
+                List.copyOf(charts.keySet()));
+        assertEquals(charts.size(), html.split("<svg ", -1).length - 1);
+        assertFalse(html.contains("<b>evil</b>"), "a server name reached the HTML unescaped");
+        assertTrue(html.contains("&lt;b&gt;evil&lt;/b&gt;") && html.contains("a &lt;noisy&gt; run"));
+    }
+
+    @Test
+    void shouldEndPercentileCurveAtMaximumWhereHistogramStopsResolving() {
+        Histogram h = latencies();
+
+        List<PercentilePoint> curve = PercentilePoint.spectrumOfNanos(h);
+
+        PercentilePoint last = curve.get(curve.size() - 1);
+        assertEquals(100.0 * (1 - 1.0 / h.getTotalCount()), last.percentile(), 1e-9);
+        assertEquals(h.getMaxValue() / 1e3, last.micros(), 1e-9);
+        assertEquals(2.0, SvgChart.tailX(99), 1e-9);
+        assertEquals("99.9%", SvgChart.percentileLabel(3));
+    }
+}

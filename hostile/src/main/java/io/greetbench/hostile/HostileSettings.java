@@ -1,0 +1,10 @@
+package io.greetbench.hostile;
+
+/**
+ * Knobs of one hostile-suite run.
+ *
+ * @param quick           small workloads, for the test run; the full sizes are the issue's
+ * @param heldConnections how many idle connections the held-connection case tries to hold
+ */
+public record HostileSettings(boolean quick, int heldConnections) {
+}
