@@ -41,16 +41,16 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--idle-timeout-hint", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "the server's idle timeout, when it is short (e.g. 1s for a server started with --idle-timeout 1s);"
-                    + " the idle-client case is skipped without it (default: 0 = unknown)")
-    Duration idleTimeoutHint = Duration.ZERO;
+                    + " the idle-client case is skipped without it (default: ${DEFAULT-VALUE} = unknown)")
+    Duration idleTimeoutHint;
 
     @Option(names = "--timeout", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "the most one case may take (default: 10s)")
-    Duration timeout = Settings.DEFAULT_CASE_TIMEOUT;
+            description = "the most one case may take (default: ${DEFAULT-VALUE})")
+    Duration timeout;
 
     @Option(names = "--clients", paramLabel = "N",
             description = "clients held open at once in the many-clients case (default: ${DEFAULT-VALUE})")
-    int clients = Settings.DEFAULT_CONCURRENT_CLIENTS;
+    int clients;
 
     @Override
     public Integer call() {

@@ -58,7 +58,7 @@ final class HostileCommand implements Callable<Integer> {
 
     @Option(names = "--held", paramLabel = "N",
             description = "connections the held case tries to hold; capped by RLIMIT_NOFILE (default: ${DEFAULT-VALUE})")
-    int held = 50_000;
+    int held;
 
     @Option(names = "--report", paramLabel = "FILE", description = "also write the results as Markdown to FILE")
     Path report;

@@ -1,6 +1,12 @@
 package io.greetbench.cli;
 
+import io.greetbench.harness.ServerKind;
+import io.greetbench.loadgen.IoEngine;
+import io.greetbench.loom.LoomThreads;
+import io.greetbench.netty.NettyTransport;
 import io.greetbench.protocol.ConfigException;
+import io.greetbench.protocol.HandlerWork;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -52,6 +58,14 @@ public final class Main implements Callable<Integer> {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // Closed choices are enums, parsed by the names users type (io_uring, loom-platform, ...).
+        cmd.registerConverter(ServerKind.class, parsedBy(ServerKind::parse));
+        cmd.registerConverter(NettyTransport.class, parsedBy(NettyTransport::parse));
+        cmd.registerConverter(LoomThreads.class, parsedBy(LoomThreads::parse));
+        cmd.registerConverter(IoEngine.class, parsedBy(IoEngine::parse));
+        cmd.registerConverter(HandlerWork.class, parsedBy(HandlerWork::parse));
+        cmd.registerConverter(Duration.class, DurationConverter::parse);
+        cmd.setDefaultValueProvider(new Defaults());
         cmd.setExitCodeExceptionMapper(failure -> ExitCode.of(failure).code());
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
@@ -71,6 +85,17 @@ public final class Main implements Callable<Integer> {
         });
         addExitCodeLists(cmd, null);
         return cmd;
+    }
+
+    /** A converter from a domain type's own parser; its message becomes picocli's one-line error. */
+    private static <T> CommandLine.ITypeConverter<T> parsedBy(java.util.function.Function<String, T> parse) {
+        return text -> {
+            try {
+                return parse.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        };
     }
 
     /** Every command's help lists the exit codes it can end with, from {@link ExitCode}. */

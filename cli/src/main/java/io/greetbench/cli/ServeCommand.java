@@ -13,12 +13,12 @@ import java.net.BindException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import io.greetbench.harness.GreetbenchException;
 import io.greetbench.harness.ServerKind;
 
 /**
@@ -36,47 +36,47 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SERVER", description = "nio, netty or loom")
-    String server;
+    @Parameters(index = "0", paramLabel = "SERVER", description = "${COMPLETION-CANDIDATES}")
+    ServerKind server;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "listen address; :: for dual-stack (default: ${DEFAULT-VALUE})")
-    String host = ServerConfig.DEFAULT_HOST;
+    String host;
 
     @Option(names = "--port", description = "listen port, 0 = ephemeral (default: ${DEFAULT-VALUE})")
-    int port = ServerConfig.DEFAULT_PORT;
+    int port;
 
     @Option(names = "--backlog", description = "accept queue length (default: ${DEFAULT-VALUE}, the kernel's somaxconn)")
-    int backlog = ServerConfig.DEFAULT_BACKLOG;
+    int backlog;
 
     @Option(names = "--idle-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "close a client that sent nothing for this long; 0 = never (default: 60s)")
-    Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
+            description = "close a client that sent nothing for this long; 0 = never (default: ${DEFAULT-VALUE})")
+    Duration idleTimeout;
 
     @Option(names = "--linger-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "after replying, discard the client's input for at most this long before closing (default: 5s)")
-    Duration lingerTimeout = ServerConfig.DEFAULT_LINGER_TIMEOUT;
+            description = "after replying, discard the client's input for at most this long before closing (default: ${DEFAULT-VALUE})")
+    Duration lingerTimeout;
 
     @Option(names = "--max-connections", description = "open connections at most; more wait in the backlog (default: ${DEFAULT-VALUE})")
-    int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+    int maxConnections;
 
     @Option(names = "--shutdown-grace", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "on SIGTERM, how long in-flight clients get to be greeted (default: 5s)")
-    Duration shutdownGrace = ServerConfig.DEFAULT_SHUTDOWN_GRACE;
+            description = "on SIGTERM, how long in-flight clients get to be greeted (default: ${DEFAULT-VALUE})")
+    Duration shutdownGrace;
 
     @Option(names = "--io-threads", description = "reactors (nio), event loops (netty), acceptors (loom) (default: ${DEFAULT-VALUE}, the CPUs available)")
-    int ioThreads = ServerConfig.DEFAULT_IO_THREADS;
+    int ioThreads;
 
     @Option(names = "--handler", paramLabel = "WORK",
-            description = "simulated work per exchange: none, cpu:<microseconds>, sleep:<milliseconds> (default: none)")
-    String handler = "none";
+            description = "simulated work per exchange: none, cpu:<microseconds>, sleep:<milliseconds> (default: ${DEFAULT-VALUE})")
+    HandlerWork handler;
 
     @Option(names = "--transport", paramLabel = "TRANSPORT",
-            description = "netty only: auto, epoll, io_uring or nio (default: auto)")
-    String transport;
+            description = "netty only: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    NettyTransport transport;
 
     @Option(names = "--threads", paramLabel = "KIND",
-            description = "loom only: virtual or platform (default: virtual)")
-    String threads;
+            description = "loom only: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    LoomThreads threads;
 
     @Option(names = "--control-stdin", hidden = true,
             description = "for compare and gate: answer 'stats' on stdin, and stop when stdin closes")
@@ -84,12 +84,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServerKind kind = parseKind();
+        ServerKind kind = checkModelOptions();
         ServerConfig config = new ServerConfig(host, port, backlog, idleTimeout, lingerTimeout,
-                maxConnections, shutdownGrace, ioThreads, HandlerWork.parse(handler));
-        GreetServer greetServer = kind.create(config,
-                transport == null ? NettyTransport.AUTO : NettyTransport.parse(transport),
-                threads == null ? LoomThreads.VIRTUAL : LoomThreads.parse(threads));
+                maxConnections, shutdownGrace, ioThreads, handler);
+        GreetServer greetServer = kind.create(config, transport, threads);
         try {
             greetServer.start();
         } catch (BindException e) {
@@ -148,19 +146,15 @@ final class ServeCommand implements Callable<Integer> {
         System.exit(ExitCode.OK.code());
     }
 
-    private ServerKind parseKind() {
-        ServerKind kind;
-        try {
-            kind = ServerKind.parse(server);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    /** The model-specific options apply to their model only; given for another, they are a usage error. */
+    private ServerKind checkModelOptions() {
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (given.hasMatchedOption("--transport") && server != ServerKind.NETTY) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--transport applies to netty only");
         }
-        if (transport != null && kind != ServerKind.NETTY) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--transport applies to netty only");
+        if (given.hasMatchedOption("--threads") && server != ServerKind.LOOM) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads applies to loom only");
         }
-        if (threads != null && kind != ServerKind.LOOM) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads applies to loom only");
-        }
-        return kind;
+        return server;
     }
 }

@@ -25,35 +25,15 @@ import io.greetbench.harness.ServerKind;
 /** {@code greetbench check}, in process, with captured output printed on failure. */
 class CheckCommandTest {
 
-    /** What one in-process run of the command line printed and returned. */
-    private record Run(int code, String out, String err) {
-
-        static Run of(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-            return new Run(code, out.toString(), err.toString());
-        }
-
-        List<String> outLines() {
-            return out.lines().toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     @Test
     @Timeout(120)
     void shouldPassEveryCaseAgainstLoomServerAndExitZero() throws IOException {
         GreetServer server = ServerKind.LOOM.create(ServerConfig.ephemeral().withIdleTimeout(Duration.ofSeconds(1)),
                 NettyTransport.AUTO, LoomThreads.VIRTUAL);
         server.start();
-        Run run;
+        CliRun run;
         try {
-            run = Run.of("check", "--target", "127.0.0.1:" + server.boundAddress().getPort(), "--idle-timeout-hint", "1s");
+            run = CliRun.of("check", "--target", "127.0.0.1:" + server.boundAddress().getPort(), "--idle-timeout-hint", "1s");
         } finally {
             server.close();
         }
@@ -70,10 +50,11 @@ class CheckCommandTest {
 
     @Test
     @Timeout(60)
+    @SuppressWarnings("try") // closed early on purpose, so the acceptor sees it before the join
     void shouldExitCheckFailedWhenServerGreetsWrongly() throws Exception {
         try (ServerSocket wrong = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread acceptor = Thread.ofVirtual().start(() -> answerWrongly(wrong));
-            Run run = Run.of("check", "--target", "127.0.0.1:" + wrong.getLocalPort(), "--timeout", "2s", "--clients", "5");
+            CliRun run = CliRun.of("check", "--target", "127.0.0.1:" + wrong.getLocalPort(), "--timeout", "2s", "--clients", "5");
             assertEquals(ExitCode.CHECK_FAILED.code(), run.code(), run::toString);
             assertTrue(run.out().contains("FAIL              normal-request: expected \"Hello, ('127.0.0.1', "), run::toString);
             assertTrue(run.outLines().get(run.outLines().size() - 1).contains(" failed"), run::toString);
@@ -89,7 +70,7 @@ class CheckCommandTest {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        Run run = Run.of("check", "--target", "127.0.0.1:" + port);
+        CliRun run = CliRun.of("check", "--target", "127.0.0.1:" + port);
         assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
         assertEquals(1, run.err().lines().count(), run::toString);
         assertTrue(run.err().startsWith("greetbench: check: nothing accepts connections at 127.0.0.1:" + port), run::toString);
@@ -100,7 +81,7 @@ class CheckCommandTest {
     @Timeout(30)
     void shouldExitUsageWithOneLineNamingTheOptionForMalformedTarget() {
         for (String bad : List.of("localhost", "127.0.0.1:0", "127.0.0.1:http", "[::1]")) {
-            Run run = Run.of("check", "--target", bad);
+            CliRun run = CliRun.of("check", "--target", bad);
             assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
             assertEquals(1, run.err().lines().count(), run::toString);
             assertTrue(run.err().contains("--target"), run::toString);
@@ -111,7 +92,7 @@ class CheckCommandTest {
     @Test
     @Timeout(30)
     void shouldExitUsageForBadTimeout() {
-        Run run = Run.of("check", "--target", "127.0.0.1:8888", "--timeout", "5ms");
+        CliRun run = CliRun.of("check", "--target", "127.0.0.1:8888", "--timeout", "5ms");
         assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
         assertTrue(run.err().contains("--timeout"), run::toString);
     }

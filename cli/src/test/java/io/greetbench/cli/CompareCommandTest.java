@@ -24,31 +24,22 @@ class CompareCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
 
-    private static Run compare(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    private static CliRun compare(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "compare";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.of(all);
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldMeasureOneServerAndWriteTableJsonLogsAndReport() throws IOException {
         Path out = dir.resolve("run");
-        Run run = compare("--servers", "nio", "--pin", "none", "--warmup", "0", "--duration", "500ms", "--repeats", "1",
+        CliRun run = compare("--servers", "nio", "--pin", "none", "--warmup", "0", "--duration", "500ms", "--repeats", "1",
                 "--concurrency", "4", "--open-loop", "50", "--held", "20", "--think", "200ms", "--out", out.toString());
 
-        assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
+        assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         assertTrue(run.out().lines().anyMatch(l -> l.startsWith("nio ") && !l.contains("failed")), run.toString());
         String json = Files.readString(out.resolve("results.json"));
         assertTrue(json.contains("\"closed_loop\"") && json.contains("\"held\"") && json.contains("\"placement\"") && json.contains("\"units\""), json);
@@ -61,17 +52,17 @@ class CompareCommandTest {
 
     @Test
     void shouldRejectMalformedHandlerBeforeStartingAnything() {
-        Run run = compare("--servers", "nio", "--handler", "cpu:fast", "--out", dir.resolve("x").toString());
+        CliRun run = compare("--servers", "nio", "--handler", "cpu:fast", "--out", dir.resolve("x").toString());
 
-        assertEquals(ExitCode.USAGE.code(), run.exitCode(), run.toString());
+        assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
         assertTrue(run.err().contains("--handler"), run.toString());
     }
 
     @Test
     void shouldRejectExternalCommandWithoutPortPlaceholder() {
-        Run run = compare("--servers", "nio", "--external", "c=/bin/true", "--out", dir.resolve("x").toString());
+        CliRun run = compare("--servers", "nio", "--external", "c=/bin/true", "--out", dir.resolve("x").toString());
 
-        assertEquals(ExitCode.USAGE.code(), run.exitCode(), run.toString());
+        assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
         assertTrue(run.err().contains("{port}"), run.toString());
     }
 }

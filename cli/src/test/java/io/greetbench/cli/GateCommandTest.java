@@ -22,21 +22,12 @@ class GateCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
 
-    private static Run gate(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    private static CliRun gate(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "gate";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.of(all);
     }
 
     /** A JMH result file with two benchmarks, {@code forks} forks each, scaled by {@code factor}. */
@@ -84,10 +75,10 @@ class GateCommandTest {
     void shouldPassSameJmhResults() throws IOException {
         Path md = dir.resolve("summary.md");
         Path json = dir.resolve("gate.json");
-        Run run = gate("--jmh-baseline", jmhFile("a.json", 1, 5, 1, false).toString(),
+        CliRun run = gate("--jmh-baseline", jmhFile("a.json", 1, 5, 1, false).toString(),
                 "--jmh-candidate", jmhFile("b.json", 2, 5, 1, false).toString(),
                 "--markdown", md.toString(), "--json", json.toString());
-        assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
+        assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         assertTrue(run.out().contains("verdict: PASS"), run.toString());
         assertTrue(Files.readString(md).contains("| io.greetbench.bench.RoundTrip.exchange [thrpt] {server=nio} |"), Files.readString(md));
         assertTrue(JmhResults.parseJson(Files.readString(json)) instanceof java.util.Map<?, ?>);
@@ -95,9 +86,9 @@ class GateCommandTest {
 
     @Test
     void shouldFindJmhRegressionInEitherMode() throws IOException {
-        Run run = gate("--jmh-baseline", jmhFile("a.json", 1, 5, 1, false).toString(),
+        CliRun run = gate("--jmh-baseline", jmhFile("a.json", 1, 5, 1, false).toString(),
                 "--jmh-candidate", jmhFile("b.json", 2, 5, 0.85, false).toString());
-        assertEquals(ExitCode.REGRESSION.code(), run.exitCode(), run.toString());
+        assertEquals(ExitCode.REGRESSION.code(), run.code(), run.toString());
         assertEquals(2, run.out().lines().filter(l -> l.endsWith("regression")).count(), run.toString());
     }
 
@@ -105,18 +96,18 @@ class GateCommandTest {
     void shouldBeInconclusiveWhenABenchmarkIsMissingOnOneSide() throws IOException {
         Path a = jmhFile("a.json", 1, 5, 1, true);
         Path b = jmhFile("b.json", 2, 5, 1, false);
-        Run run = gate("--jmh-baseline", a.toString(), "--jmh-candidate", b.toString());
-        assertEquals(ExitCode.INCONCLUSIVE.code(), run.exitCode(), run.toString());
+        CliRun run = gate("--jmh-baseline", a.toString(), "--jmh-candidate", b.toString());
+        assertEquals(ExitCode.INCONCLUSIVE.code(), run.code(), run.toString());
         assertTrue(run.out().contains("Extra.only"), run.toString());
-        Run lenient = gate("--jmh-baseline", a.toString(), "--jmh-candidate", b.toString(), "--inconclusive", "pass");
-        assertEquals(ExitCode.OK.code(), lenient.exitCode(), lenient.toString());
+        CliRun lenient = gate("--jmh-baseline", a.toString(), "--jmh-candidate", b.toString(), "--inconclusive", "pass");
+        assertEquals(ExitCode.OK.code(), lenient.code(), lenient.toString());
     }
 
     @Test
     void shouldRefuseSingleForkJmhResults() throws IOException {
-        Run run = gate("--jmh-baseline", jmhFile("a.json", 1, 1, 1, false).toString(),
+        CliRun run = gate("--jmh-baseline", jmhFile("a.json", 1, 1, 1, false).toString(),
                 "--jmh-candidate", jmhFile("b.json", 2, 5, 1, false).toString());
-        assertEquals(ExitCode.USAGE.code(), run.exitCode(), run.toString());
+        assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
         assertTrue(run.err().contains("-f 3"), run.toString());
     }
 
@@ -135,8 +126,8 @@ class GateCommandTest {
                 List.of("--baseline", dir.toString()),
                 List.of("--jmh-baseline", "a.json"),
                 List.of("--jmh-baseline", dir.resolve("none.json").toString(), "--jmh-candidate", dir.resolve("none.json").toString()))) {
-            Run run = gate(args.toArray(String[]::new));
-            assertEquals(ExitCode.USAGE.code(), run.exitCode(), args + " -> " + run);
+            CliRun run = gate(args.toArray(String[]::new));
+            assertEquals(ExitCode.USAGE.code(), run.code(), args + " -> " + run);
             assertTrue(run.err().startsWith("greetbench: ") && !run.err().contains("\tat "), args + " -> " + run);
         }
     }

@@ -27,20 +27,6 @@ import io.greetbench.harness.ServerKind;
 /** {@code greetbench load} and {@code greetbench merge}, in process, with captured output printed on failure. */
 class LoadCommandTest {
 
-    private record Run(int code, String out, String err) {
-
-        static Run of(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-            return new Run(code, out.toString(), err.toString());
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
 
     @TempDir
     Path dir;
@@ -60,7 +46,7 @@ class LoadCommandTest {
         server.close();
     }
 
-    private static void assertUsageError(Run run, String option) {
+    private static void assertUsageError(CliRun run, String option) {
         assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
         assertTrue(run.err().contains(option), run::toString);
         assertTrue(run.out().isEmpty(), run::toString);
@@ -72,7 +58,7 @@ class LoadCommandTest {
     void shouldRunAClosedLoopAndWriteJsonAndAnIntervalLog() throws IOException {
         Path json = dir.resolve("out/result.json");
         Path hlog = dir.resolve("run.hlog");
-        Run run = Run.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "1s", "--warmup", "200ms",
+        CliRun run = CliRun.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "1s", "--warmup", "200ms",
                 "--json", json.toString(), "--hlog", hlog.toString(), "--spectrum");
         assertEquals(ExitCode.OK.code(), run.code(), run::toString);
         assertTrue(run.out().contains("Exchanges/sec:"), run::toString);
@@ -85,7 +71,7 @@ class LoadCommandTest {
     @Test
     @Timeout(60)
     void shouldRunAnOpenLoopWithAHalfCloseAndNoPayload() {
-        Run run = Run.of("load", "--target", target, "-R", "200", "-d", "1s", "--warmup", "0", "--empty", "-t", "1");
+        CliRun run = CliRun.of("load", "--target", target, "-R", "200", "-d", "1s", "--warmup", "0", "--empty", "-t", "1");
         // A cold JVM on a busy machine may start late and honestly call the run invalid; the
         // exchanges themselves must all succeed either way.
         assertTrue(run.code() == ExitCode.OK.code()
@@ -98,21 +84,21 @@ class LoadCommandTest {
     @Test
     @Timeout(60)
     void shouldHoldConnections() {
-        Run run = Run.of("load", "--target", target, "--held", "50", "--think", "200ms");
+        CliRun run = CliRun.of("load", "--target", target, "--held", "50", "--think", "200ms");
         assertEquals(ExitCode.OK.code(), run.code(), run::toString);
         assertTrue(run.out().contains("Held: peak 50 connections"), run::toString);
     }
 
     @Test
     void shouldRejectAnUnknownIoEngine() {
-        assertUsageError(Run.of("load", "--target", target, "--io", "uring"), "--io");
+        assertUsageError(CliRun.of("load", "--target", target, "--io", "uring"), "--io");
     }
 
     @Test
     @Timeout(60)
     void shouldNameTheEngineItRan() throws IOException {
         Path json = dir.resolve("nio.json");
-        Run run = Run.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "300ms", "--warmup", "0", "--io", "nio",
+        CliRun run = CliRun.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "300ms", "--warmup", "0", "--io", "nio",
                 "--json", json.toString());
         assertEquals(ExitCode.OK.code(), run.code(), run::toString);
         assertTrue(run.out().contains("nio engine"), run::toString);
@@ -121,24 +107,24 @@ class LoadCommandTest {
 
     @Test
     void shouldRejectARateOfZero() {
-        assertUsageError(Run.of("load", "--target", target, "-R", "0"), "--rate");
+        assertUsageError(CliRun.of("load", "--target", target, "-R", "0"), "--rate");
     }
 
     @Test
     void shouldRejectANegativeDuration() {
-        assertUsageError(Run.of("load", "--target", target, "-d", "-5s"), "--duration");
+        assertUsageError(CliRun.of("load", "--target", target, "-d", "-5s"), "--duration");
     }
 
     @Test
     void shouldRejectAMalformedTarget() {
-        assertUsageError(Run.of("load", "--target", "localhost"), "--target");
-        assertUsageError(Run.of("load", "--target", "127.0.0.1:99999"), "--target");
-        assertUsageError(Run.of("load", "--target", "::1:80"), "--target");
+        assertUsageError(CliRun.of("load", "--target", "localhost"), "--target");
+        assertUsageError(CliRun.of("load", "--target", "127.0.0.1:99999"), "--target");
+        assertUsageError(CliRun.of("load", "--target", "::1:80"), "--target");
     }
 
     @Test
     void shouldRejectTwoWorkloadsAtOnce() {
-        assertUsageError(Run.of("load", "--target", target, "-R", "10", "--held", "10"), "--held");
+        assertUsageError(CliRun.of("load", "--target", target, "-R", "10", "--held", "10"), "--held");
     }
 
     @Test
@@ -148,7 +134,7 @@ class LoadCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Run run = Run.of("load", "--target", "127.0.0.1:" + port, "-d", "1s");
+        CliRun run = CliRun.of("load", "--target", "127.0.0.1:" + port, "-d", "1s");
         assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
         assertTrue(run.err().contains("127.0.0.1:" + port), run::toString);
         assertEquals(1, run.err().lines().count(), run::toString);
@@ -156,6 +142,7 @@ class LoadCommandTest {
 
     @Test
     @Timeout(30)
+    @SuppressWarnings("try") // closed early on purpose, so the acceptor sees it before the join
     void shouldExitInvalidWhenTheServerClosesWithoutGreeting() throws IOException {
         try (ServerSocket rude = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread acceptor = Thread.ofVirtual().start(() -> {
@@ -167,7 +154,7 @@ class LoadCommandTest {
                     }
                 }
             });
-            Run run = Run.of("load", "--target", "127.0.0.1:" + rude.getLocalPort(), "-c", "1", "-d", "500ms", "--warmup", "0");
+            CliRun run = CliRun.of("load", "--target", "127.0.0.1:" + rude.getLocalPort(), "-c", "1", "-d", "500ms", "--warmup", "0");
             assertEquals(ExitCode.INVALID_RUN.code(), run.code(), run::toString);
             assertTrue(run.out().contains("short reply"), run::toString);
             assertTrue(run.err().contains("invalid run"), run::toString);
@@ -184,25 +171,25 @@ class LoadCommandTest {
         Path b = dir.resolve("b.hlog");
         Path ja = dir.resolve("a.json");
         Path jb = dir.resolve("b.json");
-        Thread other = Thread.ofPlatform().start(() -> Run.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "1s",
+        Thread other = Thread.ofPlatform().start(() -> CliRun.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "1s",
                 "--warmup", "0", "--hlog", b.toString(), "--json", jb.toString()));
-        Run first = Run.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "1s", "--warmup", "0",
+        CliRun first = CliRun.of("load", "--target", target, "-c", "2", "-t", "1", "-d", "1s", "--warmup", "0",
                 "--hlog", a.toString(), "--json", ja.toString());
         other.join();
         assertEquals(ExitCode.OK.code(), first.code(), first::toString);
         long expected = exchanges(Files.readString(ja)) + exchanges(Files.readString(jb));
         Path merged = dir.resolve("merged.json");
-        Run merge = Run.of("merge", a.toString(), b.toString(), "--json", merged.toString(), "--out", dir.resolve("m.hlog").toString());
+        CliRun merge = CliRun.of("merge", a.toString(), b.toString(), "--json", merged.toString(), "--out", dir.resolve("m.hlog").toString());
         assertEquals(ExitCode.OK.code(), merge.code(), merge::toString);
         assertEquals(expected, exchanges(Files.readString(merged)), merge::toString);
         assertTrue(merge.out().contains(expected + " exchanges"), merge::toString);
-        Run again = Run.of("merge", dir.resolve("m.hlog").toString(), "--json", merged.toString());
+        CliRun again = CliRun.of("merge", dir.resolve("m.hlog").toString(), "--json", merged.toString());
         assertEquals(expected, exchanges(Files.readString(merged)), again::toString);
     }
 
     @Test
     void shouldRejectAMissingLog() {
-        Run run = Run.of("merge", dir.resolve("missing.hlog").toString());
+        CliRun run = CliRun.of("merge", dir.resolve("missing.hlog").toString());
         assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
         assertTrue(run.err().contains("missing.hlog"), run::toString);
     }

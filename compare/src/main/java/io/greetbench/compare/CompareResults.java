@@ -20,7 +20,7 @@ import org.HdrHistogram.HistogramIterationValue;
  */
 public record CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings, Map<String, String> units) {
 
-    CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings) {
+    public CompareResults(Provenance provenance, List<ServerResult> servers, List<String> warnings) {
         this(provenance, servers, warnings, UNITS);
     }
 
@@ -56,7 +56,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param loadAverage  {@code /proc/loadavg} at the start: other work on the machine
      * @param settings     every setting of the run, by name
      */
-    record Provenance(Instant started, Instant finished, String commandLine, int cpus, String cpuModel,
+    public record Provenance(Instant started, Instant finished, String commandLine, int cpus, String cpuModel,
                       long memoryBytes, String kernel, String jdk, String python, String placement,
                       String loadAverage, Map<String, Object> settings) {
     }
@@ -75,7 +75,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param gcCount     collections over the measured workloads; -1 when unknown
      * @param errors      failed exchanges by kind, over every measured workload
      */
-    record ServerResult(String name, String handler, String model, String command, String failure,
+    public record ServerResult(String name, String handler, String model, String command, String failure,
                         List<ClosedLoopPoint> closedLoop, List<OpenLoopPoint> openLoop, HeldResult held,
                         long idleRssBytes, long gcMillis, long gcCount, Map<String, Long> errors) {
 
@@ -100,7 +100,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param invalidReason           why a repeat was invalid, or null
      * @param hlog                    the median repeat's interval log, relative to the output dir
      */
-    record ClosedLoopPoint(int connections, List<Double> repeatRates, double medianRate, double spread,
+    public record ClosedLoopPoint(int connections, List<Double> repeatRates, double medianRate, double spread,
                            Latency latency, double serverCpuMillisPerThousand,
                            double generatorCpuMicrosPerExchange, String invalidReason, String hlog) {
     }
@@ -116,7 +116,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param invalidReason          why the run is invalid, or null
      * @param hlog                   interval log, relative to the output dir
      */
-    record OpenLoopPoint(double fractionOfPeak, double requestedRate, double achievedRate, Latency corrected,
+    public record OpenLoopPoint(double fractionOfPeak, double requestedRate, double achievedRate, Latency corrected,
                          Latency raw, List<PercentilePoint> correctedSpectrum, double serverCpuMillisPerThousand,
                          String invalidReason, String hlog) {
     }
@@ -134,19 +134,19 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param note             why fewer than the profile's count were asked for, or null
      * @param hlog             interval log, relative to the output dir
      */
-    record HeldResult(int requested, int peakOpen, long serverFdsPeak, long rssBeforeBytes, long rssPeakBytes,
+    public record HeldResult(int requested, int peakOpen, long serverFdsPeak, long rssBeforeBytes, long rssPeakBytes,
                       double rssPerConnectionBytes, Latency latency, long errors, String note, String hlog) {
 
-        static double perConnection(long rssBeforeBytes, long rssPeakBytes, int peakOpen) {
+        public static double perConnection(long rssBeforeBytes, long rssPeakBytes, int peakOpen) {
             return peakOpen <= 0 ? Double.NaN : (double) (rssPeakBytes - rssBeforeBytes) / peakOpen;
         }
     }
 
     /** Percentiles of one histogram, in microseconds. */
-    record Latency(double p50, double p90, double p99, double p999, double p9999, double max, long count) {
+    public record Latency(double p50, double p90, double p99, double p999, double p9999, double max, long count) {
 
         /** From a histogram recorded in nanoseconds. */
-        static Latency ofNanos(Histogram h) {
+        public static Latency ofNanos(Histogram h) {
             if (h.getTotalCount() == 0) {
                 return new Latency(0, 0, 0, 0, 0, 0, 0);
             }
@@ -160,13 +160,13 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
     }
 
     /** One point of a percentile curve: {@code percentile} in 0..100, latency in microseconds. */
-    record PercentilePoint(double percentile, double micros) {
+    public record PercentilePoint(double percentile, double micros) {
 
         /**
          * The curve HdrHistogram's plots draw, from a nanosecond histogram: points spaced evenly
          * on the 1/(1-p) axis (five per halving of the remaining tail), up to the maximum.
          */
-        static List<PercentilePoint> spectrumOfNanos(Histogram h) {
+        public static List<PercentilePoint> spectrumOfNanos(Histogram h) {
             if (h.getTotalCount() == 0) {
                 return List.of();
             }

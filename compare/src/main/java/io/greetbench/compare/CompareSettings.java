@@ -33,13 +33,13 @@ public record CompareSettings(String profile, List<HandlerWork> handlers, Durati
      * About three minutes for five or six servers on a 2-CPU machine: enough to rank them and to
      * see the noise, not to publish.
      */
-    static CompareSettings quick(List<HandlerWork> handlers) {
+    public static CompareSettings quick(List<HandlerWork> handlers) {
         return new CompareSettings("quick", handlers, Duration.ofSeconds(3), Duration.ofSeconds(3), 2,
                 List.of(16, 64), List.of(0.5, 0.8), 1_000, Duration.ofSeconds(2), Duration.ofSeconds(2), 0.10);
     }
 
     /** Longer runs, more points, three repeats and the C10K-scale held-connection workload. */
-    static CompareSettings full(List<HandlerWork> handlers) {
+    public static CompareSettings full(List<HandlerWork> handlers) {
         return new CompareSettings("full", handlers, Duration.ofSeconds(15), Duration.ofSeconds(10), 3,
                 List.of(1, 16, 64, 256), List.of(0.25, 0.5, 0.75, 0.9), 10_000, Duration.ofSeconds(5),
                 Duration.ofSeconds(2), 0.10);
@@ -82,7 +82,7 @@ public record CompareSettings(String profile, List<HandlerWork> handlers, Durati
     }
 
     /** Seconds one server takes, start-up and shut-down included, for the time-left estimate. */
-    double plannedSecondsPerServer() {
+    public double plannedSecondsPerServer() {
         double s = 2 + seconds(warmup) + repeats * concurrencies.size() * seconds(duration) + fractions.size() * seconds(duration);
         if (held > 0) {
             s += seconds(think) + 1 + held / 5_000.0;
@@ -95,12 +95,12 @@ public record CompareSettings(String profile, List<HandlerWork> handlers, Durati
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
-    static double seconds(Duration d) {
+    public static double seconds(Duration d) {
         return d.toNanos() / 1e9;
     }
 
     /** For the provenance: every setting by name. */
-    Map<String, Object> describe() {
+    public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("profile", profile);
         m.put("handlers", handlers.stream().map(HandlerWork::toString).toList());

@@ -66,7 +66,7 @@ public final class CompareTable {
     }
 
     /** The table as aligned text: first column left-aligned, the figures right-aligned. */
-    static String text(CompareResults results) {
+    public static String text(CompareResults results) {
         List<String> header = header(results);
         List<List<String>> rows = rows(results);
         int[] width = new int[header.size()];
@@ -108,12 +108,12 @@ public final class CompareTable {
     }
 
     /** {@code 12,345}. */
-    static String rate(double perSecond) {
+    public static String rate(double perSecond) {
         return String.format(Locale.ROOT, "%,.0f", perSecond);
     }
 
     /** {@code 85%}, {@code 2.5%}. */
-    static String percent(double fraction) {
+    public static String percent(double fraction) {
         double p = fraction * 100;
         return (p >= 10 || p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f", p) : String.format(Locale.ROOT, "%.1f", p)) + "%";
     }

@@ -28,7 +28,7 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    static String render(CompareResults results) {
+    public static String render(CompareResults results) {
         return render(results, new LinkedHashMap<>());
     }
 
@@ -36,7 +36,7 @@ public final class HtmlReport {
      * The report; each chart is also put in {@code charts} by a file-name key (such as
      * {@code throughput}), as a standalone SVG a README or a slide can embed.
      */
-    static String render(CompareResults results, Map<String, String> charts) {
+    public static String render(CompareResults results, Map<String, String> charts) {
         Provenance p = results.provenance();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")

@@ -20,7 +20,7 @@ public final class JsonWriter {
     private JsonWriter() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder(16 * 1024);
         write(out, value, 0);
         return out.append('\n').toString();

@@ -34,7 +34,7 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         "threshold", "rounds", "verdict"};
 
     /** The plain-text table: one row per subject × metric, then the overall verdict. */
-    String table() {
+    public String table() {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADER);
         for (GateRow r : rows) {
@@ -77,7 +77,7 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
     }
 
     /** GitHub-flavoured Markdown, fit for a pull-request comment or the job summary. */
-    String markdown() {
+    public String markdown() {
         StringBuilder b = new StringBuilder();
         String icon = switch (verdict) {
             case PASS -> "✅";
@@ -124,7 +124,7 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
     }
 
     /** The JSON document with the settings, every row and every per-round value. */
-    String json() {
+    public String json() {
         StringBuilder b = new StringBuilder();
         b.append("{\n");
         field(b, 1, "title", title).append(",\n");

@@ -34,14 +34,14 @@ import io.greetbench.harness.GreetbenchException;
  */
 public final class GateRounds {
 
-    enum Side { BASELINE, CANDIDATE }
+    public enum Side { BASELINE, CANDIDATE }
 
     /** One side's figures in one round. */
-    record Sample(double exchangesPerSecond, double serverCpuNanosPerExchange) {
+    public record Sample(double exchangesPerSecond, double serverCpuNanosPerExchange) {
     }
 
     /** Both sides' figures in one round of one server. */
-    record RoundSamples(Sample baseline, Sample candidate) {
+    public record RoundSamples(Sample baseline, Sample candidate) {
     }
 
     /**
@@ -49,7 +49,7 @@ public final class GateRounds {
      * {@link GreetbenchException} when it cannot.
      */
     @FunctionalInterface
-    interface Measurer {
+    public interface Measurer {
         RoundSamples measure(String server, int round, Side first);
     }
 
@@ -62,9 +62,9 @@ public final class GateRounds {
      * @param confidence the two-sided confidence level of the intervals
      * @param seed       seeds the order of sides and servers, reported so a run can be replayed
      */
-    record Settings(List<String> servers, Duration budget, int minRounds, int maxRounds,
+    public record Settings(List<String> servers, Duration budget, int minRounds, int maxRounds,
                     double threshold, double confidence, long seed) {
-        Settings {
+        public Settings {
             servers = List.copyOf(servers);
             Objects.requireNonNull(budget, "budget");
             if (servers.isEmpty()) {
@@ -86,8 +86,8 @@ public final class GateRounds {
      * @param elapsed         wall time of all rounds
      * @param budgetExhausted true when some server stopped undecided because the budget ran out
      */
-    record Outcome(List<GateRow> rows, List<RoundRecord> rounds, Duration elapsed, boolean budgetExhausted) {
-        GateVerdict verdict() {
+    public record Outcome(List<GateRow> rows, List<RoundRecord> rounds, Duration elapsed, boolean budgetExhausted) {
+        public GateVerdict verdict() {
             return GateVerdict.combine(rows.stream().map(GateRow::verdict).toList());
         }
     }
@@ -100,14 +100,14 @@ public final class GateRounds {
     private final LongSupplier nanoClock;
     private final Consumer<String> progress;
 
-    GateRounds(Settings settings, Measurer measurer, LongSupplier nanoClock, Consumer<String> progress) {
+    public GateRounds(Settings settings, Measurer measurer, LongSupplier nanoClock, Consumer<String> progress) {
         this.settings = settings;
         this.measurer = measurer;
         this.nanoClock = nanoClock;
         this.progress = progress;
     }
 
-    Outcome run() {
+    public Outcome run() {
         Random random = new Random(settings.seed());
         long start = nanoClock.getAsLong();
         long budgetNanos = settings.budget().toNanos();

@@ -34,9 +34,9 @@ public final class JmhResults {
      * @param unit       the score unit, e.g. ops/s or us/op
      * @param forkScores one score per fork
      */
-    record Benchmark(String key, String mode, String unit, double[] forkScores) {
+    public record Benchmark(String key, String mode, String unit, double[] forkScores) {
 
-        GateVerdict.Better better() {
+        public GateVerdict.Better better() {
             return mode.equals("thrpt") ? GateVerdict.Better.HIGHER : GateVerdict.Better.LOWER;
         }
     }
@@ -45,7 +45,7 @@ public final class JmhResults {
     }
 
     /** Reads a file; a missing or malformed file is a usage error naming {@code option}. */
-    static Map<String, Benchmark> read(Path file, String option) {
+    public static Map<String, Benchmark> read(Path file, String option) {
         String text;
         try {
             text = Files.readString(file);
@@ -60,7 +60,7 @@ public final class JmhResults {
     }
 
     /** Parses any JSON document: objects as maps, arrays as lists, numbers as doubles. */
-    static Object parseJson(String json) {
+    public static Object parseJson(String json) {
         return new Parser(json).parseDocument();
     }
 

@@ -24,12 +24,12 @@ import java.util.concurrent.TimeUnit;
 public record ComparedServer(String name, String model, List<String> serveArgs, String commandTemplate) {
 
     /** The names {@link #greetbench} accepts, in the order compare runs them. */
-    static final List<String> GREETBENCH_SERVERS = List.of("nio", "netty", "loom", "loom-platform");
+    public static final List<String> GREETBENCH_SERVERS = List.of("nio", "netty", "loom", "loom-platform");
 
-    static final String ASYNCIO = "asyncio";
+    public static final String ASYNCIO = "asyncio";
 
     /** A greetbench server by its compare name; {@code loom-platform} is loom on platform threads. */
-    static ComparedServer greetbench(String name) {
+    public static ComparedServer greetbench(String name) {
         return switch (name) {
             case "nio" -> new ComparedServer(name, "NIO reactors: one selector thread per CPU", List.of("nio"), null);
             case "netty" -> new ComparedServer(name, "Netty event loops (native transport when available)", List.of("netty"), null);
@@ -42,7 +42,7 @@ public record ComparedServer(String name, String model, List<String> serveArgs, 
     }
 
     /** An external server: {@code template} is run by {@code sh -c} with {@code {port}} replaced. */
-    static ComparedServer external(String name, String template) {
+    public static ComparedServer external(String name, String template) {
         return new ComparedServer(name, "external command", List.of(), template);
     }
 
@@ -50,7 +50,7 @@ public record ComparedServer(String name, String model, List<String> serveArgs, 
      * The asyncio peer, or empty when no {@code python3} runs here. The script ships inside the
      * jar and is written to a temporary file for Python to run.
      */
-    static Optional<ComparedServer> asyncioPeer() {
+    public static Optional<ComparedServer> asyncioPeer() {
         Optional<String> python = pythonExecutable();
         if (python.isEmpty()) {
             return Optional.empty();
@@ -74,7 +74,7 @@ public record ComparedServer(String name, String model, List<String> serveArgs, 
      * The real python3 binary, not a wrapper: a pyenv shim, for one, runs Python as its child, so
      * its pid would not be the server's and its CPU time and RSS would be the shim's.
      */
-    static Optional<String> pythonExecutable() {
+    public static Optional<String> pythonExecutable() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -91,17 +91,17 @@ public record ComparedServer(String name, String model, List<String> serveArgs, 
         }
     }
 
-    boolean isGreetbench() {
+    public boolean isGreetbench() {
         return commandTemplate == null;
     }
 
     /** True when {@code --handler} reaches it: greetbench servers and the asyncio peer. */
-    boolean takesHandler() {
+    public boolean takesHandler() {
         return isGreetbench() || name.equals(ASYNCIO);
     }
 
     /** Starts it with the given handler work, pinned to {@code cpus} when present. */
-    ServerProcess start(HandlerWork handler, Optional<String> cpus, Duration startTimeout) {
+    public ServerProcess start(HandlerWork handler, Optional<String> cpus, Duration startTimeout) {
         if (isGreetbench()) {
             List<String> args = new ArrayList<>(serveArgs);
             args.addAll(List.of("--port", "0", "--handler", handler.toString()));
@@ -114,7 +114,7 @@ public record ComparedServer(String name, String model, List<String> serveArgs, 
     }
 
     /** The command line, for provenance. */
-    String describeCommand() {
+    public String describeCommand() {
         return isGreetbench() ? "greetbench serve " + String.join(" ", serveArgs) : commandTemplate;
     }
 

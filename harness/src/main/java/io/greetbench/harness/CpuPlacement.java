@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public record CpuPlacement(Optional<String> serverCpus, Optional<String> generatorCpus, String description) {
 
     /** No pinning, with the reason. */
-    static CpuPlacement none(String why) {
+    public static CpuPlacement none(String why) {
         return new CpuPlacement(Optional.empty(), Optional.empty(), "not pinned: " + why);
     }
 
@@ -33,7 +33,7 @@ public record CpuPlacement(Optional<String> serverCpus, Optional<String> generat
      * generator's half. Falls back to {@link #none} when there is one CPU or {@code taskset} is
      * missing or refused, saying why.
      */
-    static CpuPlacement split() {
+    public static CpuPlacement split() {
         List<Integer> cpus = ALLOWED_AT_START;
         if (cpus.size() < 2) {
             return none("only " + cpus.size() + " CPU available");
@@ -57,7 +57,7 @@ public record CpuPlacement(Optional<String> serverCpus, Optional<String> generat
     private static final List<Integer> ALLOWED_AT_START = allowedCpus();
 
     /** The CPUs this process could use before any pinning, as {@code taskset} numbers them. */
-    static List<Integer> allowedAtStart() {
+    public static List<Integer> allowedAtStart() {
         return ALLOWED_AT_START;
     }
 

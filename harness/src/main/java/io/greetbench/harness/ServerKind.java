@@ -31,6 +31,12 @@ public enum ServerKind {
         return cliName;
     }
 
+    /** The name users type, so picocli's help lists the choices as they are typed. */
+    @Override
+    public String toString() {
+        return cliName();
+    }
+
     /** A new, unstarted server of this kind. */
     public GreetServer create(ServerConfig config, NettyTransport transport, LoomThreads threads) {
         return switch (this) {

@@ -199,7 +199,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** GC totals of a greetbench child; empty for an external server. */
-    Optional<Map<String, Long>> gcStats() {
+    public Optional<Map<String, Long>> gcStats() {
         if (!process.isAlive()) {
             return Optional.empty();
         }
@@ -254,7 +254,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** The last lines the server wrote to stderr, for error messages. */
-    String stderrTail(int n) {
+    public String stderrTail(int n) {
         return lastLines(stderrLog, n);
     }
 

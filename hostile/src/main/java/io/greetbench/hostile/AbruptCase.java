@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AbruptCase implements HostileCase {
 
-    enum Kind {
+    public enum Kind {
         RST_AFTER_CONNECT("rst-after-connect", "connect, then RST at once (SO_LINGER 0 close)"),
         CLOSE_BEFORE_REPLY("close-before-reply", "send a request, close without reading the reply"),
         RST_MID_REQUEST("rst-mid-request", "send 8 KiB of a larger request, then RST");
@@ -34,7 +34,7 @@ public final class AbruptCase implements HostileCase {
 
     private final Kind kind;
 
-    AbruptCase(Kind kind) {
+    public AbruptCase(Kind kind) {
         this.kind = kind;
     }
 

@@ -57,7 +57,7 @@ public final class BurstCase implements HostileCase {
     }
 
     /** A counter of the {@code TcpExt} lines of {@code /proc/net/netstat}. */
-    static long tcpExt(String counter) throws IOException {
+    public static long tcpExt(String counter) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
         for (int i = 0; i + 1 < lines.size(); i++) {
             if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {

@@ -17,7 +17,7 @@ import java.util.Map;
 public record CaseResult(String caseName, String target, Outcome outcome, List<String> failures,
                   Map<String, String> figures, List<String> notes, double seconds) {
 
-    enum Outcome { PASS, FAIL, CRASH, NOT_APPLICABLE }
+    public enum Outcome { PASS, FAIL, CRASH, NOT_APPLICABLE }
 
     public CaseResult {
         failures = List.copyOf(failures);

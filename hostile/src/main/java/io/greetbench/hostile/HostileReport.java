@@ -13,7 +13,7 @@ public final class HostileReport {
     private HostileReport() {
     }
 
-    static String table(List<HostileTarget> targets, List<HostileCase> cases, List<CaseResult> results) {
+    public static String table(List<HostileTarget> targets, List<HostileCase> cases, List<CaseResult> results) {
         StringBuilder sb = new StringBuilder("| case |");
         targets.forEach(t -> sb.append(' ').append(t.name()).append(" |"));
         sb.append("\n|---|");
@@ -49,7 +49,7 @@ public final class HostileReport {
         return String.format("%.1f", Long.parseLong(bytes) / 1024.0);
     }
 
-    static String summary(List<CaseResult> results) {
+    public static String summary(List<CaseResult> results) {
         List<CaseResult> ran = results.stream().filter(r -> r.outcome() != CaseResult.Outcome.NOT_APPLICABLE).toList();
         long failed = ran.stream().filter(r -> r.outcome() == CaseResult.Outcome.FAIL).count();
         long crashes = ran.stream().filter(r -> r.outcome() == CaseResult.Outcome.CRASH).count();
@@ -76,7 +76,7 @@ public final class HostileReport {
         return s.isEmpty() ? "not run" : s;
     }
 
-    static String markdown(String command, List<HostileTarget> targets, List<HostileCase> cases, List<CaseResult> results, Instant when) {
+    public static String markdown(String command, List<HostileTarget> targets, List<HostileCase> cases, List<CaseResult> results, Instant when) {
         StringBuilder sb = new StringBuilder();
         sb.append("Command: `").append(command).append("` (finished ").append(when).append(")\n\n");
         sb.append(table(targets, cases, results)).append('\n');

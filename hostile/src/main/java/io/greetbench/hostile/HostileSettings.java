@@ -7,4 +7,8 @@ package io.greetbench.hostile;
  * @param heldConnections how many idle connections the held-connection case tries to hold
  */
 public record HostileSettings(boolean quick, int heldConnections) {
+
+    /** The held case tries 50,000: more than one process may open here, so it finds the limit. */
+    public static final int DEFAULT_HELD_CONNECTIONS = 50_000;
+
 }

@@ -20,12 +20,12 @@ public final class HostileSuite {
     private final HostileSettings settings;
     private final PrintWriter progress;
 
-    HostileSuite(HostileSettings settings, PrintWriter progress) {
+    public HostileSuite(HostileSettings settings, PrintWriter progress) {
         this.settings = settings;
         this.progress = progress;
     }
 
-    List<CaseResult> run(List<HostileTarget> targets, List<HostileCase> cases) {
+    public List<CaseResult> run(List<HostileTarget> targets, List<HostileCase> cases) {
         List<CaseResult> results = new ArrayList<>();
         for (HostileCase hostileCase : cases) {
             for (HostileTarget target : targets) {
@@ -35,7 +35,7 @@ public final class HostileSuite {
         return results;
     }
 
-    CaseResult run(HostileTarget target, HostileCase hostileCase) {
+    public CaseResult run(HostileTarget target, HostileCase hostileCase) {
         String why = hostileCase.notApplicable(target);
         if (why != null) {
             return new CaseResult(hostileCase.name(), target.name(), CaseResult.Outcome.NOT_APPLICABLE, List.of(),

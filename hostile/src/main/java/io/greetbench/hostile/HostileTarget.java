@@ -25,7 +25,7 @@ public record HostileTarget(String name, List<String> serveArgs, String command)
      * Parses {@code nio}, {@code netty}, {@code netty:<transport>}, {@code loom},
      * {@code loom:<virtual|platform>}, or {@code NAME=COMMAND} for an external server.
      */
-    static HostileTarget parse(String spec) {
+    public static HostileTarget parse(String spec) {
         int eq = spec.indexOf('=');
         if (eq > 0) {
             String command = spec.substring(eq + 1);
@@ -59,11 +59,11 @@ public record HostileTarget(String name, List<String> serveArgs, String command)
         return new HostileTarget(spec, args, "");
     }
 
-    boolean isGreetbench() {
+    public boolean isGreetbench() {
         return command.isEmpty();
     }
 
-    boolean isNetty() {
+    public boolean isNetty() {
         return isGreetbench() && serveArgs.getFirst().equals("netty");
     }
 }

@@ -171,7 +171,7 @@ public final class HygieneCase implements HostileCase {
      * comes and goes (G1 adds GC workers, the JIT adds compiler threads, jcmd starts the attach
      * listener): they are not the server's to release.
      */
-    static Map<String, Integer> serverThreads(Map<String, Integer> threads) {
+    public static Map<String, Integer> serverThreads(Map<String, Integer> threads) {
         Map<String, Integer> kept = new TreeMap<>(threads);
         kept.keySet().removeIf(name -> JVM_THREADS.stream().anyMatch(name::startsWith));
         return kept;
@@ -182,7 +182,7 @@ public final class HygieneCase implements HostileCase {
             "Signal Dispatch", "Reference Handl", "Finalizer", "process reaper");
 
     /** What grew from {@code before} to {@code after}, per name. */
-    static Map<String, Integer> grown(Map<String, Integer> before, Map<String, Integer> after) {
+    public static Map<String, Integer> grown(Map<String, Integer> before, Map<String, Integer> after) {
         Map<String, Integer> grown = new TreeMap<>();
         after.forEach((name, n) -> {
             int diff = n - before.getOrDefault(name, 0);

@@ -27,7 +27,7 @@ public record ServerLaunch(List<String> serveOptions, int nofileLimit, List<Stri
     }
 
     /** The short timeouts plus {@code serveOptions}, which win over them (picocli rejects repeats). */
-    static ServerLaunch with(String... serveOptions) {
+    public static ServerLaunch with(String... serveOptions) {
         List<String> given = List.of(serveOptions);
         List<String> all = new ArrayList<>();
         for (int i = 0; i < SHORT_TIMEOUTS.size(); i += 2) {

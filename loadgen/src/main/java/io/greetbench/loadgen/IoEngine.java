@@ -42,6 +42,12 @@ public enum IoEngine {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The name users type, so picocli's help lists the choices as they are typed. */
+    @Override
+    public String toString() {
+        return label();
+    }
+
     /** Null when the epoll engine can be used here, else why not. */
     public static String epollUnavailableReason() {
         probe();

@@ -26,4 +26,10 @@ public enum LoomThreads {
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The name users type, so picocli's help lists the choices as they are typed. */
+    @Override
+    public String toString() {
+        return cliName();
+    }
 }

@@ -54,6 +54,12 @@ public enum NettyTransport {
         return cliName;
     }
 
+    /** The name users type, so picocli's help lists the choices as they are typed. */
+    @Override
+    public String toString() {
+        return cliName();
+    }
+
     /** Parses {@code auto}, {@code epoll}, {@code io_uring} (or {@code io-uring}) or {@code nio}. */
     public static NettyTransport parse(String text) {
         String name = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
