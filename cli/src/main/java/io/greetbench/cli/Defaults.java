@@ -1,5 +1,7 @@
 package io.greetbench.cli;
 
+import io.greetbench.gate.GateSettings;
+import io.greetbench.harness.ServerKind;
 import io.greetbench.hostile.HostileSettings;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
@@ -43,7 +45,19 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("check --clients", Integer.toString(ConformanceCheck.Settings.DEFAULT_CONCURRENT_CLIENTS)),
 
             // hostile
-            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS))
+            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS)),
+
+            // gate
+            Map.entry("gate --servers", String.join(",", GateSettings.DEFAULT_SERVERS.stream().map(ServerKind::cliName).toList())),
+            Map.entry("gate --workload", GateSettings.DEFAULT_WORKLOAD.name()),
+            Map.entry("gate --budget", duration(GateSettings.DEFAULT_BUDGET)),
+            Map.entry("gate --threshold", GateSettings.percent(GateSettings.DEFAULT_THRESHOLD)),
+            Map.entry("gate --confidence", GateSettings.percent(GateSettings.DEFAULT_CONFIDENCE)),
+            Map.entry("gate --round", duration(GateSettings.DEFAULT_ROUND)),
+            Map.entry("gate --slice", duration(GateSettings.DEFAULT_SLICE)),
+            Map.entry("gate --min-rounds", Integer.toString(GateSettings.DEFAULT_MIN_ROUNDS)),
+            Map.entry("gate --max-rounds", Integer.toString(GateSettings.DEFAULT_MAX_ROUNDS)),
+            Map.entry("gate --inconclusive", GateCommand.OnInconclusive.FAIL.toString())
     );
 
     @Override
