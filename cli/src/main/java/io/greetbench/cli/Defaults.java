@@ -1,6 +1,8 @@
 package io.greetbench.cli;
 
 import io.greetbench.hostile.HostileSettings;
+import io.greetbench.loadgen.IoEngine;
+import io.greetbench.loadgen.LoadSpec;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
@@ -43,7 +45,16 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("check --clients", Integer.toString(ConformanceCheck.Settings.DEFAULT_CONCURRENT_CLIENTS)),
 
             // hostile
-            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS))
+            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS)),
+
+            // load (--connections, --threads and --source-addresses depend on the workload: prose)
+            Map.entry("load --duration", duration(LoadSpec.DEFAULT_DURATION)),
+            Map.entry("load --warmup", duration(LoadSpec.DEFAULT_WARMUP)),
+            Map.entry("load --timeout", duration(LoadSpec.DEFAULT_EXCHANGE_TIMEOUT)),
+            Map.entry("load --payload", LoadCommand.escape(LoadSpec.DEFAULT_PAYLOAD)),
+            Map.entry("load --think", duration(LoadSpec.DEFAULT_THINK_TIME)),
+            Map.entry("load --ramp", duration(LoadSpec.DEFAULT_RAMP)),
+            Map.entry("load --io", IoEngine.AUTO.toString())
     );
 
     @Override

@@ -184,9 +184,13 @@ final class GateCommand implements Callable<Integer> {
         }
 
         LoadSpec spec(InetSocketAddress target, Duration duration, Optional<String> cpus) {
-            LoadSpec s = open ? LoadSpec.open(target, amount, duration) : LoadSpec.closed(target, (int) amount, duration);
-            s = s.withWarmup(Duration.ZERO);
-            return cpus.isPresent() ? s.withCpus(cpus.get()) : s;
+            LoadSpec.Builder b = LoadSpec.builder(target);
+            if (open) {
+                b.open(amount);
+            } else {
+                b.closed((int) amount);
+            }
+            return b.duration(duration).warmup(Duration.ZERO).cpus(cpus.orElse(null)).build();
         }
     }
 
