@@ -46,9 +46,13 @@ public record GateWorkload(String name, boolean open, double amount) {
      * in turns first), the generator on {@code cpus} when placed.
      */
     LoadSpec spec(InetSocketAddress target, Duration duration, Optional<String> cpus) {
-        LoadSpec s = open ? LoadSpec.open(target, amount, duration) : LoadSpec.closed(target, (int) amount, duration);
-        s = s.withWarmup(Duration.ZERO);
-        return cpus.isPresent() ? s.withCpus(cpus.get()) : s;
+        LoadSpec.Builder b = LoadSpec.builder(target);
+        if (open) {
+            b.open(amount);
+        } else {
+            b.closed((int) amount);
+        }
+        return b.duration(duration).warmup(Duration.ZERO).cpus(cpus.orElse(null)).build();
     }
 
     /** The name as typed, which is also how picocli shows a default. */
