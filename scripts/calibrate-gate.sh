@@ -53,7 +53,7 @@ mkdir -p "$out"
 # Build (or refresh) the jar through the launcher unless one is given, then freeze a copy.
 if [ -z "$source_jar" ]; then
   "$here/greetbench" --version >/dev/null
-  source_jar="$here/bench/target/greetbench.jar"
+  source_jar="$here/cli/target/greetbench.jar"
 fi
 [ -f "$source_jar" ] || { echo "calibrate-gate: no jar at $source_jar" >&2; exit 2; }
 jar="$out/greetbench.jar"

@@ -4,8 +4,8 @@ import io.greetbench.harness.UnreachableException;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.ConformanceCheck.Result;
 import io.greetbench.protocol.ConformanceCheck.Settings;
+import io.greetbench.protocol.HostPort;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--target", required = true, paramLabel = "HOST:PORT",
             description = "the server to check, such as 127.0.0.1:8888 or [::1]:8888")
-    String target;
+    HostPort target;
 
     @Option(names = "--idle-timeout-hint", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "the server's idle timeout, when it is short (e.g. 1s for a server started with --idle-timeout 1s);"
@@ -55,8 +55,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Every option is validated before any connection is made.
-        InetSocketAddress address = ConformanceCheck.parseTarget(target);
-        Settings settings = new Settings(address, idleTimeoutHint, timeout, clients);
+        Settings settings = new Settings(target.unresolved(), idleTimeoutHint, timeout, clients);
         ConformanceCheck check = new ConformanceCheck(settings);
         PrintWriter out = spec.commandLine().getOut();
         List<Result> results = new ArrayList<>();

@@ -520,8 +520,8 @@ final class CompareCommand implements Callable<Integer> {
                     int c = cs.get(k);
                     step("closed loop c=" + c + ", repeat " + rep + "/" + r, seconds(settings.duration()));
                     long before = process.cpuNanos();
-                    LoadResult result = load(LoadSpec.closed(target, c, settings.duration())
-                            .withHlog(hlog("closed-c" + c + "-r" + rep)), "closed loop c=" + c);
+                    LoadResult result = load(LoadSpec.builder(target).closed(c).duration(settings.duration())
+                            .hlog(hlog("closed-c" + c + "-r" + rep)).build(), "closed loop c=" + c);
                     cpu[k] += process.cpuNanos() - before;
                     runs.get(k).add(result);
                 }
@@ -557,7 +557,7 @@ final class CompareCommand implements Callable<Integer> {
                         seconds(settings.duration()));
                 String name = "open-" + Math.round(fraction * 100) + "pct";
                 long before = process.cpuNanos();
-                LoadResult result = load(LoadSpec.open(target, rate, settings.duration()).withHlog(hlog(name)),
+                LoadResult result = load(LoadSpec.builder(target).open(rate).duration(settings.duration()).hlog(hlog(name)).build(),
                         "open loop " + CompareTable.percent(fraction));
                 long cpu = process.cpuNanos() - before;
                 points.add(new OpenLoopPoint(fraction, rate, result.achievedRate(), Latency.ofNanos(result.corrected()),
@@ -576,7 +576,7 @@ final class CompareCommand implements Callable<Integer> {
             String name = "held-" + heldCount;
             LoadResult result;
             try {
-                result = load(LoadSpec.held(target, heldCount, settings.think()).withHlog(hlog(name)), "held connections",
+                result = load(LoadSpec.builder(target).held(heldCount).thinkTime(settings.think()).hlog(hlog(name)).build(), "held connections",
                         heldTimeout(heldCount));
             } finally {
                 sampler.stop = true;
@@ -615,7 +615,7 @@ final class CompareCommand implements Callable<Integer> {
         private LoadResult load(LoadSpec spec, String what, Duration timeout) {
             // The server was warmed up once; a per-run warm-up would burn CPU that the server
             // CPU figures (measured around the whole run) would count without its exchanges.
-            LoadSpec s = spec.withExchangeTimeout(timeout).withWarmup(Duration.ZERO);
+            LoadSpec s = spec.toBuilder().exchangeTimeout(timeout).warmup(Duration.ZERO).build();
             LoadResult result;
             try {
                 result = LoadGenerator.run(s, ProgressListener.NONE);

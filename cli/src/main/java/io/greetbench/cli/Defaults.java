@@ -1,6 +1,10 @@
 package io.greetbench.cli;
 
+import io.greetbench.gate.GateSettings;
+import io.greetbench.harness.ServerKind;
 import io.greetbench.hostile.HostileSettings;
+import io.greetbench.loadgen.IoEngine;
+import io.greetbench.loadgen.LoadSpec;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
@@ -43,7 +47,28 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("check --clients", Integer.toString(ConformanceCheck.Settings.DEFAULT_CONCURRENT_CLIENTS)),
 
             // hostile
-            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS))
+            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS)),
+
+            // gate
+            Map.entry("gate --servers", String.join(",", GateSettings.DEFAULT_SERVERS.stream().map(ServerKind::cliName).toList())),
+            Map.entry("gate --workload", GateSettings.DEFAULT_WORKLOAD.name()),
+            Map.entry("gate --budget", duration(GateSettings.DEFAULT_BUDGET)),
+            Map.entry("gate --threshold", GateSettings.percent(GateSettings.DEFAULT_THRESHOLD)),
+            Map.entry("gate --confidence", GateSettings.percent(GateSettings.DEFAULT_CONFIDENCE)),
+            Map.entry("gate --round", duration(GateSettings.DEFAULT_ROUND)),
+            Map.entry("gate --slice", duration(GateSettings.DEFAULT_SLICE)),
+            Map.entry("gate --min-rounds", Integer.toString(GateSettings.DEFAULT_MIN_ROUNDS)),
+            Map.entry("gate --max-rounds", Integer.toString(GateSettings.DEFAULT_MAX_ROUNDS)),
+            Map.entry("gate --inconclusive", GateCommand.OnInconclusive.FAIL.toString()),
+
+            // load (--connections, --threads and --source-addresses depend on the workload: prose)
+            Map.entry("load --duration", duration(LoadSpec.DEFAULT_DURATION)),
+            Map.entry("load --warmup", duration(LoadSpec.DEFAULT_WARMUP)),
+            Map.entry("load --timeout", duration(LoadSpec.DEFAULT_EXCHANGE_TIMEOUT)),
+            Map.entry("load --payload", LoadCommand.escape(LoadSpec.DEFAULT_PAYLOAD)),
+            Map.entry("load --think", duration(LoadSpec.DEFAULT_THINK_TIME)),
+            Map.entry("load --ramp", duration(LoadSpec.DEFAULT_RAMP)),
+            Map.entry("load --io", IoEngine.AUTO.toString())
     );
 
     @Override

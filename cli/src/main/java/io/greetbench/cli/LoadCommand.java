@@ -1,7 +1,7 @@
 package io.greetbench.cli;
 
-import io.greetbench.harness.UnreachableException;
 import io.greetbench.harness.ToolFailureException;
+import io.greetbench.harness.UnreachableException;
 import io.greetbench.loadgen.CpuPinning;
 import io.greetbench.loadgen.IoEngine;
 import io.greetbench.loadgen.LoadGenerator;
@@ -9,23 +9,23 @@ import io.greetbench.loadgen.LoadResult;
 import io.greetbench.loadgen.LoadSpec;
 import io.greetbench.loadgen.ProgressListener;
 import io.greetbench.loadgen.UnreachableTargetException;
+import io.greetbench.loadgen.Workload;
+import io.greetbench.protocol.ConfigException;
+import io.greetbench.protocol.HostPort;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import io.greetbench.harness.GreetbenchException;
 
 /**
  * {@code greetbench load}: drives any greeting server (ours, the Python reference, anything
@@ -37,8 +37,7 @@ import io.greetbench.harness.GreetbenchException;
 @Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Drives a greeting server with connection-per-request load and reports latency from HdrHistogram.",
             "Closed loop (-c N, the default), open loop at a constant rate (-R RATE, latency corrected for coordinated omission),",
-            "or held connections (--held N: open N, idle for --think, then one exchange each).",
-            "Exit: 0 valid run, 2 bad option, 5 target unreachable, 7 run invalid (errors, or the generator fell behind)."})
+            "or held connections (--held N: open N, idle for --think, then one exchange each)."})
 final class LoadCommand implements Callable<Integer> {
 
     /** Runs shorter than this get no progress lines. */
@@ -49,7 +48,7 @@ final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--target", required = true, paramLabel = "HOST:PORT",
             description = "the server, such as 127.0.0.1:8888 or [::1]:8888")
-    String target;
+    HostPort target;
 
     @Option(names = {"-c", "--connections"}, paramLabel = "N",
             description = {"closed loop: exchanges in flight (default: " + LoadSpec.DEFAULT_CONNECTIONS + ");",
@@ -63,19 +62,19 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--held", paramLabel = "N", description = "held connections: open N, keep them idle, then complete an exchange on each")
     Integer held;
 
-    @Option(names = {"-d", "--duration"}, converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "recorded time, after the warm-up (default: 10s)")
-    Duration duration = LoadSpec.DEFAULT_DURATION;
+    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION",
+            description = "recorded time, after the warm-up (default: ${DEFAULT-VALUE})")
+    Duration duration;
 
-    @Option(names = "--warmup", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "unrecorded load before recording starts (default: 2s; held: 0)")
+    @Option(names = "--warmup", paramLabel = "DURATION",
+            description = "unrecorded load before recording starts (default: ${DEFAULT-VALUE}; held: 0)")
     Duration warmup;
 
-    @Option(names = "--timeout", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "the most one exchange may take, connect included (default: 2s)")
-    Duration timeout = LoadSpec.DEFAULT_EXCHANGE_TIMEOUT;
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "the most one exchange may take, connect included (default: ${DEFAULT-VALUE})")
+    Duration timeout;
 
-    @Option(names = "--payload", paramLabel = "TEXT", description = "the request; \\n \\r \\t \\\\ are unescaped (default: \"hi\\n\")")
+    @Option(names = "--payload", paramLabel = "TEXT", description = "the request; \\n \\r \\t \\\\ are unescaped (default: ${DEFAULT-VALUE})")
     String payload;
 
     @Option(names = "--payload-size", paramLabel = "BYTES", description = "send this many bytes (letters, then a newline) instead")
@@ -94,21 +93,21 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "LIST", description = "pin this generator to these CPUs with taskset, such as 1 or 2-3")
     String cpus;
 
-    @Option(names = "--think", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "held: how long the connections stay idle once open (default: 10s)")
-    Duration think = LoadSpec.DEFAULT_THINK_TIME;
+    @Option(names = "--think", paramLabel = "DURATION",
+            description = "held: how long the connections stay idle once open (default: ${DEFAULT-VALUE})")
+    Duration think;
 
-    @Option(names = "--ramp", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "held: spread the connects over this long (default: 0, as fast as accepted)")
-    Duration ramp = LoadSpec.DEFAULT_RAMP;
+    @Option(names = "--ramp", paramLabel = "DURATION",
+            description = "held: spread the connects over this long (default: ${DEFAULT-VALUE}, as fast as accepted)")
+    Duration ramp;
 
     @Option(names = "--source-addresses", paramLabel = "N",
             description = "bind round-robin to 127.0.0.1..127.0.0.N for more ephemeral ports (default: as many as --held needs)")
     Integer sourceAddresses;
 
     @Option(names = "--io", paramLabel = "ENGINE",
-            description = "system-call layer: auto (default: epoll where the JDK and OS allow, else nio), epoll, nio")
-    String ioEngine = "auto";
+            description = "system-call layer: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: epoll where the JDK and OS allow, else nio)")
+    IoEngine io;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the summary as JSON")
     Path json;
@@ -128,7 +127,7 @@ final class LoadCommand implements Callable<Integer> {
             // The whole process, so the JIT and GC threads stay off the server's CPUs too.
             CpuPinning.pinProcess(cpus);
         }
-        Duration total = loadSpec.workload() == io.greetbench.loadgen.Workload.HELD
+        Duration total = loadSpec.workload() == Workload.HELD
                 ? loadSpec.ramp().plus(loadSpec.thinkTime())
                 : loadSpec.warmup().plus(loadSpec.duration());
         ProgressListener progress = total.compareTo(PROGRESS_THRESHOLD) > 0
@@ -142,18 +141,14 @@ final class LoadCommand implements Callable<Integer> {
             result = LoadGenerator.run(loadSpec, progress);
         } catch (UnreachableTargetException e) {
             throw new UnreachableException(e.getMessage(), e);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new ToolFailureException("the run failed: " + e.getCause().getMessage(), e);
         }
         out.print(result.summary(spectrum));
         out.flush();
         if (json != null) {
             try {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(json, result.toJson(), StandardCharsets.UTF_8);
+                result.writeJson(json);
             } catch (IOException e) {
                 throw new ToolFailureException("cannot write --json " + json + ": " + e.getMessage(), e);
             }
@@ -168,100 +163,64 @@ final class LoadCommand implements Callable<Integer> {
 
     /** Turns the options into a validated spec; every mistake is a one-line usage error. */
     LoadSpec buildSpec() {
-        InetSocketAddress address = parseTarget(target);
-        int workloads = (rate != null ? 1 : 0) + (held != null ? 1 : 0);
-        if (workloads > 1) {
+        InetSocketAddress address;
+        try {
+            address = target.resolve();
+        } catch (UnknownHostException e) {
+            throw new UnreachableException("cannot resolve host '" + target.host() + "' of --target");
+        }
+        if (rate != null && held != null) {
             throw usage("--rate and --held are different workloads; choose one");
         }
-        if ((payload != null ? 1 : 0) + (payloadSize != null ? 1 : 0) + (empty ? 1 : 0) > 1) {
+        if ((given("--payload") ? 1 : 0) + (payloadSize != null ? 1 : 0) + (empty ? 1 : 0) > 1) {
             throw usage("--payload, --payload-size and --empty are exclusive; choose one");
         }
-        LoadSpec s;
+        LoadSpec.Builder b = LoadSpec.builder(address);
         if (held != null) {
-            if (held < 1) {
-                throw new io.greetbench.protocol.ConfigException("--held", "must be at least 1, got " + held);
-            }
-            s = LoadSpec.held(address, held, think).withRamp(ramp);
-            if (connections != null) {
-                s = s.withConnections(connections);
-            }
-        } else if (rate != null) {
-            s = LoadSpec.open(address, rate, duration);
-            if (connections != null) {
-                s = s.withConnections(connections);
+            // Held connections last their ramp and think time: no --duration, and no warm-up, since
+            // their connects are not measured.
+            b.held(held).thinkTime(think).ramp(ramp);
+            if (given("--warmup") && !warmup.isZero()) {
+                throw usage("--warmup does not apply to --held (its connects are not measured)");
             }
         } else {
-            s = LoadSpec.closed(address, connections == null ? LoadSpec.DEFAULT_CONNECTIONS : connections, duration);
+            if (rate != null) {
+                b.open(rate);
+            }
+            b.duration(duration).warmup(warmup);
         }
-        if (held != null && warmup != null && !warmup.isZero()) {
-            throw usage("--warmup does not apply to --held (its connects are not measured)");
+        if (connections != null) {
+            b.connections(connections);
         }
-        if (warmup != null) {
-            s = s.withWarmup(warmup);
-        }
-        s = s.withExchangeTimeout(timeout);
-        if (empty) {
-            s = s.withPayload(new byte[0], true);
-        } else if (payloadSize != null) {
-            s = s.withPayload(filler(payloadSize), halfClose);
-        } else if (payload != null) {
-            s = s.withPayload(unescape(payload).getBytes(StandardCharsets.UTF_8), halfClose);
-        } else if (halfClose) {
-            s = s.withPayload(LoadSpec.DEFAULT_PAYLOAD, true);
-        }
-        if (cpus != null) {
-            s = s.withCpus(cpus);
-        }
+        byte[] request = empty ? new byte[0]
+                : payloadSize != null ? filler(payloadSize)
+                : unescape(payload).getBytes(StandardCharsets.UTF_8);
+        b.payload(request, halfClose || empty).exchangeTimeout(timeout).cpus(cpus).io(io).hlog(hlog);
         if (threads != null) {
-            s = s.withThreads(threads);
+            b.threads(threads);
         }
         if (sourceAddresses != null) {
-            s = s.withSourceAddresses(sourceAddresses);
+            b.sourceAddresses(sourceAddresses);
         }
-        try {
-            s = s.withIo(IoEngine.parse(ioEngine));
-        } catch (IllegalArgumentException e) {
-            throw usage("--io: " + e.getMessage());
-        }
-        return s.withHlog(hlog);
+        return b.build();
+    }
+
+    /** Whether the user gave {@code option}, as opposed to picocli filling in its default. */
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    /** {@code host:port} or {@code [v6]:port}; the host is resolved here. */
-    private InetSocketAddress parseTarget(String text) {
-        String t = text.trim();
-        int colon = t.lastIndexOf(':');
-        if (colon <= 0 || colon == t.length() - 1) {
-            throw usage("--target must be HOST:PORT, such as 127.0.0.1:8888, got '" + text + "'");
-        }
-        String host = t.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.indexOf(':') >= 0) {
-            throw usage("--target: write an IPv6 address in brackets, such as [::1]:8888, got '" + text + "'");
-        }
-        int port;
-        try {
-            port = Integer.parseInt(t.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65_535 || host.isEmpty()) {
-            throw usage("--target must be HOST:PORT with a port from 1 to 65535, got '" + text + "'");
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new UnreachableException("cannot resolve host '" + host + "' of --target");
-        }
-    }
-
+    /** {@code size} letters, the last one a newline. */
     private byte[] filler(int size) {
         if (size < 0 || size > LoadSpec.MAX_PAYLOAD_BYTES) {
-            throw new io.greetbench.protocol.ConfigException("--payload-size", "must be between 0 and " + LoadSpec.MAX_PAYLOAD_BYTES + ", got " + size);
+            throw new ConfigException("--payload-size", "must be between 0 and " + LoadSpec.MAX_PAYLOAD_BYTES + ", got " + size);
+        }
+        if (size == 0 && !halfClose) {
+            throw new ConfigException("--payload-size", "0 sends nothing; use --empty (which half-closes)");
         }
         byte[] bytes = new byte[size];
         for (int i = 0; i < size; i++) {
@@ -270,10 +229,12 @@ final class LoadCommand implements Callable<Integer> {
         if (size > 0) {
             bytes[size - 1] = '\n';
         }
-        if (size == 0 && !halfClose) {
-            throw new io.greetbench.protocol.ConfigException("--payload-size", "0 sends nothing; use --empty (which half-closes)");
-        }
-        return Arrays.copyOf(bytes, size);
+        return bytes;
+    }
+
+    /** The inverse of {@link #unescape}, for showing the default request in the help. */
+    static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
     }
 
     /** load-c's escapes: \n \r \t \\; anything else after a backslash stays as it is. */

@@ -6,6 +6,7 @@ import io.greetbench.loom.LoomThreads;
 import io.greetbench.netty.NettyTransport;
 import io.greetbench.protocol.ConfigException;
 import io.greetbench.protocol.HandlerWork;
+import io.greetbench.protocol.HostPort;
 import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -64,6 +65,7 @@ public final class Main implements Callable<Integer> {
         cmd.registerConverter(LoomThreads.class, parsedBy(LoomThreads::parse));
         cmd.registerConverter(IoEngine.class, parsedBy(IoEngine::parse));
         cmd.registerConverter(HandlerWork.class, parsedBy(HandlerWork::parse));
+        cmd.registerConverter(HostPort.class, parsedBy(HostPort::parse));
         cmd.registerConverter(Duration.class, DurationConverter::parse);
         cmd.setDefaultValueProvider(new Defaults());
         cmd.setExitCodeExceptionMapper(failure -> ExitCode.of(failure).code());

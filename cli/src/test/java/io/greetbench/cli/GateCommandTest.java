@@ -3,32 +3,26 @@ package io.greetbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.greetbench.gate.JmhResults;
-import io.greetbench.harness.ServerKind;
 
-/** {@code greetbench gate} in-process: usage errors and JMH gating; no server is started. */
+/**
+ * {@code greetbench gate} in-process: help, usage errors and JMH gating; no server is started
+ * ({@link GateOldLayoutTest} runs a server gate).
+ */
 class GateCommandTest {
 
     @TempDir
     Path dir;
-
-
-    private static CliRun gate(String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "gate";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return CliRun.of(all);
-    }
 
     /** A JMH result file with two benchmarks, {@code forks} forks each, scaled by {@code factor}. */
     private Path jmhFile(String name, long seed, int forks, double factor, boolean withExtra) throws IOException {
@@ -62,31 +56,24 @@ class GateCommandTest {
     }
 
     @Test
-    void shouldWarmNettyLongerUnlessTold() {
-        GateCommand gate = new GateCommand();
-        assertEquals(GateCommand.NETTY_WARMUP, gate.warmupFor(ServerKind.NETTY));
-        assertEquals(GateCommand.DEFAULT_WARMUP, gate.warmupFor(ServerKind.NIO));
-        assertEquals(GateCommand.DEFAULT_WARMUP, gate.warmupFor(ServerKind.LOOM));
-        gate.warmup = java.time.Duration.ofMillis(500);
-        assertEquals(java.time.Duration.ofMillis(500), gate.warmupFor(ServerKind.NETTY));
-    }
-
-    @Test
     void shouldPassSameJmhResults() throws IOException {
         Path md = dir.resolve("summary.md");
         Path json = dir.resolve("gate.json");
-        CliRun run = gate("--jmh-baseline", jmhFile("a.json", 1, 5, 1, false).toString(),
+        CliRun run = CliRun.of("gate", "--jmh-baseline", jmhFile("a.json", 1, 5, 1, false).toString(),
                 "--jmh-candidate", jmhFile("b.json", 2, 5, 1, false).toString(),
                 "--markdown", md.toString(), "--json", json.toString());
         assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         assertTrue(run.out().contains("verdict: PASS"), run.toString());
         assertTrue(Files.readString(md).contains("| io.greetbench.bench.RoundTrip.exchange [thrpt] {server=nio} |"), Files.readString(md));
-        assertTrue(JmhResults.parseJson(Files.readString(json)) instanceof java.util.Map<?, ?>);
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals("pass", doc.get("verdict").asText());
+        assertEquals(ExitCode.OK.code(), doc.get("exitCode").asInt());
+        assertEquals(2, doc.get("rows").size());
     }
 
     @Test
     void shouldFindJmhRegressionInEitherMode() throws IOException {
-        CliRun run = gate("--jmh-baseline", jmhFile("a.json", 1, 5, 1, false).toString(),
+        CliRun run = CliRun.of("gate", "--jmh-baseline", jmhFile("a.json", 1, 5, 1, false).toString(),
                 "--jmh-candidate", jmhFile("b.json", 2, 5, 0.85, false).toString());
         assertEquals(ExitCode.REGRESSION.code(), run.code(), run.toString());
         assertEquals(2, run.out().lines().filter(l -> l.endsWith("regression")).count(), run.toString());
@@ -96,16 +83,16 @@ class GateCommandTest {
     void shouldBeInconclusiveWhenABenchmarkIsMissingOnOneSide() throws IOException {
         Path a = jmhFile("a.json", 1, 5, 1, true);
         Path b = jmhFile("b.json", 2, 5, 1, false);
-        CliRun run = gate("--jmh-baseline", a.toString(), "--jmh-candidate", b.toString());
+        CliRun run = CliRun.of("gate", "--jmh-baseline", a.toString(), "--jmh-candidate", b.toString());
         assertEquals(ExitCode.INCONCLUSIVE.code(), run.code(), run.toString());
         assertTrue(run.out().contains("Extra.only"), run.toString());
-        CliRun lenient = gate("--jmh-baseline", a.toString(), "--jmh-candidate", b.toString(), "--inconclusive", "pass");
+        CliRun lenient = CliRun.of("gate", "--jmh-baseline", a.toString(), "--jmh-candidate", b.toString(), "--inconclusive", "pass");
         assertEquals(ExitCode.OK.code(), lenient.code(), lenient.toString());
     }
 
     @Test
     void shouldRefuseSingleForkJmhResults() throws IOException {
-        CliRun run = gate("--jmh-baseline", jmhFile("a.json", 1, 1, 1, false).toString(),
+        CliRun run = CliRun.of("gate", "--jmh-baseline", jmhFile("a.json", 1, 1, 1, false).toString(),
                 "--jmh-candidate", jmhFile("b.json", 2, 5, 1, false).toString());
         assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
         assertTrue(run.err().contains("-f 3"), run.toString());
@@ -122,20 +109,29 @@ class GateCommandTest {
                 List.of("--baseline", dir.toString(), "--budget", "0"),
                 List.of("--baseline", dir.toString(), "--min-rounds", "1"),
                 List.of("--baseline", dir.toString(), "--inconclusive", "maybe"),
+                List.of("--baseline", dir.toString(), "--slice", "4s"),
+                List.of("--baseline", dir.toString(), "--max-rounds", "3"),
+                List.of("--baseline", dir.toString(), "--candidate-args", "--host 'a"),
+                List.of("--jmh-baseline", "a.json", "--jmh-candidate", "b.json", "--servers", "nio"),
                 List.of("--baseline", dir.resolve("missing.jar").toString()),
                 List.of("--baseline", dir.toString()),
                 List.of("--jmh-baseline", "a.json"),
                 List.of("--jmh-baseline", dir.resolve("none.json").toString(), "--jmh-candidate", dir.resolve("none.json").toString()))) {
-            CliRun run = gate(args.toArray(String[]::new));
+            CliRun run = CliRun.of(Stream.concat(Stream.of("gate"), args.stream()).toArray(String[]::new));
             assertEquals(ExitCode.USAGE.code(), run.code(), args + " -> " + run);
             assertTrue(run.err().startsWith("greetbench: ") && !run.err().contains("\tat "), args + " -> " + run);
         }
     }
 
     @Test
-    void shouldSplitServerArgumentsLikeAShell() {
-        assertEquals(List.of("--handler", "cpu:5", "--io-threads", "2"), GateCommand.splitArgs("  --handler cpu:5   --io-threads 2 "));
-        assertEquals(List.of("--host", "a b"), GateCommand.splitArgs("--host 'a b'"));
-        assertEquals(List.of(), GateCommand.splitArgs(""));
+    void shouldShowEveryDefaultFromTheGateSettings() {
+        CliRun run = CliRun.of("gate", "--help");
+        assertEquals(ExitCode.OK.code(), run.code(), run.toString());
+        // Help wraps lines anywhere, even after a comma: compare without white space.
+        String help = run.out().replaceAll("\\s+", "");
+        for (String shown : List.of("(default:nio,netty,loom)", "(default:closed:64)", "(default:5m)", "(default:5%,",
+                "(default:95%)", "(default:3s)", "(default:500ms)", "(default:4)", "(default:30)", "(default:fail)")) {
+            assertTrue(help.contains(shown), shown + " in\n" + run.out());
+        }
     }
 }

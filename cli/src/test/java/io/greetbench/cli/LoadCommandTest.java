@@ -3,30 +3,40 @@ package io.greetbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greetbench.harness.ServerKind;
+import io.greetbench.loadgen.ErrorKind;
+import io.greetbench.loadgen.LoadSpec;
 import io.greetbench.loom.LoomThreads;
 import io.greetbench.netty.NettyTransport;
 import io.greetbench.protocol.GreetServer;
 import io.greetbench.protocol.ServerConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import io.greetbench.harness.ServerKind;
 
 /** {@code greetbench load} and {@code greetbench merge}, in process, with captured output printed on failure. */
 class LoadCommandTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every key of {@code load --json}, in order, as scripts and docs know them. */
+    private static final List<String> LOAD_JSON_FIELDS = List.of("target", "workload", "connections", "held_connections",
+            "threads", "io_engine", "duration_s", "warmup_s", "timeout_s", "payload_bytes", "half_close", "elapsed_s",
+            "exchanges", "exchanges_per_second", "requested_rate", "achieved_rate", "late", "generator_lag_p99_us",
+            "latency_unit", "corrected", "raw", "errors", "errors_total", "generator_cpu_s", "cpu_per_exchange_us",
+            "peak_connections", "unfinished", "valid", "invalid_reason");
 
     @TempDir
     Path dir;
@@ -63,8 +73,13 @@ class LoadCommandTest {
         assertEquals(ExitCode.OK.code(), run.code(), run::toString);
         assertTrue(run.out().contains("Exchanges/sec:"), run::toString);
         assertTrue(run.out().contains("Detailed percentile spectrum"), run::toString);
-        String text = Files.readString(json);
-        assertTrue(text.contains("\"valid\": true"), text);
+        JsonNode result = JSON.readTree(json.toFile());
+        assertEquals(LOAD_JSON_FIELDS, fieldNames(result), "the field names scripts read");
+        assertTrue(result.get("valid").asBoolean(), result::toString);
+        assertEquals("127.0.0.1:" + server.boundAddress().getPort(), result.get("target").asText());
+        assertEquals(ErrorKind.values().length, result.get("errors").size(), result::toString);
+        assertTrue(result.get("corrected").has("p99.9"), result::toString);
+        assertTrue(result.get("invalid_reason").isNull(), result::toString);
         assertTrue(Files.size(hlog) > 0);
     }
 
@@ -92,6 +107,28 @@ class LoadCommandTest {
     @Test
     void shouldRejectAnUnknownIoEngine() {
         assertUsageError(CliRun.of("load", "--target", target, "--io", "uring"), "--io");
+        assertUsageError(CliRun.of("load", "--target", target, "--io", "bogus"), "auto, epoll or nio");
+    }
+
+    @Test
+    void shouldShowEveryFixedDefaultFromOnePlace() {
+        CliRun help = CliRun.of("load", "--help");
+        assertEquals(ExitCode.OK.code(), help.code(), help::toString);
+        String text = help.out().replaceAll("\\s+", " ");
+        for (String shown : List.of("recorded time, after the warm-up (default: 10s)",
+                "(default: 2s; held: 0)", "connect included (default: 2s)", "(default: hi\\n)",
+                "once open (default: 10s)", "(default: 0, as fast as accepted)",
+                "system-call layer: auto, epoll, nio (default: auto:", "(default: 64)", "(default: 1000)")) {
+            assertTrue(text.contains(shown), () -> "help shows '" + shown + "'\n" + help);
+        }
+        assertTrue(help.out().contains("7   load run invalid"), help::toString);
+    }
+
+    @Test
+    void shouldRoundTripTheDefaultRequestThroughItsEscapes() {
+        assertEquals(LoadSpec.DEFAULT_PAYLOAD, LoadCommand.unescape(LoadCommand.escape(LoadSpec.DEFAULT_PAYLOAD)));
+        assertEquals("a\\\\b\\t\\r\\n", LoadCommand.escape("a\\b\t\r\n"));
+        assertEquals("a\\b\t\r\n", LoadCommand.unescape("a\\\\b\\t\\r\\n"));
     }
 
     @Test
@@ -102,7 +139,7 @@ class LoadCommandTest {
                 "--json", json.toString());
         assertEquals(ExitCode.OK.code(), run.code(), run::toString);
         assertTrue(run.out().contains("nio engine"), run::toString);
-        assertTrue(Files.readString(json).contains("\"io_engine\": \"nio\""), Files.readString(json));
+        assertEquals("nio", JSON.readTree(json.toFile()).get("io_engine").asText(), Files.readString(json));
     }
 
     @Test
@@ -117,9 +154,31 @@ class LoadCommandTest {
 
     @Test
     void shouldRejectAMalformedTarget() {
-        assertUsageError(CliRun.of("load", "--target", "localhost"), "--target");
-        assertUsageError(CliRun.of("load", "--target", "127.0.0.1:99999"), "--target");
-        assertUsageError(CliRun.of("load", "--target", "::1:80"), "--target");
+        for (String bad : List.of("nope", "localhost", "127.0.0.1:99999", "::1:80", "[::1]", "host:http")) {
+            CliRun run = CliRun.of("load", "--target", bad);
+            assertUsageError(run, "--target");
+            assertTrue(run.err().lines().findFirst().orElseThrow().contains("'" + bad + "'"), run::toString);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldCallAnUnknownHostUnreachable() {
+        CliRun run = CliRun.of("load", "--target", "no-such-host.invalid:8888", "-d", "1s");
+        assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
+        assertEquals(1, run.err().lines().count(), run::toString);
+        assertTrue(run.err().contains("no-such-host.invalid"), run::toString);
+    }
+
+    @Test
+    void shouldRejectAWarmupForHeldConnections() {
+        assertUsageError(CliRun.of("load", "--target", target, "--held", "10", "--warmup", "1s"), "--warmup");
+    }
+
+    @Test
+    void shouldRejectTwoPayloadsAtOnce() {
+        assertUsageError(CliRun.of("load", "--target", target, "--payload", "x", "--empty"), "--payload");
+        assertUsageError(CliRun.of("load", "--target", target, "--payload-size", "0"), "--payload-size");
     }
 
     @Test
@@ -183,8 +242,27 @@ class LoadCommandTest {
         assertEquals(ExitCode.OK.code(), merge.code(), merge::toString);
         assertEquals(expected, exchanges(Files.readString(merged)), merge::toString);
         assertTrue(merge.out().contains(expected + " exchanges"), merge::toString);
+        JsonNode mergedJson = JSON.readTree(merged.toFile());
+        assertEquals(List.of("files", "intervals", "span_s", "exchanges", "exchanges_per_second", "latency_unit",
+                "corrected", "raw"), fieldNames(mergedJson));
+        assertEquals(a.toString(), mergedJson.get("files").get(0).asText());
+        assertEquals(expected, mergedJson.get("corrected").get("count").asLong());
         CliRun again = CliRun.of("merge", dir.resolve("m.hlog").toString(), "--json", merged.toString());
         assertEquals(expected, exchanges(Files.readString(merged)), again::toString);
+    }
+
+    /** A file name is data: quotes, backslashes and control characters must come out as valid JSON. */
+    @Test
+    @Timeout(60)
+    void shouldWriteAnyFileNameAsValidJson() throws IOException {
+        Path odd = dir.resolve("a \"quoted\\ \u0001 name.hlog");
+        CliRun load = CliRun.of("load", "--target", target, "-c", "1", "-t", "1", "-d", "300ms", "--warmup", "0",
+                "--hlog", odd.toString());
+        assertEquals(ExitCode.OK.code(), load.code(), load::toString);
+        Path merged = dir.resolve("odd.json");
+        CliRun merge = CliRun.of("merge", odd.toString(), "--json", merged.toString());
+        assertEquals(ExitCode.OK.code(), merge.code(), merge::toString);
+        assertEquals(odd.toString(), JSON.readTree(merged.toFile()).get("files").get(0).asText());
     }
 
     @Test
@@ -194,9 +272,13 @@ class LoadCommandTest {
         assertTrue(run.err().contains("missing.hlog"), run::toString);
     }
 
-    private static long exchanges(String json) {
-        Matcher m = Pattern.compile("\"exchanges\": (\\d+)").matcher(json);
-        assertTrue(m.find(), json);
-        return Long.parseLong(m.group(1));
+    private static long exchanges(String json) throws IOException {
+        return JSON.readTree(json).get("exchanges").asLong();
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -1,9 +1,12 @@
 package io.greetbench.gate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,39 +25,44 @@ public final class GateCalibrationSummary {
     }
 
     public static void main(String[] files) throws IOException {
-        Map<String, List<Map<?, ?>>> byRow = new LinkedHashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        Map<String, List<JsonNode>> byRow = new LinkedHashMap<>();
         for (String file : files) {
-            Object doc = JmhResults.parseJson(Files.readString(Path.of(file)));
-            if (!(doc instanceof Map<?, ?> m) || !(m.get("rows") instanceof List<?> rows)) {
+            JsonNode rows;
+            try {
+                rows = json.readTree(Path.of(file).toFile()).path("rows");
+            } catch (JsonProcessingException e) {
+                System.out.println(file + ": not JSON (" + e.getOriginalMessage() + ")");
+                continue;
+            }
+            if (!rows.isArray()) {
                 System.out.println(file + ": not a gate result");
                 continue;
             }
-            for (Object r : rows) {
-                if (r instanceof Map<?, ?> row) {
-                    byRow.computeIfAbsent(row.get("subject") + " " + row.get("metric"), k -> new ArrayList<>()).add(row);
-                }
+            for (JsonNode row : rows) {
+                byRow.computeIfAbsent(row.path("subject").asText() + " " + row.path("metric").asText(), k -> new ArrayList<>()).add(row);
             }
         }
-        for (Map.Entry<String, List<Map<?, ?>>> e : byRow.entrySet()) {
+        for (Map.Entry<String, List<JsonNode>> e : byRow.entrySet()) {
             System.out.println(summarize(e.getKey(), e.getValue()));
         }
     }
 
-    static String summarize(String name, List<Map<?, ?>> rows) {
+    /** One line for one server and metric over the rows of every run, as {@link GateReport#json} writes them. */
+    static String summarize(String name, List<JsonNode> rows) {
         double[] change = new double[rows.size()];
         double[] halfWidth = new double[rows.size()];
         double[] samples = new double[rows.size()];
         Map<String, Integer> verdicts = new TreeMap<>();
         for (int i = 0; i < rows.size(); i++) {
-            Map<?, ?> r = rows.get(i);
-            double ratio = (Double) r.get("ratio");
-            change[i] = ratio - 1;
-            halfWidth[i] = ((Double) r.get("ratioHigh") - (Double) r.get("ratioLow")) / 2;
-            samples[i] = (Double) r.get("samples");
-            verdicts.merge(String.valueOf(r.get("verdict")), 1, Integer::sum);
+            JsonNode r = rows.get(i);
+            change[i] = r.path("ratio").asDouble(Double.NaN) - 1;
+            halfWidth[i] = (r.path("ratioHigh").asDouble(Double.NaN) - r.path("ratioLow").asDouble(Double.NaN)) / 2;
+            samples[i] = r.path("samples").asDouble(Double.NaN);
+            verdicts.merge(r.path("verdict").asText(), 1, Integer::sum);
         }
         double[] sorted = change.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return String.format(Locale.ROOT, "%s: change median %+.1f%% (runs %+.1f%% .. %+.1f%%), interval ±%.1f%% median, %.0f rounds median; %s",
                 name, GateStatistics.median(change) * 100, sorted[0] * 100, sorted[sorted.length - 1] * 100,
                 GateStatistics.median(halfWidth) * 100, GateStatistics.median(samples), verdicts);

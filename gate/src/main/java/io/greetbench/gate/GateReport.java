@@ -1,13 +1,22 @@
 package io.greetbench.gate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A gate's result and its three renderings: the table on stdout, the JSON with every per-round
- * value, and the Markdown summary for a pull-request comment or {@code $GITHUB_STEP_SUMMARY}.
+ * value, and the Markdown summary for a pull-request comment or {@code $GITHUB_STEP_SUMMARY}. Each
+ * rendering ends with the exit code the caller chose for the verdict (the command line decides
+ * it, from the verdict and {@code --inconclusive}).
  *
  * @param title            what was gated, e.g. "greetbench gate: servers"
  * @param about            provenance and settings, in display order (baseline, candidate, workload…)
@@ -15,16 +24,15 @@ import java.util.Map;
  * @param rounds           per-round values of a server gate; empty for JMH files
  * @param unmatched        JMH benchmarks present on one side only (they make the run inconclusive)
  * @param verdict          the verdict of the whole run
- * @param exitCode         what the command exits with
  * @param elapsedSeconds   wall time spent measuring
  * @param budgetExhausted  true when some server stopped undecided because the budget ran out
  */
 public record GateReport(String title, Map<String, String> about, List<GateRow> rows, List<GateRounds.RoundRecord> rounds,
-                  List<String> unmatched, GateVerdict verdict, int exitCode, double elapsedSeconds,
-                  boolean budgetExhausted) {
+                         List<String> unmatched, GateVerdict verdict, double elapsedSeconds,
+                         boolean budgetExhausted) {
 
     public GateReport {
-        about = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(about));
+        about = Collections.unmodifiableMap(new LinkedHashMap<>(about));
         rows = List.copyOf(rows);
         rounds = List.copyOf(rounds);
         unmatched = List.copyOf(unmatched);
@@ -33,8 +41,10 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
     private static final String[] HEADER = {"subject", "metric", "baseline", "candidate", "change [interval]",
         "threshold", "rounds", "verdict"};
 
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
     /** The plain-text table: one row per subject × metric, then the overall verdict. */
-    public String table() {
+    public String table(int exitCode) {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADER);
         for (GateRow r : rows) {
@@ -59,12 +69,12 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         for (String u : unmatched) {
             b.append("only on one side (inconclusive): ").append(u).append('\n');
         }
-        b.append(summaryLine()).append('\n');
+        b.append(summaryLine(exitCode)).append('\n');
         return b.toString();
     }
 
     /** The one-line conclusion. */
-    String summaryLine() {
+    String summaryLine(int exitCode) {
         String why = switch (verdict) {
             case PASS -> "every interval lies within the threshold";
             case REGRESSION -> "at least one interval lies entirely beyond the threshold";
@@ -77,7 +87,7 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
     }
 
     /** GitHub-flavoured Markdown, fit for a pull-request comment or the job summary. */
-    public String markdown() {
+    public String markdown(int exitCode) {
         StringBuilder b = new StringBuilder();
         String icon = switch (verdict) {
             case PASS -> "✅";
@@ -111,7 +121,7 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         for (String u : unmatched) {
             b.append("- only on one side (inconclusive): `").append(u).append("`\n");
         }
-        b.append(escape(summaryLine())).append("\n\n");
+        b.append(escape(summaryLine(exitCode))).append("\n\n");
         b.append("<details><summary>How this was measured</summary>\n\n");
         for (Map.Entry<String, String> e : about.entrySet()) {
             b.append("- ").append(escape(e.getKey())).append(": `").append(e.getValue().replace("`", "'")).append("`\n");
@@ -123,82 +133,58 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         return b.toString();
     }
 
-    /** The JSON document with the settings, every row and every per-round value. */
-    public String json() {
-        StringBuilder b = new StringBuilder();
-        b.append("{\n");
-        field(b, 1, "title", title).append(",\n");
-        field(b, 1, "verdict", verdict.label()).append(",\n");
-        indent(b, 1).append("\"exitCode\": ").append(exitCode).append(",\n");
-        indent(b, 1).append("\"elapsedSeconds\": ").append(num(elapsedSeconds)).append(",\n");
-        indent(b, 1).append("\"budgetExhausted\": ").append(budgetExhausted).append(",\n");
-        indent(b, 1).append("\"about\": {");
-        String sep = "\n";
-        for (Map.Entry<String, String> e : about.entrySet()) {
-            b.append(sep);
-            field(b, 2, e.getKey(), e.getValue());
-            sep = ",\n";
+    /**
+     * The JSON document with the settings, every row and every per-round value. Field names are
+     * what scripts read (docs/gate.md); a value that is not a finite number is {@code null}.
+     */
+    public String json(int exitCode) {
+        List<JsonRound> roundValues = rounds.stream().map(r -> new JsonRound(r.server(), r.round(),
+                r.first().name().toLowerCase(Locale.ROOT), finite(r.took().toNanos() / 1e9),
+                JsonSample.of(r.baseline()), JsonSample.of(r.candidate()))).toList();
+        JsonReport doc = new JsonReport(title, verdict.label(), exitCode, finite(elapsedSeconds), budgetExhausted, about,
+                rows.stream().map(JsonRow::of).toList(), roundValues, unmatched);
+        try {
+            return JSON.writeValueAsString(doc) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a gate report as JSON", e);
         }
-        b.append('\n');
-        indent(b, 1).append("},\n");
-        indent(b, 1).append("\"rows\": [");
-        sep = "\n";
-        for (GateRow r : rows) {
-            b.append(sep);
-            rowJson(b, r);
-            sep = ",\n";
-        }
-        b.append('\n');
-        indent(b, 1).append("],\n");
-        indent(b, 1).append("\"rounds\": [");
-        sep = "\n";
-        for (GateRounds.RoundRecord r : rounds) {
-            b.append(sep);
-            indent(b, 2).append("{\"server\": ").append(quote(r.server()))
-                    .append(", \"round\": ").append(r.round())
-                    .append(", \"first\": ").append(quote(r.first().name().toLowerCase(Locale.ROOT)))
-                    .append(", \"seconds\": ").append(num(r.took().toNanos() / 1e9))
-                    .append(", \"baseline\": ").append(sampleJson(r.baseline()))
-                    .append(", \"candidate\": ").append(sampleJson(r.candidate())).append('}');
-            sep = ",\n";
-        }
-        b.append('\n');
-        indent(b, 1).append("],\n");
-        indent(b, 1).append("\"unmatched\": [");
-        sep = "";
-        for (String u : unmatched) {
-            b.append(sep).append(quote(u));
-            sep = ", ";
-        }
-        b.append("]\n}\n");
-        return b.toString();
     }
 
-    private static String sampleJson(GateRounds.Sample s) {
-        return "{\"exchangesPerSecond\": " + num(s.exchangesPerSecond())
-                + ", \"serverCpuNanosPerExchange\": " + num(s.serverCpuNanosPerExchange()) + "}";
+    /** The JSON document's shape, in the order its fields are written. */
+    private record JsonReport(String title, String verdict, int exitCode, Double elapsedSeconds, boolean budgetExhausted,
+                      Map<String, String> about, List<JsonRow> rows, List<JsonRound> rounds, List<String> unmatched) {
     }
 
-    private static void rowJson(StringBuilder b, GateRow r) {
-        GateStatistics.RatioInterval i = r.interval();
-        indent(b, 2).append("{\n");
-        field(b, 3, "subject", r.subject()).append(",\n");
-        field(b, 3, "metric", r.metric()).append(",\n");
-        field(b, 3, "unit", r.unit()).append(",\n");
-        field(b, 3, "better", r.better().name().toLowerCase(Locale.ROOT)).append(",\n");
-        indent(b, 3).append("\"paired\": ").append(r.paired()).append(",\n");
-        indent(b, 3).append("\"samples\": ").append(r.samples()).append(",\n");
-        indent(b, 3).append("\"baselineMedian\": ").append(num(GateStatistics.median(r.baseline()))).append(",\n");
-        indent(b, 3).append("\"candidateMedian\": ").append(num(GateStatistics.median(r.candidate()))).append(",\n");
-        indent(b, 3).append("\"ratio\": ").append(num(i.estimate())).append(",\n");
-        indent(b, 3).append("\"ratioLow\": ").append(num(i.low())).append(",\n");
-        indent(b, 3).append("\"ratioHigh\": ").append(num(i.high())).append(",\n");
-        indent(b, 3).append("\"confidence\": ").append(num(i.confidence())).append(",\n");
-        indent(b, 3).append("\"threshold\": ").append(num(r.threshold())).append(",\n");
-        field(b, 3, "verdict", r.verdict().label()).append(",\n");
-        indent(b, 3).append("\"baseline\": ").append(array(r.baseline())).append(",\n");
-        indent(b, 3).append("\"candidate\": ").append(array(r.candidate())).append('\n');
-        indent(b, 2).append('}');
+    private record JsonRow(String subject, String metric, String unit, String better, boolean paired, int samples,
+                   Double baselineMedian, Double candidateMedian, Double ratio, Double ratioLow, Double ratioHigh,
+                   Double confidence, Double threshold, String verdict, List<Double> baseline, List<Double> candidate) {
+
+        static JsonRow of(GateRow r) {
+            GateStatistics.RatioInterval i = r.interval();
+            return new JsonRow(r.subject(), r.metric(), r.unit(), r.better().name().toLowerCase(Locale.ROOT), r.paired(),
+                    r.samples(), finite(GateStatistics.median(r.baseline())), finite(GateStatistics.median(r.candidate())),
+                    finite(i.estimate()), finite(i.low()), finite(i.high()), finite(i.confidence()), finite(r.threshold()),
+                    r.verdict().label(), finite(r.baseline()), finite(r.candidate()));
+        }
+    }
+
+    private record JsonRound(String server, int round, String first, Double seconds, JsonSample baseline, JsonSample candidate) {
+    }
+
+    private record JsonSample(Double exchangesPerSecond, Double serverCpuNanosPerExchange) {
+
+        static JsonSample of(GateRounds.Sample s) {
+            return new JsonSample(finite(s.exchangesPerSecond()), finite(s.serverCpuNanosPerExchange()));
+        }
+    }
+
+    /** JSON has no NaN or infinity: those become null. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static List<Double> finite(double[] values) {
+        return Arrays.stream(values).mapToObj(GateReport::finite).toList();
     }
 
     private static String[] cells(GateRow r) {
@@ -235,54 +221,5 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
 
     private static String escape(String markdown) {
         return markdown.replace("|", "\\|").replace("<", "&lt;");
-    }
-
-    private static StringBuilder field(StringBuilder b, int level, String name, String value) {
-        return indent(b, level).append(quote(name)).append(": ").append(quote(value));
-    }
-
-    private static StringBuilder indent(StringBuilder b, int level) {
-        return b.append("  ".repeat(level));
-    }
-
-    private static String array(double[] values) {
-        StringBuilder b = new StringBuilder("[");
-        for (int k = 0; k < values.length; k++) {
-            b.append(k == 0 ? "" : ", ").append(num(values[k]));
-        }
-        return b.append(']').toString();
-    }
-
-    /** JSON has no NaN or infinity: those become null. */
-    static String num(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return "null";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return Double.toString(v);
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

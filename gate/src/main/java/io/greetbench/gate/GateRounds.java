@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -187,9 +188,9 @@ public final class GateRounds {
     }
 
     private String describe(RoundRecord r, long elapsedNanos, long budgetNanos) {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "%s round %d (%s first): baseline %.0f ex/s %.1f µs CPU, candidate %.0f ex/s %.1f µs CPU; %ds of %ds",
-                r.server(), r.round(), r.first().name().toLowerCase(java.util.Locale.ROOT),
+                r.server(), r.round(), r.first().name().toLowerCase(Locale.ROOT),
                 r.baseline().exchangesPerSecond(), r.baseline().serverCpuNanosPerExchange() / 1_000,
                 r.candidate().exchangesPerSecond(), r.candidate().serverCpuNanosPerExchange() / 1_000,
                 elapsedNanos / 1_000_000_000L, budgetNanos / 1_000_000_000L);

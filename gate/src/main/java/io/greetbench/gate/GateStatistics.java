@@ -8,9 +8,11 @@ import java.util.Arrays;
  * <p><b>Why log ratios and Student's t, not a percentile bootstrap.</b> Throughput and CPU noise is
  * multiplicative (a busy neighbour slows a round by some percent, whatever the figure), so the
  * interval is built on {@code log(candidate / baseline)} and reported as a geometric-mean ratio.
- * The gate decides after 5 to 15 rounds; at such sizes the percentile bootstrap is known to be too
- * narrow (its coverage is roughly that of a z interval with n instead of n − 1, e.g. ~88% instead of
- * 95% at n = 6), which would turn noise into false alarms. Student's t on the log ratios has exact
+ * The gate decides after few rounds (its first look is after
+ * {@link GateSettings#DEFAULT_MIN_ROUNDS}; the calibrated runs of docs/gate.md decided after 4 to
+ * 6); at such sizes the percentile bootstrap is known to be too narrow (its coverage is roughly
+ * that of a z interval with n instead of n − 1, e.g. ~88% instead of 95% at n = 6), which would
+ * turn noise into false alarms. Student's t on the log ratios has exact
  * coverage when the noise is log-normal, widens honestly when there are few rounds, and needs no
  * random numbers, so a verdict is reproducible from the per-round values alone.
  *

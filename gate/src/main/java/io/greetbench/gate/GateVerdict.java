@@ -1,6 +1,7 @@
 package io.greetbench.gate;
 
 import java.util.Collection;
+import java.util.Locale;
 
 /**
  * What the gate concludes about one metric, or about a whole run.
@@ -63,6 +64,6 @@ public enum GateVerdict {
     }
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -3,13 +3,19 @@ package io.greetbench.gate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GateReportTest {
+
+    private static final int EXIT = 3;
 
     private static GateReport report() {
         GateRow tput = GateRow.of("nio", GateRounds.THROUGHPUT, "exchanges/s", GateVerdict.Better.HIGHER, true,
@@ -21,34 +27,55 @@ class GateReportTest {
                         new GateRounds.Sample(30_000, 25_000), new GateRounds.Sample(27_000, 25_100), Duration.ofSeconds(11)));
         Map<String, String> about = new LinkedHashMap<>();
         about.put("baseline", "/tmp/a|b.jar");
-        GateReport r = new GateReport("greetbench gate", about, List.of(tput, cpu), rounds, List.of(),
-                GateVerdict.combine(List.of(tput.verdict(), cpu.verdict())), 3, 66, false);
-        return r;
+        about.put("candidate", "a \"quoted\"\tname\n");
+        return new GateReport("greetbench gate", about, List.of(tput, cpu), rounds, List.of(),
+                GateVerdict.combine(List.of(tput.verdict(), cpu.verdict())), 66, false);
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.properties().forEach(field -> names.add(field.getKey()));
+        return names;
     }
 
     @Test
     void shouldPrintOneRowPerServerAndMetric() {
-        String table = report().table();
+        String table = report().table(EXIT);
         assertTrue(table.contains("exchanges/s") && table.contains("server CPU/exchange"), table);
         assertTrue(table.contains("-10.2% [-12.8%, -7.4%]"), table);
-        assertTrue(table.contains("verdict: REGRESSION"), table);
+        assertTrue(table.contains("verdict: REGRESSION") && table.contains("exit 3"), table);
         assertEquals(4, table.lines().count(), table);
     }
 
     @Test
-    void shouldWriteEveryRoundValueToJson() {
-        String json = report().json();
-        // JmhResults' parser is a strict JSON reader: the document must parse.
-        assertTrue(JmhResults.parseJson(json) instanceof Map<?, ?>, json);
-        assertTrue(json.contains("\"exchangesPerSecond\": 27000"), json);
-        assertTrue(json.contains("\"baseline\": [30000, 31000, 29500]"), json);
-        assertTrue(json.contains("\"baseline\": \"/tmp/a|b.jar\""), json);
-        assertTrue(json.contains("\"verdict\": \"regression\""), json);
+    void shouldWriteEveryRoundValueToJsonUnderTheDocumentedNames() throws IOException {
+        JsonNode doc = new ObjectMapper().readTree(report().json(EXIT));
+        assertEquals(List.of("title", "verdict", "exitCode", "elapsedSeconds", "budgetExhausted", "about", "rows", "rounds",
+                "unmatched"), fieldNames(doc));
+        assertEquals("regression", doc.get("verdict").asText());
+        assertEquals(EXIT, doc.get("exitCode").asInt());
+        assertEquals("/tmp/a|b.jar", doc.get("about").get("baseline").asText());
+        assertEquals("a \"quoted\"\tname\n", doc.get("about").get("candidate").asText());
+        JsonNode row = doc.get("rows").get(0);
+        assertEquals(List.of("subject", "metric", "unit", "better", "paired", "samples", "baselineMedian", "candidateMedian",
+                "ratio", "ratioLow", "ratioHigh", "confidence", "threshold", "verdict", "baseline", "candidate"), fieldNames(row));
+        assertEquals("higher", row.get("better").asText());
+        assertEquals(3, row.get("samples").asInt());
+        List<Double> baseline = new ArrayList<>();
+        row.get("baseline").forEach(v -> baseline.add(v.asDouble()));
+        assertEquals(List.of(30_000.0, 31_000.0, 29_500.0), baseline);
+        JsonNode round = doc.get("rounds").get(0);
+        assertEquals(List.of("server", "round", "first", "seconds", "baseline", "candidate"), fieldNames(round));
+        assertEquals("candidate", round.get("first").asText());
+        assertEquals(11.0, round.get("seconds").asDouble());
+        assertEquals(List.of("exchangesPerSecond", "serverCpuNanosPerExchange"), fieldNames(round.get("candidate")));
+        assertEquals(27_000.0, round.get("candidate").get("exchangesPerSecond").asDouble());
+        assertTrue(doc.get("unmatched").isArray() && doc.get("unmatched").isEmpty());
     }
 
     @Test
     void shouldEscapeMarkdownTableCells() {
-        String md = report().markdown();
+        String md = report().markdown(EXIT);
         assertTrue(md.contains("| nio | exchanges/s |"), md);
         assertTrue(md.contains("**regression**"), md);
         assertTrue(md.startsWith("### ❌"), md);

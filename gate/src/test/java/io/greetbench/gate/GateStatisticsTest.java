@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +116,7 @@ class GateStatisticsTest {
 
     @Test
     void shouldNeverPassAnEmptyRun() {
-        assertEquals(GateVerdict.INCONCLUSIVE, GateVerdict.combine(java.util.List.of()));
-        assertEquals(GateVerdict.REGRESSION, GateVerdict.combine(java.util.List.of(GateVerdict.PASS, GateVerdict.INCONCLUSIVE, GateVerdict.REGRESSION)));
+        assertEquals(GateVerdict.INCONCLUSIVE, GateVerdict.combine(List.of()));
+        assertEquals(GateVerdict.REGRESSION, GateVerdict.combine(List.of(GateVerdict.PASS, GateVerdict.INCONCLUSIVE, GateVerdict.REGRESSION)));
     }
 }

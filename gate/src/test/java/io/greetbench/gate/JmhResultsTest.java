@@ -3,9 +3,15 @@ package io.greetbench.gate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.greetbench.harness.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JmhResultsTest {
 
@@ -58,5 +64,17 @@ class JmhResultsTest {
         assertThrows(IllegalArgumentException.class, () -> JmhResults.parse("{\"benchmark\": 1}"));
         assertThrows(IllegalArgumentException.class, () -> JmhResults.parse("[ {\"benchmark\": \"x\", \"mode\": \"thrpt\" } ]"));
         assertThrows(IllegalArgumentException.class, () -> JmhResults.parse("[ 1, ]"));
+        assertThrows(IllegalArgumentException.class, () -> JmhResults.parse("[ ] trailing"));
+        assertThrows(IllegalArgumentException.class, () -> JmhResults.parse(""));
+    }
+
+    @Test
+    void shouldNameTheOptionWhenAFileIsUnreadableOrNotJmh(@TempDir Path dir) throws IOException {
+        BadInputException missing = assertThrows(BadInputException.class,
+                () -> JmhResults.read(dir.resolve("none.json"), "--jmh-baseline"));
+        assertTrue(missing.getMessage().startsWith("--jmh-baseline: cannot read "), missing.getMessage());
+        Path notJmh = Files.writeString(dir.resolve("gate.json"), "{\"rows\": []}");
+        BadInputException wrong = assertThrows(BadInputException.class, () -> JmhResults.read(notJmh, "--jmh-candidate"));
+        assertTrue(wrong.getMessage().startsWith("--jmh-candidate: " + notJmh + " is not a JMH JSON result file: "), wrong.getMessage());
     }
 }

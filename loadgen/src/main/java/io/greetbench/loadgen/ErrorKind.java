@@ -1,5 +1,7 @@
 package io.greetbench.loadgen;
 
+import java.util.Locale;
+
 /** Why an exchange failed; {@link LoadResult#errors()} counts each kind. */
 public enum ErrorKind {
     /** The target answered the SYN with RST: nothing listens there, or its backlog overflowed. */
@@ -38,6 +40,6 @@ public enum ErrorKind {
 
     /** The JSON key, such as {@code connect_refused}. */
     public String key() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,11 +1,14 @@
 package io.greetbench.loadgen;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -27,18 +30,63 @@ public final class HistogramLogs {
      *
      * @param corrected every untagged interval of every file, added
      * @param raw       every interval tagged {@code raw}, added
-     * @param files     how many files were read
+     * @param files     the files read, in the order given
      * @param intervals how many interval entries were read, both tags
      * @param startEpochMillis the earliest interval start, in epoch milliseconds
      * @param endEpochMillis   the latest interval end, in epoch milliseconds
      */
-    public record Merged(Histogram corrected, Histogram raw, int files, long intervals,
+    public record Merged(Histogram corrected, Histogram raw, List<Path> files, long intervals,
                          long startEpochMillis, long endEpochMillis) {
+
+        public Merged {
+            files = List.copyOf(files);
+        }
 
         /** Exchanges per second over the union of the logs' spans (concurrent generators overlap). */
         public double exchangesPerSecond() {
             long ms = endEpochMillis - startEpochMillis;
             return ms <= 0 ? 0 : corrected.getTotalCount() * 1000.0 / ms;
+        }
+
+        /** From the first interval's start to the last one's end, in seconds. */
+        public double spanSeconds() {
+            return (endEpochMillis - startEpochMillis) / 1e3;
+        }
+
+        /** The report of {@code greetbench merge}: the combined percentiles and rate, as {@code load} prints them. */
+        public String summary(boolean fullSpectrum) {
+            StringBuilder s = new StringBuilder();
+            s.append(String.format(Locale.ROOT, "Merged %d logs, %d intervals, %.2fs from first start to last end%n",
+                    files.size(), intervals, spanSeconds()));
+            Percentiles.appendHeading(s);
+            Percentiles.appendRow(s, "corrected", corrected);
+            if (raw.getTotalCount() > 0) {
+                Percentiles.appendRow(s, "raw", raw);
+            }
+            if (fullSpectrum) {
+                Percentiles.appendSpectrum(s, "corrected", corrected);
+            }
+            s.append(String.format(Locale.ROOT, "  %d exchanges%n", corrected.getTotalCount()));
+            s.append(String.format(Locale.ROOT, "Exchanges/sec: %10.2f%n", exchangesPerSecond()));
+            return s.toString();
+        }
+
+        /**
+         * Writes the merged percentiles as JSON to {@code file}, creating its directory:
+         * latencies in microseconds, with the keys of {@code load --json}.
+         */
+        public void writeJson(Path file) throws IOException {
+            ObjectNode j = SummaryJson.object();
+            ArrayNode names = j.putArray("files");
+            files.forEach(f -> names.add(f.toString()));
+            j.put("intervals", intervals);
+            j.set("span_s", SummaryJson.decimal(spanSeconds()));
+            j.put("exchanges", corrected.getTotalCount());
+            j.set("exchanges_per_second", SummaryJson.decimal(exchangesPerSecond()));
+            j.put("latency_unit", "us");
+            j.set("corrected", Percentiles.json(corrected));
+            j.set("raw", Percentiles.json(raw));
+            SummaryJson.write(file, j);
         }
     }
 
@@ -47,7 +95,7 @@ public final class HistogramLogs {
      * histogram untagged, the raw one tagged {@code raw}, as {@code --hlog} writes them.
      */
     public static void write(Path file, Merged merged) throws IOException {
-        try (IntervalLog log = new IntervalLog(file, merged.startEpochMillis(), "merge of " + merged.files() + " logs")) {
+        try (IntervalLog log = new IntervalLog(file, merged.startEpochMillis(), "merge of " + merged.files().size() + " logs")) {
             Histogram corrected = merged.corrected().copy();
             Histogram raw = merged.raw().copy();
             for (Histogram h : new Histogram[] {corrected, raw}) {
@@ -110,7 +158,7 @@ public final class HistogramLogs {
                 throw new IOException(file + ": holds no histogram");
             }
         }
-        return new Merged(corrected, raw, files.size(), intervals,
+        return new Merged(corrected, raw, files, intervals,
                 start == Long.MAX_VALUE ? 0 : start, end == Long.MIN_VALUE ? 0 : end);
     }
 }

@@ -67,10 +67,13 @@ public enum IoEngine {
         try {
             return (SocketIo) epollConstructor.newInstance(target, payload, slots);
         } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IoFailure f) {
-                throw f;
+            switch (e.getCause()) {
+                case IoFailure f -> throw f;
+                // An Error (out of memory, ...) or a bug's own exception stays what it is.
+                case Error err -> throw err;
+                case RuntimeException r -> throw r;
+                case null, default -> throw new IllegalStateException("the epoll engine failed to start", e.getCause());
             }
-            throw new IllegalStateException("the epoll engine failed to start", e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the epoll engine failed to start", e);
         }

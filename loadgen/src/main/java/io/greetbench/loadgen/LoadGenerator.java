@@ -75,7 +75,7 @@ public final class LoadGenerator {
         }
         try {
             // The result says which engine ran, never just "auto".
-            return new Run(spec.withIo(spec.io().resolved()), progress).execute();
+            return new Run(spec.toBuilder().io(spec.io().resolved()).build(), progress).execute();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

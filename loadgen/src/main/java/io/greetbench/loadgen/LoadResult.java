@@ -1,8 +1,9 @@
 package io.greetbench.loadgen;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.greetbench.protocol.HostPort;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -104,24 +105,17 @@ public record LoadResult(
 
     /** A corrected-latency percentile (0-100) in nanoseconds; 100 is the maximum. */
     public long correctedNanos(double percentile) {
-        return valueAt(corrected, percentile);
+        return Percentiles.valueAt(corrected, percentile);
     }
 
     /** A raw-latency percentile (0-100) in nanoseconds; 100 is the maximum. */
     public long rawNanos(double percentile) {
-        return valueAt(raw, percentile);
+        return Percentiles.valueAt(raw, percentile);
     }
 
     /** A percentile of a nanosecond histogram, in microseconds. */
     public static double micros(Histogram histogram, double percentile) {
-        return valueAt(histogram, percentile) / 1_000.0;
-    }
-
-    static long valueAt(Histogram histogram, double percentile) {
-        if (histogram.getTotalCount() == 0) {
-            return 0;
-        }
-        return percentile >= 100 ? histogram.getMaxValue() : histogram.getValueAtPercentile(percentile);
+        return Percentiles.valueAt(histogram, percentile) / 1_000.0;
     }
 
     /** The wrk2-style report: rate, corrected and raw percentiles, errors, the generator's CPU. */
@@ -130,24 +124,20 @@ public record LoadResult(
         s.append("Running ").append(formatDuration(spec.workload() == Workload.HELD ? elapsed : spec.duration()))
                 .append(" test @ ").append(hostPort()).append('\n');
         s.append("  ").append(spec.describe()).append('\n');
-        s.append(String.format(Locale.ROOT, "  %-10s", "Latency"));
-        for (double p : PERCENTILES) {
-            s.append(String.format(Locale.ROOT, "%10s", p == 100 ? "max" : "p" + formatPercentile(p)));
-        }
-        s.append('\n');
+        Percentiles.appendHeading(s);
         boolean scheduled = spec.workload() != Workload.CLOSED;
-        row(s, scheduled ? "corrected" : "latency", corrected);
+        Percentiles.appendRow(s, scheduled ? "corrected" : "latency", corrected);
         if (scheduled) {
-            row(s, "raw", raw);
+            Percentiles.appendRow(s, "raw", raw);
         }
         if (fullSpectrum) {
-            spectrum(s, switch (spec.workload()) {
+            Percentiles.appendSpectrum(s, switch (spec.workload()) {
                 case CLOSED -> "from connect to end of reply";
                 case OPEN -> "corrected, from intended start";
                 case HELD -> "corrected, from the end of the think time";
             }, corrected);
             if (scheduled) {
-                spectrum(s, "raw, from actual start", raw);
+                Percentiles.appendSpectrum(s, "raw, from actual start", raw);
             }
         }
         s.append(String.format(Locale.ROOT, "  %d exchanges in %s, %d errors%n", exchanges, formatDuration(elapsed), totalErrors()));
@@ -183,118 +173,57 @@ public record LoadResult(
         return s.toString();
     }
 
-    private static void row(StringBuilder s, String name, Histogram h) {
-        s.append(String.format(Locale.ROOT, "  %-10s", name));
-        for (double p : PERCENTILES) {
-            s.append(String.format(Locale.ROOT, "%10s", formatNanos(valueAt(h, p))));
-        }
-        s.append('\n');
-    }
-
-    private static void spectrum(StringBuilder s, String title, Histogram h) {
-        s.append("  Detailed percentile spectrum (").append(title).append("; values in microseconds):\n");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            h.outputPercentileDistribution(out, 5, 1_000.0);
-        }
-        s.append(bytes.toString(StandardCharsets.UTF_8));
-    }
-
     /**
-     * The summary as JSON, hand-written to avoid a dependency. Latencies are in microseconds with
-     * three decimals (nanosecond resolution); keys are stable for scripts.
+     * The summary as JSON: latencies in microseconds, seconds and rates with three decimals; the
+     * keys are stable for scripts.
      */
     public String toJson() {
-        StringBuilder j = new StringBuilder(1024);
-        j.append("{\n");
-        field(j, "target", quote(hostPort()));
-        field(j, "workload", quote(spec.workload().name().toLowerCase(Locale.ROOT)));
-        field(j, "connections", Integer.toString(spec.connections()));
-        field(j, "held_connections", Integer.toString(spec.heldConnections()));
-        field(j, "threads", Integer.toString(spec.threads()));
-        field(j, "io_engine", quote(spec.io().label()));
-        field(j, "duration_s", num(spec.duration().toNanos() / 1e9));
-        field(j, "warmup_s", num(spec.warmup().toNanos() / 1e9));
-        field(j, "timeout_s", num(spec.exchangeTimeout().toNanos() / 1e9));
-        field(j, "payload_bytes", Integer.toString(spec.payloadLength()));
-        field(j, "half_close", Boolean.toString(spec.halfClose()));
-        field(j, "elapsed_s", num(elapsed.toNanos() / 1e9));
-        field(j, "exchanges", Long.toString(exchanges));
-        field(j, "exchanges_per_second", num(exchangesPerSecond()));
-        field(j, "requested_rate", num(requestedRate));
-        field(j, "achieved_rate", num(achievedRate));
-        field(j, "late", Long.toString(late));
-        field(j, "generator_lag_p99_us", num(generatorLagNanos / 1e3));
-        field(j, "latency_unit", quote("us"));
-        field(j, "corrected", percentilesJson(corrected));
-        field(j, "raw", percentilesJson(raw));
-        StringBuilder e = new StringBuilder("{");
-        String sep = "";
-        for (var entry : errors.entrySet()) {
-            e.append(sep).append(quote(entry.getKey().key())).append(": ").append(entry.getValue());
-            sep = ", ";
-        }
-        field(j, "errors", e.append('}').toString());
-        field(j, "errors_total", Long.toString(totalErrors()));
-        field(j, "generator_cpu_s", num(generatorCpuNanos / 1e9));
-        field(j, "cpu_per_exchange_us", num(cpuPerExchangeNanos() / 1e3));
-        field(j, "peak_connections", Integer.toString(peakConnections));
-        field(j, "unfinished", Long.toString(unfinished));
-        field(j, "valid", Boolean.toString(valid));
-        j.append("  \"invalid_reason\": ").append(invalidReason == null ? "null" : quote(invalidReason)).append("\n}\n");
-        return j.toString();
+        return SummaryJson.text(json());
     }
 
-    private static String percentilesJson(Histogram h) {
-        StringBuilder p = new StringBuilder("{\"count\": ").append(h.getTotalCount());
-        p.append(", \"mean\": ").append(num(h.getTotalCount() == 0 ? 0 : h.getMean() / 1e3));
-        for (double q : PERCENTILES) {
-            p.append(", ").append(quote(q == 100 ? "max" : "p" + formatPercentile(q))).append(": ").append(num(valueAt(h, q) / 1e3));
-        }
-        return p.append('}').toString();
+    /** Writes {@link #toJson} to {@code file}, creating its directory. */
+    public void writeJson(Path file) throws IOException {
+        SummaryJson.write(file, json());
     }
 
-    private static void field(StringBuilder j, String key, String value) {
-        j.append("  ").append(quote(key)).append(": ").append(value).append(",\n");
+    private ObjectNode json() {
+        ObjectNode j = SummaryJson.object();
+        j.put("target", hostPort());
+        j.put("workload", spec.workload().name().toLowerCase(Locale.ROOT));
+        j.put("connections", spec.connections());
+        j.put("held_connections", spec.heldConnections());
+        j.put("threads", spec.threads());
+        j.put("io_engine", spec.io().label());
+        j.set("duration_s", SummaryJson.decimal(spec.duration().toNanos() / 1e9));
+        j.set("warmup_s", SummaryJson.decimal(spec.warmup().toNanos() / 1e9));
+        j.set("timeout_s", SummaryJson.decimal(spec.exchangeTimeout().toNanos() / 1e9));
+        j.put("payload_bytes", spec.payloadLength());
+        j.put("half_close", spec.halfClose());
+        j.set("elapsed_s", SummaryJson.decimal(elapsed.toNanos() / 1e9));
+        j.put("exchanges", exchanges);
+        j.set("exchanges_per_second", SummaryJson.decimal(exchangesPerSecond()));
+        j.set("requested_rate", SummaryJson.decimal(requestedRate));
+        j.set("achieved_rate", SummaryJson.decimal(achievedRate));
+        j.put("late", late);
+        j.set("generator_lag_p99_us", SummaryJson.decimal(generatorLagNanos / 1e3));
+        j.put("latency_unit", "us");
+        j.set("corrected", Percentiles.json(corrected));
+        j.set("raw", Percentiles.json(raw));
+        ObjectNode e = j.putObject("errors");
+        errors.forEach((kind, count) -> e.put(kind.key(), count));
+        j.put("errors_total", totalErrors());
+        j.set("generator_cpu_s", SummaryJson.decimal(generatorCpuNanos / 1e9));
+        j.set("cpu_per_exchange_us", SummaryJson.decimal(cpuPerExchangeNanos() / 1e3));
+        j.put("peak_connections", peakConnections);
+        j.put("unfinished", unfinished);
+        j.put("valid", valid);
+        j.put("invalid_reason", invalidReason);
+        return j;
     }
 
+    /** The target as it would be typed, by address: {@code 127.0.0.1:8888}, {@code [::1]:8888}. */
     private String hostPort() {
-        var t = spec.target();
-        String host = t.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + t.getPort();
-    }
-
-    static String num(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return "null";
-        }
-        return String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    static String quote(String text) {
-        StringBuilder q = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\r' -> q.append("\\r");
-                case '\t' -> q.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        q.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        q.append(c);
-                    }
-                }
-            }
-        }
-        return q.append('"').toString();
-    }
-
-    static String formatPercentile(double p) {
-        return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
+        return new HostPort(spec.target().getAddress().getHostAddress(), spec.target().getPort()).toString();
     }
 
     /** {@code 812.00us}, {@code 1.53ms}, {@code 2.01s}, as wrk prints latencies. */

@@ -1,6 +1,7 @@
 package io.greetbench.loadgen;
 
 import io.greetbench.protocol.ConfigException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,8 +14,10 @@ import java.util.regex.Pattern;
  * Every option of a load run, with all defaults, in one place.
  *
  * <p>The compact constructor validates every field and names the bad one with its command-line
- * spelling, so a mistake fails before any socket is opened. Immutable; start from
- * {@link #closed}, {@link #open} or {@link #held} and adjust with the {@code with*} methods.
+ * spelling, so a mistake fails before any socket is opened. Immutable; {@link #closed},
+ * {@link #open} and {@link #held} give a workload with every other option at its default, and a
+ * {@link Builder} ({@link #builder}, {@link #toBuilder}) sets any option, filling the ones left
+ * out with the workload's defaults.
  *
  * @param target          the server, a resolved address
  * @param workload        closed loop, open loop or held connections
@@ -75,8 +78,8 @@ public record LoadSpec(
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
     public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofSeconds(2);
-    /** What load-c and a person at a terminal send. */
-    public static final byte[] DEFAULT_PAYLOAD = "hi\n".getBytes(StandardCharsets.US_ASCII);
+    /** What load-c and a person at a terminal send (sent as UTF-8, as {@code --payload} is). */
+    public static final String DEFAULT_PAYLOAD = "hi\n";
     /** Servers close idle clients after 60 s by default; stay well inside that. */
     public static final Duration DEFAULT_THINK_TIME = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RAMP = Duration.ZERO;
@@ -162,7 +165,7 @@ public record LoadSpec(
         if (sourceAddresses > 1 && !target.getAddress().isLoopbackAddress()) {
             throw new ConfigException("--source-addresses", "spreads over 127.0.0.x and needs a loopback target, got " + target.getAddress().getHostAddress());
         }
-        if (sourceAddresses > 1 && !(target.getAddress() instanceof java.net.Inet4Address)) {
+        if (sourceAddresses > 1 && !(target.getAddress() instanceof Inet4Address)) {
             throw new ConfigException("--source-addresses", "needs an IPv4 target");
         }
         if (cpus != null && !CPU_LIST.matcher(cpus).matches()) {
@@ -172,17 +175,12 @@ public record LoadSpec(
 
     /** Closed loop with {@code connections} in flight, every other option at its default. */
     public static LoadSpec closed(InetSocketAddress target, int connections, Duration duration) {
-        return new LoadSpec(target, Workload.CLOSED, connections, 0, duration, DEFAULT_WARMUP,
-                DEFAULT_EXCHANGE_TIMEOUT, DEFAULT_PAYLOAD, false, defaultThreads(connections), 0,
-                DEFAULT_THINK_TIME, DEFAULT_RAMP, DEFAULT_SOURCE_ADDRESSES, null, null, IoEngine.AUTO);
+        return builder(target).closed(connections).duration(duration).build();
     }
 
     /** Open loop at {@code ratePerSecond}, every other option at its default. */
     public static LoadSpec open(InetSocketAddress target, double ratePerSecond, Duration duration) {
-        return new LoadSpec(target, Workload.OPEN, DEFAULT_OPEN_CONNECTIONS, ratePerSecond, duration,
-                DEFAULT_WARMUP, DEFAULT_EXCHANGE_TIMEOUT, DEFAULT_PAYLOAD, false,
-                defaultThreads(DEFAULT_OPEN_CONNECTIONS), 0, DEFAULT_THINK_TIME, DEFAULT_RAMP,
-                DEFAULT_SOURCE_ADDRESSES, null, null, IoEngine.AUTO);
+        return builder(target).open(ratePerSecond).duration(duration).build();
     }
 
     /**
@@ -190,21 +188,190 @@ public record LoadSpec(
      * source addresses as the ephemeral port range needs when the target is on loopback.
      */
     public static LoadSpec held(InetSocketAddress target, int n, Duration thinkTime) {
-        int sources = 1;
-        if (target != null && target.getAddress() instanceof java.net.Inet4Address v4 && v4.isLoopbackAddress()) {
-            sources = SystemLimits.sourceAddressesFor(n);
-        }
-        return new LoadSpec(target, Workload.HELD, DEFAULT_HELD_CONNECTS_IN_FLIGHT, 0, DEFAULT_DURATION,
-                Duration.ZERO, DEFAULT_EXCHANGE_TIMEOUT, DEFAULT_PAYLOAD, false,
-                Math.max(1, Math.min(n, defaultThreads(n))), n, thinkTime, DEFAULT_RAMP, sources, null, null, IoEngine.AUTO);
+        return builder(target).held(n).thinkTime(thinkTime).build();
+    }
+
+    /** A closed loop of {@link #DEFAULT_CONNECTIONS} against {@code target}, until told otherwise. */
+    public static Builder builder(InetSocketAddress target) {
+        return new Builder(target);
     }
 
     /**
-     * One thread per CPU this process may run on (the JVM honours {@code taskset}), at most one per
-     * connection: each thread has its own poller, so more threads than CPUs only add switches.
+     * A builder holding every value of this spec, the derived ones (thread count, source
+     * addresses) included: after changing the connections or the CPUs, set the threads too.
      */
-    public static int defaultThreads(int connections) {
-        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), connections));
+    public Builder toBuilder() {
+        return new Builder(target).workload(workload, ratePerSecond, heldConnections).connections(connections)
+                .duration(duration).warmup(warmup).exchangeTimeout(exchangeTimeout).payload(payload, halfClose)
+                .threads(threads).thinkTime(thinkTime).ramp(ramp).sourceAddresses(sourceAddresses).cpus(cpus)
+                .hlog(hlog).io(io);
+    }
+
+    /**
+     * Collects the options of one run; {@link #build} fills what was not set with the defaults of
+     * the workload and validates the whole. Confined to the thread that uses it.
+     */
+    public static final class Builder {
+        private final InetSocketAddress target;
+        private Workload workload = Workload.CLOSED;
+        private double ratePerSecond;
+        private int heldConnections;
+        // Null: derived in build() from the workload and the other values.
+        private Integer connections;
+        private Duration warmup;
+        private Integer threads;
+        private Integer sourceAddresses;
+        private Duration duration = DEFAULT_DURATION;
+        private Duration exchangeTimeout = DEFAULT_EXCHANGE_TIMEOUT;
+        private byte[] payload = DEFAULT_PAYLOAD.getBytes(StandardCharsets.UTF_8);
+        private boolean halfClose;
+        private Duration thinkTime = DEFAULT_THINK_TIME;
+        private Duration ramp = DEFAULT_RAMP;
+        private String cpus;
+        private Path hlog;
+        private IoEngine io = IoEngine.AUTO;
+
+        private Builder(InetSocketAddress target) {
+            this.target = target;
+        }
+
+        /** {@link Workload#CLOSED} with {@code n} exchanges always in flight. */
+        public Builder closed(int n) {
+            return workload(Workload.CLOSED, 0, 0).connections(n);
+        }
+
+        /** {@link Workload#OPEN}: {@code perSecond} exchanges started a second on a fixed schedule. */
+        public Builder open(double perSecond) {
+            return workload(Workload.OPEN, perSecond, 0);
+        }
+
+        /** {@link Workload#HELD}: {@code n} connections opened, idle for the think time, then one exchange each. */
+        public Builder held(int n) {
+            return workload(Workload.HELD, 0, n);
+        }
+
+        private Builder workload(Workload w, double rate, int held) {
+            this.workload = w;
+            this.ratePerSecond = rate;
+            this.heldConnections = held;
+            return this;
+        }
+
+        /**
+         * Exchanges in flight (closed loop), the most in flight (open loop) or connects in progress
+         * (held); by default {@link #DEFAULT_CONNECTIONS}, {@link #DEFAULT_OPEN_CONNECTIONS} or
+         * {@link #DEFAULT_HELD_CONNECTS_IN_FLIGHT}.
+         */
+        public Builder connections(int n) {
+            this.connections = n;
+            return this;
+        }
+
+        public Builder duration(Duration d) {
+            this.duration = d;
+            return this;
+        }
+
+        /** By default {@link #DEFAULT_WARMUP}, or zero for held connections, whose connects are not measured. */
+        public Builder warmup(Duration d) {
+            this.warmup = d;
+            return this;
+        }
+
+        public Builder exchangeTimeout(Duration d) {
+            this.exchangeTimeout = d;
+            return this;
+        }
+
+        /** The request bytes (the spec keeps a copy) and whether to half-close after them. */
+        public Builder payload(byte[] bytes, boolean halfCloseAfter) {
+            this.payload = bytes;
+            this.halfClose = halfCloseAfter;
+            return this;
+        }
+
+        /**
+         * By default one per CPU this process may use, or per {@link #cpus} CPU when pinned, at
+         * most one per connection (closed loop) or held connection.
+         */
+        public Builder threads(int n) {
+            this.threads = n;
+            return this;
+        }
+
+        public Builder thinkTime(Duration d) {
+            this.thinkTime = d;
+            return this;
+        }
+
+        public Builder ramp(Duration d) {
+            this.ramp = d;
+            return this;
+        }
+
+        /**
+         * By default 1, or for held connections to a loopback IPv4 target as many
+         * {@code 127.0.0.x} as the ephemeral port range needs.
+         */
+        public Builder sourceAddresses(int n) {
+            this.sourceAddresses = n;
+            return this;
+        }
+
+        /** A CPU list such as {@code 2-3,6} to pin the generator threads to; null = not pinned. */
+        public Builder cpus(String list) {
+            this.cpus = list;
+            return this;
+        }
+
+        public Builder hlog(Path file) {
+            this.hlog = file;
+            return this;
+        }
+
+        public Builder io(IoEngine engine) {
+            this.io = engine;
+            return this;
+        }
+
+        /** @throws ConfigException naming the option of the first value that breaks its rule */
+        public LoadSpec build() {
+            int c = connections != null ? connections : switch (workload) {
+                case CLOSED -> DEFAULT_CONNECTIONS;
+                case OPEN -> DEFAULT_OPEN_CONNECTIONS;
+                case HELD -> DEFAULT_HELD_CONNECTS_IN_FLIGHT;
+            };
+            Duration w = warmup != null ? warmup : workload == Workload.HELD ? Duration.ZERO : DEFAULT_WARMUP;
+            int t = threads != null ? threads : defaultThreads(c);
+            int s = sourceAddresses != null ? sourceAddresses : defaultSourceAddresses();
+            return new LoadSpec(target, workload, c, ratePerSecond, duration, w, exchangeTimeout, payload, halfClose,
+                    t, heldConnections, thinkTime, ramp, s, cpus, hlog, io);
+        }
+
+        /**
+         * One thread per CPU this process may run on (the JVM honours {@code taskset}) or per
+         * listed CPU, at most one per connection: each thread has its own poller, so more threads
+         * than CPUs only add switches.
+         */
+        private int defaultThreads(int c) {
+            int cpuCount = cpus != null && CPU_LIST.matcher(cpus).matches()
+                    ? CpuPinning.count(cpus)
+                    : Runtime.getRuntime().availableProcessors();
+            int cap = switch (workload) {
+                case CLOSED -> c;
+                case HELD -> heldConnections;
+                case OPEN -> MAX_THREADS;
+            };
+            return Math.max(1, Math.min(cpuCount, cap));
+        }
+
+        private int defaultSourceAddresses() {
+            if (workload == Workload.HELD && target != null
+                    && target.getAddress() instanceof Inet4Address v4 && v4.isLoopbackAddress()) {
+                return SystemLimits.sourceAddressesFor(heldConnections);
+            }
+            return DEFAULT_SOURCE_ADDRESSES;
+        }
     }
 
     /** The request bytes (a copy). */
@@ -220,78 +387,6 @@ public record LoadSpec(
 
     byte[] payloadUnsafe() {
         return payload;
-    }
-
-    public LoadSpec withTarget(InetSocketAddress v) {
-        return new LoadSpec(v, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    /** Also lowers the thread count when it would exceed the connections. */
-    public LoadSpec withConnections(int v) {
-        int t = workload == Workload.CLOSED ? Math.max(1, Math.min(threads, v)) : threads;
-        return new LoadSpec(target, workload, v, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, t, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withRate(double v) {
-        return new LoadSpec(target, workload, connections, v, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withDuration(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, v, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withWarmup(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, v, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withExchangeTimeout(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, v, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withPayload(byte[] v, boolean newHalfClose) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, v, newHalfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withThreads(int v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, v, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withThinkTime(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, v, ramp, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withRamp(Duration v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, v, sourceAddresses, cpus, hlog, io);
-    }
-
-    public LoadSpec withSourceAddresses(int v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, v, cpus, hlog, io);
-    }
-
-    /**
-     * Pins the generator threads to a CPU list, and sets one thread per listed CPU (at most one per
-     * connection), as the JVM would choose under {@code taskset}; {@link #withThreads} after this
-     * overrides the count.
-     */
-    public LoadSpec withCpus(String v) {
-        int t = threads;
-        if (v != null && CPU_LIST.matcher(v).matches()) {
-            int cap = switch (workload) {
-                case CLOSED -> connections;
-                case HELD -> heldConnections;
-                case OPEN -> MAX_THREADS;
-            };
-            t = Math.max(1, Math.min(CpuPinning.count(v), cap));
-        }
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, t, heldConnections, thinkTime, ramp, sourceAddresses, v, hlog, io);
-    }
-
-    public LoadSpec withIo(IoEngine v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, v);
-    }
-
-    public LoadSpec withHlog(Path v) {
-        return new LoadSpec(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout, payload, halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, v, io);
     }
 
     /** One line for humans: {@code closed loop, 64 connections, 1 thread, 10s after 2s warm-up}. */

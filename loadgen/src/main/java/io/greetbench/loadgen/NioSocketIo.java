@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * {@link SocketIo} on the JDK's {@link SocketChannel} and {@link Selector}: portable, and the
@@ -43,7 +44,7 @@ final class NioSocketIo implements SocketIo {
     private SocketChannel[] closing = new SocketChannel[64];
     private int closingCount;
     private Ready handler;
-    private final java.util.function.Consumer<SelectionKey> onKey = this::onKey;
+    private final Consumer<SelectionKey> onKey = this::onKey;
 
     NioSocketIo(InetSocketAddress target, byte[] payload, int slots) throws IoFailure {
         this.target = target;

@@ -1,6 +1,7 @@
 package io.greetbench.loadgen;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Receives one {@link Progress} snapshot about every second while a run lasts. Called on the
@@ -30,7 +31,7 @@ public interface ProgressListener {
 
         /** The line the command line prints on stderr. */
         public String line() {
-            return String.format(java.util.Locale.ROOT, "%6.1fs %s %10.0f/s  p99 %s  errors %d  open %d",
+            return String.format(Locale.ROOT, "%6.1fs %s %10.0f/s  p99 %s  errors %d  open %d",
                     elapsed.toNanos() / 1e9, warmup ? "warmup " : "       ", exchangesPerSecond,
                     LoadResult.formatNanos(p99Nanos), errors, openConnections);
         }

@@ -1,5 +1,6 @@
 package io.greetbench.loadgen;
 
+import io.greetbench.protocol.ConfigException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -89,12 +90,12 @@ final class SystemLimits {
         long hard = hardDescriptorLimit();
         long most = Math.max(0, soft - RESERVED_DESCRIPTORS);
         if (hard >= 0 && soft >= hard) {
-            throw new io.greetbench.protocol.ConfigException(option, connections + " connections need " + needed
+            throw new ConfigException(option, connections + " connections need " + needed
                     + " file descriptors, but the hard RLIMIT_NOFILE of this process is " + hard
                     + " and raising it needs CAP_SYS_RESOURCE; at most " + most + " fit in one process"
                     + " (run several generators and merge their --hlog files)");
         }
-        throw new io.greetbench.protocol.ConfigException(option, connections + " connections need " + needed
+        throw new ConfigException(option, connections + " connections need " + needed
                 + " file descriptors, but the soft RLIMIT_NOFILE is " + soft + " (hard " + (hard < 0 ? "unlimited" : hard)
                 + "); raise it with ulimit -n, or use ./greetbench, which does; at most " + most + " fit now");
     }

@@ -6,6 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -150,7 +152,7 @@ final class Worker implements Runnable {
             result[i] = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (1 + i)}), 0);
         }
         // Rotate per worker so that small runs still touch every address.
-        java.util.Collections.rotate(java.util.Arrays.asList(result), -index);
+        Collections.rotate(Arrays.asList(result), -index);
         return result;
     }
 
@@ -474,7 +476,7 @@ final class Worker implements Runnable {
                 fail(x, ErrorKind.WRONG_REPLY);
                 return;
             }
-            if (!java.util.Arrays.equals(readBuffer, 0, n, expected, x.received, x.received + n)) {
+            if (!Arrays.equals(readBuffer, 0, n, expected, x.received, x.received + n)) {
                 fail(x, ErrorKind.WRONG_REPLY);
                 return;
             }

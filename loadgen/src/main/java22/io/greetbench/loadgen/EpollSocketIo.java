@@ -1,5 +1,6 @@
 package io.greetbench.loadgen;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -107,7 +108,7 @@ final class EpollSocketIo implements SocketIo {
         CAPTURE_BYTES = capture.byteSize();
         ValueLayout.OfInt i = ValueLayout.JAVA_INT;
         ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-        java.lang.foreign.AddressLayout p = ValueLayout.ADDRESS;
+        AddressLayout p = ValueLayout.ADDRESS;
         SOCKET = bind(linker, libc, "socket", FunctionDescriptor.of(i, i, i, i), errno);
         CONNECT = bind(linker, libc, "connect", FunctionDescriptor.of(i, i, p, i), errno);
         BIND = bind(linker, libc, "bind", FunctionDescriptor.of(i, i, p, i), errno);
@@ -530,9 +531,17 @@ final class EpollSocketIo implements SocketIo {
         return new IoFailure(kind, call + ": errno " + errno);
     }
 
-    /** A failure of the binding itself, not of a socket: a bug, never a result. */
-    private static IllegalStateException unexpected(Throwable t) {
-        return t instanceof IllegalStateException i ? i : new IllegalStateException(t);
+    /**
+     * A failure of the binding itself, not of a socket: a bug, never a result. The checked
+     * {@code Throwable} of {@code invokeExact} is wrapped; an unchecked exception is returned as
+     * it is, and an {@link Error} (out of memory, stack overflow, a linkage failure) is rethrown
+     * here, never wrapped, so the worker and the JVM see it for what it is.
+     */
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
     }
 
     /** Writes {@code address} as a {@code sockaddr_in} or {@code sockaddr_in6}; returns its length. */

@@ -235,32 +235,6 @@ public final class ConformanceCheck {
     }
 
     /**
-     * Parses {@code host:port}, {@code [v6]:port} or a bare IPv6 literal followed by
-     * {@code :port}; the host stays unresolved until {@link #prepare()}.
-     */
-    public static InetSocketAddress parseTarget(String text) {
-        String spec = text.trim();
-        int colon = spec.lastIndexOf(':');
-        if (colon <= 0 || colon == spec.length() - 1) {
-            throw new ConfigException("--target", "must be host:port (such as 127.0.0.1:8888 or [::1]:8888), got '" + text + "'");
-        }
-        String host = spec.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(spec.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65_535 || host.isEmpty()) {
-            throw new ConfigException("--target", "must be host:port with a port between 1 and 65535, got '" + text + "'");
-        }
-        return InetSocketAddress.createUnresolved(host, port);
-    }
-
-    /**
      * Resolves the target, makes sure something accepts connections there, and learns from one
      * exchange whether the server sees IPv4 clients as IPv4-mapped IPv6 addresses (a dual-stack
      * {@code ::} listener, where Python prints {@code ('::ffff:127.0.0.1', port, 0, 0)}). Every

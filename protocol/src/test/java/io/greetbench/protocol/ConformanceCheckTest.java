@@ -131,25 +131,13 @@ class ConformanceCheckTest {
     @Test
     @Timeout(30)
     void shouldCallUnknownHostUnreachable() {
-        ConformanceCheck check = new ConformanceCheck(Settings.of(ConformanceCheck.parseTarget("no-such-host.invalid:8888")));
+        ConformanceCheck check = new ConformanceCheck(Settings.of(HostPort.parse("no-such-host.invalid:8888").unresolved()));
         assertThrows(ConformanceCheck.UnreachableException.class, check::prepare);
     }
 
     @Test
-    void shouldParseTargets() {
-        assertEquals("127.0.0.1:8888", show(ConformanceCheck.parseTarget("127.0.0.1:8888")));
-        assertEquals("::1:9", show(ConformanceCheck.parseTarget("[::1]:9")));
-        assertEquals("::1:9", show(ConformanceCheck.parseTarget("::1:9")));
-        assertEquals("localhost:65535", show(ConformanceCheck.parseTarget(" localhost:65535 ")));
-        for (String bad : List.of("127.0.0.1", "127.0.0.1:", ":8888", "host:0", "host:65536", "host:http", "[]:80", "")) {
-            ConfigException e = assertThrows(ConfigException.class, () -> ConformanceCheck.parseTarget(bad), bad);
-            assertEquals("--target", e.parameter());
-        }
-    }
-
-    @Test
     void shouldRejectBadSettingsNamingTheOption() {
-        InetSocketAddress target = ConformanceCheck.parseTarget("127.0.0.1:8888");
+        InetSocketAddress target = HostPort.parse("127.0.0.1:8888").unresolved();
         assertEquals("--timeout", assertThrows(ConfigException.class,
                 () -> Settings.of(target).withCaseTimeout(Duration.ofMillis(10))).parameter());
         assertEquals("--idle-timeout-hint", assertThrows(ConfigException.class,
@@ -174,10 +162,6 @@ class ConformanceCheckTest {
     @Test
     void shouldQuoteBytesOnOneLine() {
         assertEquals("\"Hi\\n\\xff\\\"\"", ConformanceCheck.quote(new byte[] {'H', 'i', '\n', (byte) 0xff, '"'}));
-    }
-
-    private static String show(InetSocketAddress address) {
-        return address.getHostString() + ":" + address.getPort();
     }
 
     private static Map<Case, Result> byCase(List<Result> results) {

@@ -1,0 +1,318 @@
+package io.greetbench.gate;
+
+import io.greetbench.harness.CpuPlacement;
+import io.greetbench.harness.ServerKind;
+import io.greetbench.harness.ServerProcess;
+import io.greetbench.harness.ToolFailureException;
+import io.greetbench.loadgen.IoEngine;
+import io.greetbench.loadgen.LoadGenerator;
+import io.greetbench.loadgen.LoadResult;
+import io.greetbench.loadgen.ProgressListener;
+import io.greetbench.loadgen.UnreachableTargetException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * The server gate: measures a baseline and a candidate build in rounds ({@link GateRounds}), each
+ * round with both sides' servers in fresh JVMs, finely interleaved, and returns the
+ * {@link GateReport}. The method, and why, is in this package's {@code package-info.java}.
+ *
+ * <p>Server and load generator are placed on separate CPUs ({@link CpuPlacement#split}, which pins
+ * this JVM to the generator's half). Every subject is a server under one workload; its round is
+ * measured again once with fresh servers when a slice was unusable (errors, a generator that fell
+ * behind), and a second unusable round fails the gate, since a server that produces errors must
+ * not pass.
+ *
+ * <p>Threading: {@link #run} runs on the calling thread, which drives the rounds and the load
+ * generator (the generator starts its own threads per slice). Each round starts and stops the two
+ * server JVMs at once on two short-lived platform threads, joined before the round goes on.
+ */
+public final class GateRun {
+
+    private static final Duration SERVER_START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SERVER_STOP_GRACE = Duration.ofSeconds(10);
+
+    private final GateSettings settings;
+    private final GateBuild baseline;
+    private final GateBuild candidate;
+    private final Consumer<String> progress;
+    /** Each subject's server and workload, by the name its rows carry. */
+    private final Map<String, Subject> subjects = new LinkedHashMap<>();
+
+    private record Subject(ServerKind kind, GateWorkload workload) {
+    }
+
+    /**
+     * @param progress receives one line per event worth telling a waiting user: the placement,
+     *                 both builds, every round's figures, retries, the budget running out
+     */
+    public GateRun(GateSettings settings, GateBuild baseline, GateBuild candidate, Consumer<String> progress) {
+        this.settings = settings;
+        this.baseline = baseline;
+        this.candidate = candidate;
+        this.progress = progress;
+        boolean oneWorkload = settings.workloads().size() == 1;
+        for (ServerKind kind : settings.servers()) {
+            for (GateWorkload workload : settings.workloads()) {
+                subjects.put(oneWorkload ? kind.cliName() : kind.cliName() + " " + workload.name(), new Subject(kind, workload));
+            }
+        }
+    }
+
+    /**
+     * Runs every round of every subject until each has a verdict, reaches the maximum of rounds,
+     * or the budget is spent.
+     *
+     * @throws ToolFailureException when a server cannot start, exits, stops accepting, or keeps
+     *                              producing errors
+     */
+    public GateReport run() {
+        CpuPlacement placement = CpuPlacement.split();
+        GateRounds.Settings rounds = new GateRounds.Settings(List.copyOf(subjects.keySet()), settings.budget(),
+                settings.minRounds(), settings.maxRounds(), settings.threshold(), settings.confidence(), settings.seed());
+        progress.accept(placement.description());
+        progress.accept("baseline " + baseline.description() + (settings.baselineArgs().isEmpty() ? "" : " with " + settings.baselineArgs()));
+        progress.accept("candidate " + candidate.description() + (settings.candidateArgs().isEmpty() ? "" : " with " + settings.candidateArgs()));
+        progress.accept(rounds.servers() + ", budget " + settings.budget().toSeconds() + " s, seed " + settings.seed());
+        String loadBefore = loadAverage();
+        GateRounds.Outcome outcome = new GateRounds(rounds,
+                (subject, round, first) -> measureWithRetry(subject, round, first, placement), System::nanoTime, progress).run();
+        Map<String, String> about = new LinkedHashMap<>();
+        about.put("baseline", baseline.description() + (settings.baselineArgs().isEmpty() ? "" : " " + String.join(" ", settings.baselineArgs())));
+        about.put("candidate", candidate.description() + (settings.candidateArgs().isEmpty() ? "" : " " + String.join(" ", settings.candidateArgs())));
+        about.put("workload", String.join(", ", settings.workloads().stream().map(GateWorkload::name).toList())
+                + ", " + settings.round().toMillis() + " ms measured per side per round in " + settings.slice().toMillis()
+                + " ms slices (A B B A), after " + settings.warmup().map(w -> w.toMillis() + " ms warm-up")
+                        .orElse(GateSettings.DEFAULT_WARMUP.toMillis() + " ms warm-up (netty " + GateSettings.NETTY_WARMUP.toMillis() + " ms)"));
+        about.put("placement", placement.description());
+        about.put("threshold", GateSettings.percent(settings.threshold()));
+        about.put("confidence", GateSettings.percent(settings.confidence()));
+        about.put("budget", settings.budget().toSeconds() + " s");
+        about.put("rounds", "min " + settings.minRounds() + ", max " + settings.maxRounds());
+        about.put("seed", Long.toString(settings.seed()));
+        // A busy machine widens the intervals; the load average says how busy it was.
+        about.put("load average", "before " + loadBefore + ", after " + loadAverage());
+        about.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
+        about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs available to the generator ("
+                + IoEngine.AUTO.resolved().label() + " engine), " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        return new GateReport("greetbench gate", about, outcome.rows(), outcome.rounds(), List.of(), outcome.verdict(),
+                outcome.elapsed().toNanos() / 1e9, outcome.budgetExhausted());
+    }
+
+    /**
+     * One round of one subject. A round with an unusable slice is measured once more with fresh
+     * servers, because a neighbour's burst can cause one; a second unusable round fails the gate.
+     */
+    private GateRounds.RoundSamples measureWithRetry(String subject, int roundNumber, GateRounds.Side first, CpuPlacement placement) {
+        String label = subject + " round " + roundNumber;
+        RoundMeasurement m = measureRound(label, subjects.get(subject), first, placement);
+        if (m.problem() == null) {
+            return m.samples();
+        }
+        progress.accept(label + ": " + m.problem() + "; measuring the round again");
+        RoundMeasurement again = measureRound(label, subjects.get(subject), first, placement);
+        if (again.problem() != null) {
+            throw new ToolFailureException(label + ": " + again.problem() + " (and before: " + m.problem() + ")");
+        }
+        return again.samples();
+    }
+
+    /** Whose turn {@code k} is in A B B A A B B A ...: positions 0 and 3 of every four go to the side that drew first. */
+    static GateRounds.Side turnOf(long k, GateRounds.Side first) {
+        long pos = k % 4;
+        return pos == 0 || pos == 3 ? first : other(first);
+    }
+
+    private static GateRounds.Side other(GateRounds.Side side) {
+        return side == GateRounds.Side.BASELINE ? GateRounds.Side.CANDIDATE : GateRounds.Side.BASELINE;
+    }
+
+    /** A round's samples, or why the round cannot be used. */
+    private record RoundMeasurement(GateRounds.RoundSamples samples, String problem) {
+
+        static RoundMeasurement unusable(String problem) {
+            return new RoundMeasurement(null, problem);
+        }
+    }
+
+    /** Running totals of one side over its slices of a round. */
+    private static final class SideTotals {
+        long exchanges;
+        long elapsedNanos;
+        long serverCpuNanos;
+
+        GateRounds.Sample sample() {
+            return new GateRounds.Sample(exchanges / (elapsedNanos / 1e9), serverCpuNanos / (double) exchanges);
+        }
+    }
+
+    /**
+     * Both sides of one round, finely interleaved. Both servers start in fresh JVMs (the side that
+     * drew first starts first), are warmed up in alternating turns, and then take the load in short
+     * slices in the order A B B A A B B A…, each side's figures summed over its slices. Measuring
+     * one whole side and then the other would leave each round exposed to whatever a shared
+     * machine does in between (another job's build starting, a neighbour's burst); slices a
+     * fraction of a second apart see the same machine, and the mirrored order cancels a steady
+     * drift within the round. A server idles while the other is loaded, and its CPU time is
+     * counted only in its own slices.
+     */
+    private RoundMeasurement measureRound(String label, Subject subject, GateRounds.Side first, CpuPlacement placement) {
+        Map<GateRounds.Side, ServerProcess> servers = new ConcurrentHashMap<>();
+        try {
+            // Both JVMs start at once, the drawn side first: on a busy machine a JVM start waits
+            // for CPU shares, and two processes waiting together take half the time of two in turn.
+            inParallel(List.of(first, other(first)).stream().<Runnable>map(side -> () -> servers.put(side,
+                    startServer(label, subject.kind(), side, placement))).toList());
+            String problem = warmUp(subject, servers, first, placement);
+            if (problem != null) {
+                return RoundMeasurement.unusable(problem);
+            }
+            Map<GateRounds.Side, SideTotals> totals = new EnumMap<>(GateRounds.Side.class);
+            totals.put(first, new SideTotals());
+            totals.put(other(first), new SideTotals());
+            long slicesPerSide = Math.max(1, settings.round().toNanos() / settings.slice().toNanos());
+            Duration sliceLength = settings.round().dividedBy(slicesPerSide);
+            for (long k = 0; k < 2 * slicesPerSide; k++) {
+                GateRounds.Side side = turnOf(k, first);
+                ServerProcess server = servers.get(side);
+                long cpuBefore = server.cpuNanos();
+                LoadResult r = LoadGenerator.run(subject.workload().spec(server.address(), sliceLength, placement.generatorCpus()),
+                        ProgressListener.NONE);
+                long cpuAfter = server.cpuNanos();
+                if (!server.isAlive()) {
+                    throw new ToolFailureException(label + " " + name(side) + ": the server exited during the run; its stderr: "
+                            + server.stderrTail(3));
+                }
+                if (cpuBefore < 0 || cpuAfter < cpuBefore) {
+                    throw new ToolFailureException(label + ": cannot read the server's CPU time from /proc/" + server.pid() + "/stat");
+                }
+                // A slice may complete nothing when a neighbour starves the server's CPU for its
+                // whole length; that is the machine, not the server, and the side's totals absorb it.
+                problem = problem(r, side, "slice " + (k + 1), true);
+                if (problem != null) {
+                    return RoundMeasurement.unusable(problem);
+                }
+                SideTotals t = totals.get(side);
+                t.exchanges += r.exchanges();
+                t.elapsedNanos += r.elapsed().toNanos();
+                t.serverCpuNanos += cpuAfter - cpuBefore;
+            }
+            for (Map.Entry<GateRounds.Side, SideTotals> t : totals.entrySet()) {
+                if (t.getValue().exchanges == 0) {
+                    return RoundMeasurement.unusable(name(t.getKey()) + ": no exchange completed in the whole round");
+                }
+            }
+            return new RoundMeasurement(new GateRounds.RoundSamples(totals.get(GateRounds.Side.BASELINE).sample(),
+                    totals.get(GateRounds.Side.CANDIDATE).sample()), null);
+        } catch (UnreachableTargetException e) {
+            throw new ToolFailureException(label + ": a server stopped accepting: " + e.getMessage(), e);
+        } finally {
+            inParallel(servers.values().stream().<Runnable>map(server -> () -> {
+                server.stop(SERVER_STOP_GRACE);
+                server.close();
+            }).toList());
+        }
+    }
+
+    /** One side's server, from its build, with its extra {@code serve} options. */
+    private ServerProcess startServer(String label, ServerKind kind, GateRounds.Side side, CpuPlacement placement) {
+        boolean isBase = side == GateRounds.Side.BASELINE;
+        GateBuild build = isBase ? baseline : candidate;
+        List<String> serveArgs = new ArrayList<>(List.of(kind.cliName(), "--port", "0"));
+        serveArgs.addAll(isBase ? settings.baselineArgs() : settings.candidateArgs());
+        return ServerProcess.startGreetbench(label + " " + name(side), build.classPath(), build.mainClass(), serveArgs,
+                placement.serverCpus(), List.of(), SERVER_START_TIMEOUT);
+    }
+
+    /**
+     * Warms both servers in turns, A B B A like the measurement: warming one side whole and then
+     * the other left the side warmed last still compiling in the background when measuring began,
+     * and its CPU per exchange carried that JIT work (seen on netty: +6% to +11% for whichever side
+     * warmed second, in A/A runs). Returns why the round cannot be used, or null.
+     */
+    private String warmUp(Subject subject, Map<GateRounds.Side, ServerProcess> servers, GateRounds.Side first,
+                          CpuPlacement placement) throws UnreachableTargetException {
+        Duration warm = settings.warmupFor(subject.kind());
+        if (warm.isZero()) {
+            return null;
+        }
+        long turns = Math.max(1, warm.toNanos() / GateSettings.WARMUP_TURN.toNanos());
+        Duration turn = warm.dividedBy(turns);
+        for (long k = 0; k < 2 * turns; k++) {
+            GateRounds.Side side = turnOf(k, first);
+            LoadResult w = LoadGenerator.run(subject.workload().spec(servers.get(side).address(), turn, placement.generatorCpus()),
+                    ProgressListener.NONE);
+            String problem = problem(w, side, "warm-up", false);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Runs the tasks on platform threads of their own and waits for all; the first failure is
+     * rethrown once every task has ended, so no server is left starting or stopping behind the
+     * caller's back.
+     */
+    private static void inParallel(List<Runnable> tasks) {
+        List<Future<?>> futures;
+        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("gate-server-", 0).factory())) {
+            futures = tasks.stream().<Future<?>>map(threads::submit).toList();
+        }
+        for (Future<?> f : futures) {
+            if (f.state() == Future.State.FAILED) {
+                switch (f.exceptionNow()) {
+                    case RuntimeException e -> throw e;
+                    case Error e -> throw e;
+                    case Throwable t -> throw new IllegalStateException(t);
+                }
+            }
+        }
+    }
+
+    /** Why a load run cannot be used, or null when it can. */
+    private static String problem(LoadResult r, GateRounds.Side side, String what, boolean mayBeEmpty) {
+        String who = name(side) + " " + what;
+        if (mayBeEmpty && r.exchanges() == 0 && r.totalErrors() == 0) {
+            return null;
+        }
+        if (!r.valid()) {
+            return who + " invalid: " + r.invalidReason();
+        }
+        if (r.totalErrors() > 0) {
+            return who + ": " + r.totalErrors() + " failed exchanges";
+        }
+        if (r.exchanges() == 0 && !mayBeEmpty) {
+            return who + ": no exchange completed";
+        }
+        return null;
+    }
+
+    private static String name(GateRounds.Side side) {
+        return side.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "unknown". */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}
