@@ -8,6 +8,7 @@ import io.greetbench.loadgen.LoadGenerator;
 import io.greetbench.loadgen.LoadResult;
 import io.greetbench.loadgen.LoadSpec;
 import io.greetbench.loadgen.ProgressListener;
+import io.greetbench.loadgen.Shard;
 import io.greetbench.loadgen.UnreachableTargetException;
 import io.greetbench.loadgen.Workload;
 import io.greetbench.protocol.ConfigException;
@@ -20,12 +21,19 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code greetbench load}: drives any greeting server (ours, the Python reference, anything
@@ -109,7 +117,8 @@ final class LoadCommand implements Callable<Integer> {
             description = "system-call layer: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: epoll where the JDK and OS allow, else nio)")
     IoEngine io;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the summary as JSON")
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "also write the summary as JSON; - prints it as the last line of stdout (what a Kubernetes shard does)")
     Path json;
 
     @Option(names = "--hlog", paramLabel = "FILE", description = "write an HdrHistogram interval log (nanoseconds; raw ones tagged 'raw')")
@@ -118,8 +127,28 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--spectrum", description = "print the full percentile spectrum")
     boolean spectrum;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = {"run shard I of N: its share of -c or --held, and rate R/N on a schedule shifted by I/R so the N shards",
+                "interleave into one; N alone takes I from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). Its JSON carries",
+                "its histograms, which greetbench merge adds exactly"})
+    String shard;
+
+    @Option(names = "--start-at", paramLabel = "INSTANT",
+            description = "start (warm-up included) at this instant: ISO-8601 (2026-12-05T10:00:00Z) or epoch milliseconds")
+    String startAt;
+
+    @Option(names = "--start-tolerance", paramLabel = "DURATION",
+            description = "a run that starts later than this after --start-at is invalid (default: ${DEFAULT-VALUE})")
+    Duration startTolerance;
+
+    @ArgGroup(exclusive = false, heading = "%nSeveral generators (one shard each, started together, merged exactly):%n")
+    FleetOptions fleet;
+
     @Override
     public Integer call() {
+        if (fleet != null) {
+            return fleet.run(this);
+        }
         LoadSpec loadSpec = buildSpec();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -145,8 +174,11 @@ final class LoadCommand implements Callable<Integer> {
             throw new ToolFailureException("the run failed: " + e.getCause().getMessage(), e);
         }
         out.print(result.summary(spectrum));
+        if (json != null && json.toString().equals("-")) {
+            out.println(result.toJsonLine());
+        }
         out.flush();
-        if (json != null) {
+        if (json != null && !json.toString().equals("-")) {
             try {
                 result.writeJson(json);
             } catch (IOException e) {
@@ -202,7 +234,71 @@ final class LoadCommand implements Callable<Integer> {
         if (sourceAddresses != null) {
             b.sourceAddresses(sourceAddresses);
         }
-        return b.build();
+        if (shard != null) {
+            b.shard(Shard.parse(shard, System.getenv()));
+        }
+        if (startAt != null) {
+            b.startAt(parseInstant(startAt));
+        }
+        return b.startTolerance(startTolerance).build();
+    }
+
+    /** {@code --start-at}: an ISO-8601 instant or epoch milliseconds. */
+    static Instant parseInstant(String text) {
+        String t = text.trim();
+        try {
+            return t.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(t)) : Instant.parse(t);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new ConfigException("--start-at", "must be an ISO-8601 instant such as 2026-12-05T10:00:00Z or epoch milliseconds, got '" + text + "'");
+        }
+    }
+
+    /**
+     * How long a run of these options lasts from its start: warm-up and recording (or ramp and
+     * think time), plus one exchange timeout for the last exchanges. What a fleet waits for.
+     */
+    Duration runLength() {
+        Duration base = held != null ? ramp.plus(think) : warmup.plus(duration);
+        return base.plus(timeout);
+    }
+
+    /** The run length of {@code load} options, parsed (not run) as {@code load} would parse them. */
+    static Duration runLengthOf(List<String> loadArguments, CommandLine parent) {
+        LoadCommand command = new LoadCommand();
+        CommandLine cl = new CommandLine(command);
+        Main.configure(cl);
+        try {
+            cl.parseArgs(loadArguments.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(parent, "load options: " + e.getMessage(), e, null, null);
+        }
+        if (command.fleet != null || command.shard != null || command.startAt != null || command.json != null) {
+            throw new CommandLine.ParameterException(parent, "load options: leave --shard, --start-at, --json and the fleet options to the fleet");
+        }
+        return command.runLength();
+    }
+
+    /**
+     * The options the user gave, as they typed them, without those in {@code leaveOut}: what every
+     * shard of a fleet is started with.
+     */
+    List<String> givenArguments(Set<String> leaveOut) {
+        List<String> args = new ArrayList<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (leaveOut.contains(o.longestName())) {
+                continue;
+            }
+            List<String> values = o.originalStringValues();
+            if (values.isEmpty() || o.arity().max() == 0) {
+                args.add(o.longestName());
+            } else {
+                for (String v : values) {
+                    args.add(o.longestName());
+                    args.add(v);
+                }
+            }
+        }
+        return args;
     }
 
     /** Whether the user gave {@code option}, as opposed to picocli filling in its default. */

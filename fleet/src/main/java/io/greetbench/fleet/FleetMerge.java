@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.greetbench.loadgen.LoadResult;
+import io.greetbench.loadgen.Percentiles;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,8 +97,8 @@ public final class FleetMerge {
                 corrected.add(histogram(r, "corrected"));
                 raw.add(histogram(r, "raw"));
             }
-            merged.set("corrected", latency(corrected));
-            merged.set("raw", latency(raw));
+            merged.set("corrected", Percentiles.json(corrected));
+            merged.set("raw", Percentiles.json(raw));
             merged.set("errors", errors(ok));
         }
         double minLate = Double.MAX_VALUE;
@@ -158,19 +158,6 @@ public final class FleetMerge {
         } catch (DataFormatException | IllegalArgumentException e) {
             throw new IllegalArgumentException("shard " + r.index() + ": its " + which + " histogram cannot be decoded: " + e.getMessage(), e);
         }
-    }
-
-    /** The same percentile object {@code load --json} writes, from a histogram in nanoseconds. */
-    static ObjectNode latency(Histogram h) {
-        ObjectNode p = JSON.createObjectNode();
-        p.put("count", h.getTotalCount());
-        p.put("mean", h.getTotalCount() == 0 ? 0 : round3(h.getMean() / 1e3));
-        for (double q : LoadResult.PERCENTILES) {
-            String key = q == 100 ? "max" : "p" + (q == Math.rint(q) ? Long.toString((long) q) : Double.toString(q));
-            long v = h.getTotalCount() == 0 ? 0 : (q == 100 ? h.getMaxValue() : h.getValueAtPercentile(q));
-            p.put(key, round3(v / 1e3));
-        }
-        return p;
     }
 
     private static ObjectNode errors(List<ShardReport> ok) {

@@ -59,7 +59,7 @@ public final class FleetRun {
     private final PrintWriter progress;
 
     /** Shard {@code i} runs on {@code hosts.get(i)}; there must be one host per shard. */
-    FleetRun(FleetPlan plan, List<? extends ShardHost> hosts, PrintWriter progress) {
+    public FleetRun(FleetPlan plan, List<? extends ShardHost> hosts, PrintWriter progress) {
         if (hosts.size() != plan.shards()) {
             throw new IllegalArgumentException("one host per shard: " + hosts.size() + " hosts for " + plan.shards() + " shards");
         }
@@ -69,7 +69,7 @@ public final class FleetRun {
     }
 
     /** Runs the fleet; the merged summary goes to {@code outDir/merged.json} and {@code merged.hlog}. */
-    Result run(Path jar, Path outDir) {
+    public Result run(Path jar, Path outDir) {
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {

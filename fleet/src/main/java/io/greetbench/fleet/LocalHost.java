@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe: the fleet starts and kills shards from different threads.
  */
-final class LocalHost implements ShardHost {
+public final class LocalHost implements ShardHost {
 
     private final String name;
     private final Path workDir;
@@ -28,7 +28,7 @@ final class LocalHost implements ShardHost {
      * @param environment  extra environment variables for the shard, such as the Job's
      *                     {@code JOB_COMPLETION_INDEX}
      */
-    LocalHost(String name, Path workDir, List<String> javaCommand, Map<String, String> environment) {
+    public LocalHost(String name, Path workDir, List<String> javaCommand, Map<String, String> environment) {
         this.name = name;
         this.workDir = workDir;
         this.javaCommand = List.copyOf(javaCommand);

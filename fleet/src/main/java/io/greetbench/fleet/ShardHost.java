@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <p>Implementations are called from the fleet's coordinating threads, one call per host at a time.
  */
-interface ShardHost {
+public interface ShardHost {
 
     /** How the host is named in progress lines and results: {@code local#1}, {@code root@10.0.0.2}. */
     String name();

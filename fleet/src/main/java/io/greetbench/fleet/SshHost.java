@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe: its state is fixed at construction except {@link #copied}, written once.
  */
-final class SshHost implements ShardHost {
+public final class SshHost implements ShardHost {
 
     private static final int CLOCK_SAMPLES = 8;
     private static final long SSH_STEP_TIMEOUT_SECONDS = 120;
@@ -47,7 +47,7 @@ final class SshHost implements ShardHost {
      * @param remoteDir   the directory there for the jar and the shards' files
      * @param remoteJava  the java command there and its JVM flags
      */
-    SshHost(String destination, List<String> sshOptions, String remoteDir, List<String> remoteJava) {
+    public SshHost(String destination, List<String> sshOptions, String remoteDir, List<String> remoteJava) {
         this.destination = destination;
         this.sshOptions = List.copyOf(sshOptions);
         this.remoteDir = remoteDir.endsWith("/") && remoteDir.length() > 1 ? remoteDir.substring(0, remoteDir.length() - 1) : remoteDir;
@@ -60,7 +60,7 @@ final class SshHost implements ShardHost {
     }
 
     /** Whether {@link #install} copied the jar (it was missing there) rather than finding it. */
-    boolean copied() {
+    public boolean copied() {
         return copied;
     }
 

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -128,6 +129,8 @@ public final class LoadGenerator {
         private final Histogram intervalCorrectedSum = new Histogram(3);
         private final Histogram intervalRawSum = new Histogram(3);
         private long startEpochMillis;
+        /** How late the run began after {@code --start-at}; null without a start instant. */
+        private Duration startLate;
         private IntervalLog hlog;
         private long lastCompleted;
         private long lastErrors;
@@ -163,8 +166,15 @@ public final class LoadGenerator {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while the generator threads started", e);
             }
+            if (spec.startAt() != null) {
+                StartBarrier.awaitInstant(spec.startAt());
+            }
             long start = System.nanoTime();
-            startEpochMillis = System.currentTimeMillis();
+            Instant started = Instant.now();
+            startEpochMillis = started.toEpochMilli();
+            if (spec.startAt() != null) {
+                startLate = Duration.between(spec.startAt(), started);
+            }
             long measureStart = held ? start : start + spec.warmup().toNanos();
             long measureEnd = held ? Long.MAX_VALUE : measureStart + spec.duration().toNanos();
             long drainEnd = spec.workload() == Workload.OPEN ? measureEnd + spec.exchangeTimeout().toNanos() : measureEnd;
@@ -447,12 +457,17 @@ public final class LoadGenerator {
                         + "more than %.0f%%, so latencies include its own queue (try more threads, more CPUs or a lower rate)",
                         busiest * 100, MAX_GENERATOR_BUSY * 100));
             }
+            if (startLate != null && startLate.compareTo(spec.startTolerance()) > 0) {
+                reasons.add(String.format(Locale.ROOT, "it started %.1f ms after --start-at, more than --start-tolerance %d ms",
+                        startLate.toNanos() / 1e6, spec.startTolerance().toMillis()));
+            }
             if (held && peak < spec.heldConnections()) {
                 reasons.add("only " + peak + " of " + spec.heldConnections() + " connections were open at once");
             }
             String reason = reasons.isEmpty() ? null : String.join("; ", reasons);
             return new LoadResult(spec, recorded, elapsed, requested, achieved, totalCorrected.copy(), totalRaw.copy(),
-                    errors, late, lagP99, cpu, peak, unfinished, reason == null, reason);
+                    errors, late, lagP99, cpu, peak, unfinished, reason == null, reason, startLate,
+                    startEpochMillis + (held ? 0 : spec.warmup().toMillis()));
         }
     }
 }

@@ -3,8 +3,11 @@ package io.greetbench.loadgen;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.greetbench.protocol.HostPort;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -43,6 +46,9 @@ import org.HdrHistogram.Histogram;
  * @param unfinished         exchanges still in flight (or due but not started) when the run ended
  * @param valid              false when the numbers should not be trusted; see {@code invalidReason}
  * @param invalidReason      why the run is invalid, or null when it is valid
+ * @param startLate          how late the run began after its {@code --start-at} instant, or null
+ *                           when it had none
+ * @param recordingStartEpochMillis when the recorded window began, by this machine's clock
  */
 public record LoadResult(
         LoadSpec spec,
@@ -59,7 +65,9 @@ public record LoadResult(
         int peakConnections,
         long unfinished,
         boolean valid,
-        String invalidReason) {
+        String invalidReason,
+        Duration startLate,
+        long recordingStartEpochMillis) {
 
     /** The percentiles of the summary and the JSON, as wrk2 prints them. */
     public static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99, 100};
@@ -116,6 +124,13 @@ public record LoadResult(
     /** A percentile of a nanosecond histogram, in microseconds. */
     public static double micros(Histogram histogram, double percentile) {
         return Percentiles.valueAt(histogram, percentile) / 1_000.0;
+    }
+
+    /** A histogram in HdrHistogram's compressed encoding, base64: exact, and what HistogramLogReader reads too. */
+    static String encoded(Histogram histogram) {
+        ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+        int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+        return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
     }
 
     /** The wrk2-style report: rate, corrected and raw percentiles, errors, the generator's CPU. */
@@ -218,6 +233,21 @@ public record LoadResult(
         j.put("unfinished", unfinished);
         j.put("valid", valid);
         j.put("invalid_reason", invalidReason);
+        if (spec.startAt() != null) {
+            j.put("start_at_ms", spec.startAt().toEpochMilli());
+            j.set("start_late_ms", SummaryJson.decimal(startLate.toNanos() / 1e6));
+        }
+        if (spec.shard() != null) {
+            // A fleet's merge adds the histograms themselves: percentiles cannot be merged.
+            ObjectNode shard = j.putObject("shard");
+            shard.put("index", spec.shard().index());
+            shard.put("count", spec.shard().count());
+            j.put("recording_start_ms", recordingStartEpochMillis);
+            ObjectNode histograms = j.putObject("histograms");
+            histograms.put("encoding", "HdrHistogram compressed, base64, nanoseconds");
+            histograms.put("corrected", encoded(corrected));
+            histograms.put("raw", encoded(raw));
+        }
         return j;
     }
 

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -46,6 +47,13 @@ import java.util.regex.Pattern;
  * @param hlog            where to write the HdrHistogram interval log, or null
  * @param io              the workers' system-call layer: {@link IoEngine#AUTO} takes raw epoll
  *                        where the JDK and OS allow it
+ * @param shard           this generator's part of a fleet ({@code --shard I/N}), or null when it
+ *                        runs alone; {@code connections}, {@code heldConnections} and
+ *                        {@code ratePerSecond} are then already this shard's share of the totals
+ *                        the builder was given
+ * @param startAt         when the run starts (warm-up included), by this machine's clock, so the
+ *                        shards of a fleet record the same window; null = at once
+ * @param startTolerance  a run that begins later than this after {@code startAt} is invalid
  */
 public record LoadSpec(
         InetSocketAddress target,
@@ -64,7 +72,10 @@ public record LoadSpec(
         int sourceAddresses,
         String cpus,
         Path hlog,
-        IoEngine io) {
+        IoEngine io,
+        Shard shard,
+        Instant startAt,
+        Duration startTolerance) {
 
     /** wrk's and load-c's default; enough to keep one fast server busy. */
     public static final int DEFAULT_CONNECTIONS = 64;
@@ -89,6 +100,8 @@ public record LoadSpec(
     public static final int MAX_THREADS = 1_024;
     public static final int MAX_CONNECTIONS = 1_000_000;
     public static final double MAX_RATE = 10_000_000;
+    /** Shards that start within 100 ms of each other record the same window to within a progress interval. */
+    public static final Duration DEFAULT_START_TOLERANCE = Duration.ofMillis(100);
 
     private static final Pattern CPU_LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
@@ -110,9 +123,15 @@ public record LoadSpec(
         Objects.requireNonNull(thinkTime, "thinkTime");
         Objects.requireNonNull(ramp, "ramp");
         Objects.requireNonNull(io, "io");
+        Objects.requireNonNull(startTolerance, "startTolerance");
         payload = payload.clone();
+        if (startTolerance.isNegative()) {
+            throw new ConfigException("--start-tolerance", "must be >= 0, got " + startTolerance);
+        }
         if (connections < 1 || connections > MAX_CONNECTIONS) {
-            throw new ConfigException("--connections", "must be between 1 and " + MAX_CONNECTIONS + ", got " + connections);
+            throw new ConfigException(shard == null ? "--connections" : "--shard", shard == null
+                    ? "must be between 1 and " + MAX_CONNECTIONS + ", got " + connections
+                    : "shard " + shard + " gets " + connections + " of the connections; give each shard at least one");
         }
         if (workload == Workload.OPEN) {
             if (!(ratePerSecond > 0) || ratePerSecond > MAX_RATE) {
@@ -145,7 +164,9 @@ public record LoadSpec(
         }
         if (workload == Workload.HELD) {
             if (heldConnections < 1 || heldConnections > MAX_CONNECTIONS) {
-                throw new ConfigException("--held", "must be between 1 and " + MAX_CONNECTIONS + ", got " + heldConnections);
+                throw new ConfigException(shard == null ? "--held" : "--shard", shard == null
+                        ? "must be between 1 and " + MAX_CONNECTIONS + ", got " + heldConnections
+                        : "shard " + shard + " gets " + heldConnections + " of the held connections; give each shard at least one");
             }
             if (threads > heldConnections) {
                 throw new ConfigException("--threads", "must be at most --held (" + heldConnections + "), got " + threads);
@@ -204,7 +225,7 @@ public record LoadSpec(
         return new Builder(target).workload(workload, ratePerSecond, heldConnections).connections(connections)
                 .duration(duration).warmup(warmup).exchangeTimeout(exchangeTimeout).payload(payload, halfClose)
                 .threads(threads).thinkTime(thinkTime).ramp(ramp).sourceAddresses(sourceAddresses).cpus(cpus)
-                .hlog(hlog).io(io);
+                .hlog(hlog).io(io).startAt(startAt).startTolerance(startTolerance).alreadyShared(shard);
     }
 
     /**
@@ -230,6 +251,11 @@ public record LoadSpec(
         private String cpus;
         private Path hlog;
         private IoEngine io = IoEngine.AUTO;
+        private Shard shard;
+        // True when the counts and rate already are the shard's share (a spec turned back into a builder).
+        private boolean shared;
+        private Instant startAt;
+        private Duration startTolerance = DEFAULT_START_TOLERANCE;
 
         private Builder(InetSocketAddress target) {
             this.target = target;
@@ -334,6 +360,33 @@ public record LoadSpec(
             return this;
         }
 
+        /**
+         * Runs this generator as one shard of a fleet: the connections, held connections and rate
+         * given to this builder are the fleet's totals, and {@link #build} takes this shard's share.
+         */
+        public Builder shard(Shard s) {
+            this.shard = s;
+            this.shared = false;
+            return this;
+        }
+
+        private Builder alreadyShared(Shard s) {
+            this.shard = s;
+            this.shared = true;
+            return this;
+        }
+
+        /** Start the run (its warm-up) at this instant of this machine's clock; null = at once. */
+        public Builder startAt(Instant instant) {
+            this.startAt = instant;
+            return this;
+        }
+
+        public Builder startTolerance(Duration d) {
+            this.startTolerance = d;
+            return this;
+        }
+
         /** @throws ConfigException naming the option of the first value that breaks its rule */
         public LoadSpec build() {
             int c = connections != null ? connections : switch (workload) {
@@ -342,10 +395,17 @@ public record LoadSpec(
                 case HELD -> DEFAULT_HELD_CONNECTS_IN_FLIGHT;
             };
             Duration w = warmup != null ? warmup : workload == Workload.HELD ? Duration.ZERO : DEFAULT_WARMUP;
-            int t = threads != null ? threads : defaultThreads(c);
-            int s = sourceAddresses != null ? sourceAddresses : defaultSourceAddresses();
-            return new LoadSpec(target, workload, c, ratePerSecond, duration, w, exchangeTimeout, payload, halfClose,
-                    t, heldConnections, thinkTime, ramp, s, cpus, hlog, io);
+            double rate = ratePerSecond;
+            int held = heldConnections;
+            if (shard != null && !shared) {
+                c = workload == Workload.HELD ? c : shard.share(c);
+                held = shard.share(held);
+                rate = ratePerSecond / shard.count();
+            }
+            int t = threads != null ? threads : defaultThreads(c, held);
+            int s = sourceAddresses != null ? sourceAddresses : defaultSourceAddresses(held);
+            return new LoadSpec(target, workload, c, rate, duration, w, exchangeTimeout, payload, halfClose,
+                    t, held, thinkTime, ramp, s, cpus, hlog, io, shard, startAt, startTolerance);
         }
 
         /**
@@ -353,22 +413,22 @@ public record LoadSpec(
          * listed CPU, at most one per connection: each thread has its own poller, so more threads
          * than CPUs only add switches.
          */
-        private int defaultThreads(int c) {
+        private int defaultThreads(int c, int held) {
             int cpuCount = cpus != null && CPU_LIST.matcher(cpus).matches()
                     ? CpuPinning.count(cpus)
                     : Runtime.getRuntime().availableProcessors();
             int cap = switch (workload) {
                 case CLOSED -> c;
-                case HELD -> heldConnections;
+                case HELD -> held;
                 case OPEN -> MAX_THREADS;
             };
             return Math.max(1, Math.min(cpuCount, cap));
         }
 
-        private int defaultSourceAddresses() {
+        private int defaultSourceAddresses(int held) {
             if (workload == Workload.HELD && target != null
                     && target.getAddress() instanceof Inet4Address v4 && v4.isLoopbackAddress()) {
-                return SystemLimits.sourceAddressesFor(heldConnections);
+                return SystemLimits.sourceAddressesFor(held);
             }
             return DEFAULT_SOURCE_ADDRESSES;
         }
@@ -401,7 +461,8 @@ public record LoadSpec(
                 + (warmup.isZero() ? "" : " after " + LoadResult.formatDuration(warmup) + " warm-up");
         return what + ", " + threads + (threads == 1 ? " thread" : " threads") + timing
                 + ", payload " + payload.length + " B" + (halfClose ? " + half-close" : "")
-                + (io == IoEngine.AUTO ? "" : ", " + io.label() + " engine");
+                + (io == IoEngine.AUTO ? "" : ", " + io.label() + " engine")
+                + (shard == null ? "" : ", shard " + shard);
     }
 
     @Override
@@ -412,13 +473,15 @@ public record LoadSpec(
                 && exchangeTimeout.equals(s.exchangeTimeout) && Arrays.equals(payload, s.payload)
                 && halfClose == s.halfClose && threads == s.threads && heldConnections == s.heldConnections
                 && thinkTime.equals(s.thinkTime) && ramp.equals(s.ramp) && sourceAddresses == s.sourceAddresses
-                && Objects.equals(cpus, s.cpus) && Objects.equals(hlog, s.hlog) && io == s.io;
+                && Objects.equals(cpus, s.cpus) && Objects.equals(hlog, s.hlog) && io == s.io
+                && Objects.equals(shard, s.shard) && Objects.equals(startAt, s.startAt) && startTolerance.equals(s.startTolerance);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(target, workload, connections, ratePerSecond, duration, warmup, exchangeTimeout,
-                Arrays.hashCode(payload), halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io);
+                Arrays.hashCode(payload), halfClose, threads, heldConnections, thinkTime, ramp, sourceAddresses, cpus, hlog, io,
+                shard, startAt, startTolerance);
     }
 
     @Override

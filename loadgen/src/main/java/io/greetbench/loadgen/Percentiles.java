@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Stateless; thread-safe.
  */
-final class Percentiles {
+public final class Percentiles {
 
     private Percentiles() {
     }
@@ -64,7 +64,7 @@ final class Percentiles {
     }
 
     /** {@code {"count": n, "mean": us, "p50": us, ..., "max": us}}. */
-    static ObjectNode json(Histogram histogram) {
+    public static ObjectNode json(Histogram histogram) {
         ObjectNode p = SummaryJson.object();
         p.put("count", histogram.getTotalCount());
         p.set("mean", SummaryJson.decimal(histogram.getTotalCount() == 0 ? 0 : histogram.getMean() / 1e3));
