@@ -1,5 +1,6 @@
 package io.greetbench.cli;
 
+import io.greetbench.compare.CompareSettings;
 import io.greetbench.hostile.HostileSettings;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
@@ -41,6 +42,14 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("check --idle-timeout-hint", duration(Duration.ZERO)),
             Map.entry("check --timeout", duration(ConformanceCheck.Settings.DEFAULT_CASE_TIMEOUT)),
             Map.entry("check --clients", Integer.toString(ConformanceCheck.Settings.DEFAULT_CONCURRENT_CLIENTS)),
+
+            // compare: the workload options (--warmup, --duration, ...) have none, since they override the profile's
+            Map.entry("compare --profile", CompareSettings.DEFAULT_PROFILE.toString()),
+            Map.entry("compare --handler", HandlerWork.NONE.toString()),
+            Map.entry("compare --servers", String.join(",", CompareSettings.DEFAULT_SERVERS)),
+            Map.entry("compare --pin", CompareSettings.DEFAULT_PINNING.toString()),
+            Map.entry("compare --timeout", duration(CompareSettings.DEFAULT_EXCHANGE_TIMEOUT)),
+            Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
 
             // hostile
             Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS))
