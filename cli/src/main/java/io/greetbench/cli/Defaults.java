@@ -1,12 +1,12 @@
 package io.greetbench.cli;
 
-import io.greetbench.compare.CompareSettings;
 import io.greetbench.hostile.HostileSettings;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
 import io.greetbench.loom.LoomThreads;
 import io.greetbench.netty.NettyTransport;
+import io.greetbench.compare.CompareSettings;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine;
