@@ -10,6 +10,7 @@ import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
 import io.greetbench.loom.LoomThreads;
 import io.greetbench.netty.NettyTransport;
+import io.greetbench.compare.CompareSettings;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine;
@@ -45,6 +46,14 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("check --idle-timeout-hint", duration(Duration.ZERO)),
             Map.entry("check --timeout", duration(ConformanceCheck.Settings.DEFAULT_CASE_TIMEOUT)),
             Map.entry("check --clients", Integer.toString(ConformanceCheck.Settings.DEFAULT_CONCURRENT_CLIENTS)),
+
+            // compare: the workload options (--warmup, --duration, ...) have none, since they override the profile's
+            Map.entry("compare --profile", CompareSettings.DEFAULT_PROFILE.toString()),
+            Map.entry("compare --handler", HandlerWork.NONE.toString()),
+            Map.entry("compare --servers", String.join(",", CompareSettings.DEFAULT_SERVERS)),
+            Map.entry("compare --pin", CompareSettings.DEFAULT_PINNING.toString()),
+            Map.entry("compare --timeout", duration(CompareSettings.DEFAULT_EXCHANGE_TIMEOUT)),
+            Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
 
             // hostile
             Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS)),

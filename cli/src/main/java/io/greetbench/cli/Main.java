@@ -1,5 +1,7 @@
 package io.greetbench.cli;
 
+import io.greetbench.compare.CompareProfile;
+import io.greetbench.compare.Pinning;
 import io.greetbench.harness.ServerKind;
 import io.greetbench.loadgen.IoEngine;
 import io.greetbench.loom.LoomThreads;
@@ -66,6 +68,8 @@ public final class Main implements Callable<Integer> {
         cmd.registerConverter(IoEngine.class, parsedBy(IoEngine::parse));
         cmd.registerConverter(HandlerWork.class, parsedBy(HandlerWork::parse));
         cmd.registerConverter(HostPort.class, parsedBy(HostPort::parse));
+        cmd.registerConverter(CompareProfile.class, parsedBy(CompareProfile::parse));
+        cmd.registerConverter(Pinning.class, parsedBy(Pinning::parse));
         cmd.registerConverter(Duration.class, DurationConverter::parse);
         cmd.setDefaultValueProvider(new Defaults());
         cmd.setExitCodeExceptionMapper(failure -> ExitCode.of(failure).code());

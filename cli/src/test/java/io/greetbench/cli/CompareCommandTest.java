@@ -1,11 +1,10 @@
 package io.greetbench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -24,25 +23,19 @@ class CompareCommandTest {
     @TempDir
     Path dir;
 
-
-    private static CliRun compare(String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "compare";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return CliRun.of(all);
-    }
-
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldMeasureOneServerAndWriteTableJsonLogsAndReport() throws IOException {
         Path out = dir.resolve("run");
-        CliRun run = compare("--servers", "nio", "--pin", "none", "--warmup", "0", "--duration", "500ms", "--repeats", "1",
+        CliRun run = CliRun.of("compare", "--servers", "nio", "--pin", "none", "--warmup", "0", "--duration", "500ms", "--repeats", "1",
                 "--concurrency", "4", "--open-loop", "50", "--held", "20", "--think", "200ms", "--out", out.toString());
 
         assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         assertTrue(run.out().lines().anyMatch(l -> l.startsWith("nio ") && !l.contains("failed")), run.toString());
         String json = Files.readString(out.resolve("results.json"));
         assertTrue(json.contains("\"closed_loop\"") && json.contains("\"held\"") && json.contains("\"placement\"") && json.contains("\"units\""), json);
+        assertTrue(json.contains("\"profile\": \"quick\"") && json.contains("\"noise_threshold\": 0.1")
+                && json.contains("\"exchange_timeout\": \"2s\"") && json.contains("\"handlers\": [ \"none\" ]"), json);
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("Corrected latency at 50%"), "report without charts");
         try (Stream<Path> logs = Files.list(out.resolve("hlog"))) {
@@ -51,18 +44,56 @@ class CompareCommandTest {
     }
 
     @Test
+    void shouldShowEveryDefaultInHelp() {
+        CliRun run = CliRun.of("compare", "--help");
+
+        assertEquals(ExitCode.OK.code(), run.code(), run.toString());
+        // picocli wraps lines where it likes, even inside a list.
+        String help = run.out().replaceAll("\\s+", "");
+        for (String expected : new String[] {"heldconnections(default:quick)", "sleep:<milliseconds>(default:none)",
+            "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinning(default:auto)",
+            "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)"}) {
+            assertTrue(help.contains(expected), "help lacks '" + expected + "':\n" + run.out());
+        }
+        assertFalse(help.contains("${DEFAULT-VALUE}"), run.out());
+    }
+
+    @Test
     void shouldRejectMalformedHandlerBeforeStartingAnything() {
-        CliRun run = compare("--servers", "nio", "--handler", "cpu:fast", "--out", dir.resolve("x").toString());
+        CliRun run = CliRun.of("compare", "--servers", "nio", "--handler", "cpu:fast", "--out", dir.resolve("x").toString());
 
         assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
         assertTrue(run.err().contains("--handler"), run.toString());
+        assertFalse(Files.exists(dir.resolve("x")), "an output directory was created for a usage error");
+    }
+
+    @Test
+    void shouldRejectUnknownProfileAndPinNamingTheChoices() {
+        CliRun profile = CliRun.of("compare", "--profile", "slow", "--out", dir.resolve("x").toString());
+        CliRun pin = CliRun.of("compare", "--pin", "always", "--out", dir.resolve("x").toString());
+
+        assertEquals(ExitCode.USAGE.code(), profile.code(), profile.toString());
+        assertTrue(profile.err().contains("--profile") && profile.err().contains("quick") && profile.err().contains("full"), profile.toString());
+        assertEquals(ExitCode.USAGE.code(), pin.code(), pin.toString());
+        assertTrue(pin.err().contains("--pin") && pin.err().contains("auto") && pin.err().contains("none"), pin.toString());
     }
 
     @Test
     void shouldRejectExternalCommandWithoutPortPlaceholder() {
-        CliRun run = compare("--servers", "nio", "--external", "c=/bin/true", "--out", dir.resolve("x").toString());
+        CliRun run = CliRun.of("compare", "--servers", "nio", "--external", "c=/bin/true", "--out", dir.resolve("x").toString());
 
         assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
         assertTrue(run.err().contains("{port}"), run.toString());
+    }
+
+    @Test
+    void shouldRejectUnknownServerAndNameUsedTwice() {
+        CliRun unknown = CliRun.of("compare", "--servers", "nio,tomcat", "--out", dir.resolve("x").toString());
+        CliRun twice = CliRun.of("compare", "--servers", "nio", "--external", "nio=/bin/x {port}", "--out", dir.resolve("x").toString());
+
+        assertEquals(ExitCode.USAGE.code(), unknown.code(), unknown.toString());
+        assertTrue(unknown.err().contains("--servers") && unknown.err().contains("'tomcat'"), unknown.toString());
+        assertEquals(ExitCode.USAGE.code(), twice.code(), twice.toString());
+        assertTrue(twice.err().contains("--external") && twice.err().contains("'nio' twice"), twice.toString());
     }
 }

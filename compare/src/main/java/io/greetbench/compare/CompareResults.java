@@ -1,7 +1,10 @@
 package io.greetbench.compare;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,14 +30,14 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
     static final Map<String, String> UNITS = unitTable();
 
     private static Map<String, String> unitTable() {
-        Map<String, String> u = new java.util.LinkedHashMap<>();
+        Map<String, String> u = new LinkedHashMap<>();
         u.put("latency", "microseconds");
         u.put("rates", "exchanges per second");
         u.put("memory", "bytes");
         u.put("server_cpu", "milliseconds of CPU (user + system) per 1,000 exchanges");
         u.put("generator_cpu", "microseconds of CPU per exchange");
         u.put("gc", "milliseconds");
-        return java.util.Collections.unmodifiableMap(u);
+        return Collections.unmodifiableMap(u);
     }
 
     /** The name to show: the server, plus its handler when the run compared several. */
@@ -174,7 +177,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
             // goes on towards 100%, which a log axis cannot place, repeating the maximum. The
             // curve ends with the maximum at 1 - 1/N, as HdrHistogram's plotter draws it.
             double resolvable = 100.0 * (1.0 - 1.0 / h.getTotalCount());
-            java.util.ArrayList<PercentilePoint> points = new java.util.ArrayList<>();
+            List<PercentilePoint> points = new ArrayList<>();
             for (HistogramIterationValue v : h.percentiles(5)) {
                 double p = v.getPercentileLevelIteratedTo();
                 if (p >= resolvable) {

@@ -1,17 +1,27 @@
 package io.greetbench.compare;
 
+import io.greetbench.harness.BadInputException;
+import io.greetbench.harness.ComparedServer;
+import io.greetbench.loadgen.LoadSpec;
 import io.greetbench.protocol.ConfigException;
 import io.greetbench.protocol.HandlerWork;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Every setting of a compare run, with the two profiles' defaults in one place. The compact
- * constructor validates every field and names the option to fix.
+ * Every setting of a compare run, with its defaults as named constants. The compact constructor
+ * validates every field and names the option to fix, so a mistake is reported before any server
+ * starts.
  *
- * @param profile          {@code quick} or {@code full}
+ * @param profile          the size the workload settings below come from unless overridden
  * @param handlers         the simulated work each exchange does on the server; each server that
  *                         takes a handler is measured once per entry
  * @param warmup           unrecorded closed-loop load after each server starts, so the JIT has
@@ -24,61 +34,137 @@ import java.util.Map;
  * @param think            how long they stay open and idle
  * @param exchangeTimeout  the most one exchange may take before it counts as an error
  * @param noiseThreshold   repeats whose (max - min) / median is above this are flagged as noisy
+ * @param servers          the built-in servers, in order: names from
+ *                         {@link ComparedServer#GREETBENCH_SERVERS} and {@link ComparedServer#ASYNCIO}
+ * @param serversGiven     whether the user chose {@code servers}: the default lineup leaves the
+ *                         asyncio peer out, with a note, when {@code python3} is absent, while
+ *                         naming it makes {@code python3} a requirement
+ * @param externals        external servers by name: shell commands with {@code {port}}, in order
+ * @param pinning          whether server and generator run on separate CPUs
  */
-public record CompareSettings(String profile, List<HandlerWork> handlers, Duration warmup, Duration duration, int repeats,
-                       List<Integer> concurrencies, List<Double> fractions, int held, Duration think,
-                       Duration exchangeTimeout, double noiseThreshold) {
+public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers, Duration warmup, Duration duration, int repeats,
+                              List<Integer> concurrencies, List<Double> fractions, int held, Duration think,
+                              Duration exchangeTimeout, double noiseThreshold, List<String> servers, boolean serversGiven,
+                              Map<String, String> externals, Pinning pinning) {
 
+    public static final CompareProfile DEFAULT_PROFILE = CompareProfile.QUICK;
+    /** Every built-in server, the asyncio peer last. */
+    public static final List<String> DEFAULT_SERVERS = defaultServers();
+    public static final Pinning DEFAULT_PINNING = Pinning.AUTO;
+    /** The generator's own default: a greeting takes microseconds, so 2 s is a stall, not a slow reply. */
+    public static final Duration DEFAULT_EXCHANGE_TIMEOUT = LoadSpec.DEFAULT_EXCHANGE_TIMEOUT;
     /**
-     * About three minutes for five or six servers on a 2-CPU machine: enough to rank them and to
-     * see the noise, not to publish.
+     * Repeats that spread more than 10% are flagged: on a quiet machine they agree within a few
+     * percent, so a wider spread means something else competed for the CPUs.
      */
-    public static CompareSettings quick(List<HandlerWork> handlers) {
-        return new CompareSettings("quick", handlers, Duration.ofSeconds(3), Duration.ofSeconds(3), 2,
-                List.of(16, 64), List.of(0.5, 0.8), 1_000, Duration.ofSeconds(2), Duration.ofSeconds(2), 0.10);
-    }
+    public static final int DEFAULT_NOISE_PERCENT = 10;
+    public static final double DEFAULT_NOISE_THRESHOLD = DEFAULT_NOISE_PERCENT / 100.0;
 
-    /** Longer runs, more points, three repeats and the C10K-scale held-connection workload. */
-    public static CompareSettings full(List<HandlerWork> handlers) {
-        return new CompareSettings("full", handlers, Duration.ofSeconds(15), Duration.ofSeconds(10), 3,
-                List.of(1, 16, 64, 256), List.of(0.25, 0.5, 0.75, 0.9), 10_000, Duration.ofSeconds(5),
-                Duration.ofSeconds(2), 0.10);
+    /** What an external server may be called: it becomes part of file names. */
+    private static final Pattern EXTERNAL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
+
+    /** The profile's workload with every other setting at its default. */
+    public static CompareSettings of(CompareProfile profile, List<HandlerWork> handlers) {
+        return new CompareSettings(profile, handlers, profile.warmup(), profile.duration(), profile.repeats(),
+                profile.concurrencies(), profile.fractions(), profile.held(), profile.think(), DEFAULT_EXCHANGE_TIMEOUT,
+                DEFAULT_NOISE_THRESHOLD, DEFAULT_SERVERS, false, Map.of(), DEFAULT_PINNING);
     }
 
     public CompareSettings {
         handlers = List.copyOf(handlers);
         if (handlers.isEmpty() || handlers.stream().distinct().count() != handlers.size()) {
-            throw new ConfigException("--handler", "needs one or more different values, got " + handlers);
+            throw invalid("--handler", "needs one or more different values, got " + handlers);
         }
         if (warmup.isNegative()) {
-            throw new ConfigException("--warmup", "must be >= 0, got " + warmup);
+            throw invalid("--warmup", "must be >= 0, got " + warmup);
         }
         if (duration.isNegative() || duration.isZero()) {
-            throw new ConfigException("--duration", "must be > 0, got " + duration);
+            throw invalid("--duration", "must be > 0, got " + duration);
         }
         if (repeats < 1 || repeats > 100) {
-            throw new ConfigException("--repeats", "must be between 1 and 100, got " + repeats);
+            throw invalid("--repeats", "must be between 1 and 100, got " + repeats);
         }
         concurrencies = List.copyOf(concurrencies);
         fractions = List.copyOf(fractions);
         if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1 || c > 10_000)) {
-            throw new ConfigException("--concurrency", "needs one or more values between 1 and 10000, got " + concurrencies);
+            throw invalid("--concurrency", "needs one or more values between 1 and 10000, got " + concurrencies);
         }
         if (fractions.stream().anyMatch(f -> !(f > 0) || f > 1)) {
-            throw new ConfigException("--open-loop", "percentages of the peak must be above 0 and at most 100, got " + fractions);
+            throw invalid("--open-loop", "percentages of the peak must be above 0 and at most 100, got " + fractions);
         }
         if (held < 0) {
-            throw new ConfigException("--held", "must be >= 0 (0 skips the held-connection workload), got " + held);
+            throw invalid("--held", "must be >= 0 (0 skips the held-connection workload), got " + held);
         }
         if (think.isNegative()) {
-            throw new ConfigException("--think", "must be >= 0, got " + think);
+            throw invalid("--think", "must be >= 0, got " + think);
         }
         if (exchangeTimeout.isNegative() || exchangeTimeout.isZero()) {
-            throw new ConfigException("--timeout", "must be > 0, got " + exchangeTimeout);
+            throw invalid("--timeout", "must be > 0, got " + exchangeTimeout);
         }
         if (!(noiseThreshold > 0)) {
-            throw new ConfigException("--noise-threshold", "must be above 0%, got " + noiseThreshold);
+            throw invalid("--noise-threshold", "must be above 0%, got " + noiseThreshold);
         }
+        servers = builtInServers(servers);
+        externals = externalServers(externals);
+        if (servers.isEmpty() && externals.isEmpty()) {
+            throw invalid("--servers", "names nothing to compare");
+        }
+        List<String> names = new ArrayList<>(servers);
+        names.addAll(externals.keySet());
+        Set<String> seen = new HashSet<>();
+        for (String name : names) {
+            if (!seen.add(name)) {
+                throw invalid("--servers and --external", "name '" + name + "' twice");
+            }
+        }
+    }
+
+    /** Trimmed, blanks dropped ({@code --servers ""} measures the external servers only), each one known. */
+    private static List<String> builtInServers(List<String> names) {
+        List<String> servers = names.stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
+        for (String name : servers) {
+            if (!name.equals(ComparedServer.ASYNCIO) && !ComparedServer.GREETBENCH_SERVERS.contains(name)) {
+                throw invalid("--servers", "does not know '" + name + "' (expected " + String.join(", ", ComparedServer.GREETBENCH_SERVERS)
+                        + " or " + ComparedServer.ASYNCIO + "; use --external for others)");
+            }
+        }
+        return servers;
+    }
+
+    private static Map<String, String> externalServers(Map<String, String> given) {
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            if (!EXTERNAL_NAME.matcher(e.getKey()).matches()) {
+                throw invalid("--external", "name '" + e.getKey() + "' must be 1-40 letters, digits, '.', '_' or '-'");
+            }
+            if (!e.getValue().contains("{port}")) {
+                throw invalid("--external", e.getKey() + ": the command must contain {port}, got '" + e.getValue() + "'");
+            }
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(given));
+    }
+
+    /**
+     * The constant of a closed choice whose {@code toString()} is {@code text}, in any case; a
+     * {@link ConfigException}, which picocli reports as a bad value, names the option and the choices.
+     */
+    static <E extends Enum<E>> E choice(E[] values, String option, String text) {
+        for (E value : values) {
+            if (value.toString().equalsIgnoreCase(text.trim())) {
+                return value;
+            }
+        }
+        throw new ConfigException(option, "must be " + String.join(" or ", Arrays.stream(values).map(E::toString).toList())
+                + ", got '" + text + "'");
+    }
+
+    private static BadInputException invalid(String option, String rule) {
+        return new BadInputException(option + " " + rule);
+    }
+
+    private static List<String> defaultServers() {
+        List<String> all = new ArrayList<>(ComparedServer.GREETBENCH_SERVERS);
+        all.add(ComparedServer.ASYNCIO);
+        return List.copyOf(all);
     }
 
     /** Seconds one server takes, start-up and shut-down included, for the time-left estimate. */
@@ -95,14 +181,17 @@ public record CompareSettings(String profile, List<HandlerWork> handlers, Durati
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
-    public static double seconds(Duration d) {
+    static double seconds(Duration d) {
         return d.toNanos() / 1e9;
     }
 
-    /** For the provenance: every setting by name. */
+    /**
+     * For the provenance: every workload setting by name. The lineup is recorded beside it, as
+     * the command each server ran with.
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("profile", profile);
+        m.put("profile", profile.toString());
         m.put("handlers", handlers.stream().map(HandlerWork::toString).toList());
         m.put("warmup", human(warmup));
         m.put("duration", human(duration));

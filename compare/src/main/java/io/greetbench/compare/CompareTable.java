@@ -107,6 +107,12 @@ public final class CompareTable {
         out.append(line.toString().stripTrailing()).append('\n');
     }
 
+    /** A duration in whole seconds: {@code 2m10s}, {@code 45s}. */
+    public static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? s / 60 + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+    }
+
     /** {@code 12,345}. */
     public static String rate(double perSecond) {
         return String.format(Locale.ROOT, "%,.0f", perSecond);

@@ -1,6 +1,8 @@
 package io.greetbench.compare;
 
 import io.greetbench.compare.CompareResults.PercentilePoint;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -247,7 +249,7 @@ public final class SvgChart {
     }
 
     private static String trim(double v) {
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     private static double yOf(double log, double lo, double hi, int plotH) {
@@ -334,7 +336,8 @@ public final class SvgChart {
         return Double.isFinite(v) ? v : 0;
     }
 
+    /** Text and attribute values for HTML and SVG (XML) alike: the five characters either may treat as markup. */
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 }

@@ -45,7 +45,7 @@ class HtmlReportTest {
     private static CompareResults results(ServerResult... servers) {
         Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00Z"), "compare",
                 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1",
-                CompareSettings.quick(List.of(HandlerWork.NONE)).describe());
+                CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe());
         return new CompareResults(p, List.of(servers), List.of("a <noisy> run"));
     }
 

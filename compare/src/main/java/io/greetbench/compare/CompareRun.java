@@ -1,0 +1,225 @@
+package io.greetbench.compare;
+
+import io.greetbench.compare.CompareResults.Provenance;
+import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.harness.BadInputException;
+import io.greetbench.harness.ComparedServer;
+import io.greetbench.harness.CpuPlacement;
+import io.greetbench.loadgen.IoEngine;
+import io.greetbench.protocol.HandlerWork;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One {@code greetbench compare} run: every server measured under the same load, one after the
+ * other, by the procedure this package's design note describes. {@link #run()} resolves the
+ * lineup, places server and generator on their CPUs, measures each server with each handler
+ * ({@link ServerMeasurement}) and returns what was measured with its provenance; the caller renders
+ * it. The raw interval logs are written as the run goes, under the output directory's {@code hlog}.
+ * Progress and the time left go to the given writer.
+ *
+ * <p>Threading: {@link #run()} runs on the calling thread, which also drives the load generator
+ * (which has its own threads); one sampler thread watches the server during the held-connection
+ * workload, and a shutdown hook stops the server being measured if the JVM is stopped. One run per
+ * instance.
+ */
+public final class CompareRun {
+
+    /** Descriptors this JVM keeps for itself (jars, selectors, pipes to the servers) besides held connections. */
+    private static final int RESERVED_DESCRIPTORS = 1_000;
+
+    private final CompareSettings settings;
+    private final Path dir;
+    private final String commandLine;
+    private final Progress progress;
+    private final RunWarnings warnings = new RunWarnings();
+    /** The server being measured, for the shutdown hook. */
+    private volatile ServerMeasurement current;
+
+    /**
+     * @param settings    what to measure, validated
+     * @param dir         the output directory; created when missing
+     * @param commandLine the greetbench arguments, for the provenance
+     * @param err         where progress goes
+     */
+    public CompareRun(CompareSettings settings, Path dir, String commandLine, PrintWriter err) {
+        this.settings = settings;
+        this.dir = dir;
+        this.commandLine = commandLine;
+        this.progress = new Progress(err);
+    }
+
+    /** Where a run that names no directory writes: {@code results/compare-<UTC timestamp>}. */
+    public static Path defaultDirectory(Instant now) {
+        return Path.of("results", "compare-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).format(now.atOffset(ZoneOffset.UTC)));
+    }
+
+    /**
+     * Measures every server. A server that cannot be measured has its failure in its result; the
+     * others are still measured.
+     *
+     * @throws BadInputException when the lineup names a server that cannot run here, or the output
+     *                           directory cannot be created; nothing has been measured then
+     */
+    public CompareResults run() {
+        List<ComparedServer> lineup = lineup();
+        List<ServerRun> runs = runs(lineup, settings.handlers());
+        createOutputDirectory();
+        int heldCount = capHeld(settings.held());
+        CpuPlacement placement = settings.pinning().placement();
+        double perServer = settings.plannedSecondsPerServer();
+        progress.say(runs.size() + " server runs, profile " + settings.profile() + ", handler "
+                + String.join(", ", settings.handlers().stream().map(HandlerWork::toString).toList()) + "; " + placement.description());
+        progress.say("about " + CompareTable.clock(perServer * runs.size()) + " in all; results in " + dir);
+
+        Instant started = Instant.now();
+        String loadAtStart = HostProbes.loadAverage();
+        progress.start(perServer * runs.size());
+        List<ServerResult> results = new ArrayList<>();
+        Thread stopServer = new Thread(() -> {
+            ServerMeasurement m = current;
+            if (m != null) {
+                m.stopServer(Duration.ofSeconds(2));
+            }
+        }, "compare-stop-server");
+        Runtime.getRuntime().addShutdownHook(stopServer);
+        try {
+            for (int i = 0; i < runs.size(); i++) {
+                ServerRun run = runs.get(i);
+                String prefix = "[" + (i + 1) + "/" + runs.size() + " " + run.label() + "] ";
+                current = new ServerMeasurement(run, prefix, settings, heldCount, placement.serverCpus(), dir, progress, warnings);
+                results.add(current.measure());
+                current = null;
+                progress.serverDone(i + 1, perServer);
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopServer);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down, and the hook is doing its job.
+            }
+        }
+        Instant finished = Instant.now();
+        return new CompareResults(provenance(started, finished, placement, loadAtStart, lineup), results,
+                warnings.summarize(settings.noiseThreshold(), loadAtStart, HostProbes.loadAverage()));
+    }
+
+    /**
+     * One server with one handler. Handler-major order: every server runs with the first handler,
+     * then every server that takes handlers with the next, so each handler's rows sit together.
+     * External servers run once, with whatever they do.
+     */
+    record ServerRun(ComparedServer server, HandlerWork handler, boolean labelHandler) {
+
+        String label() {
+            return labelHandler ? server.name() + " [" + handler + "]" : server.name();
+        }
+
+        /** The label as a file name part. */
+        String fileLabel() {
+            return label().replace(" [", "-").replace("]", "").replaceAll("[^A-Za-z0-9_.-]", "");
+        }
+    }
+
+    private static List<ServerRun> runs(List<ComparedServer> lineup, List<HandlerWork> handlers) {
+        List<ServerRun> runs = new ArrayList<>();
+        boolean several = handlers.size() > 1;
+        for (int k = 0; k < handlers.size(); k++) {
+            for (ComparedServer server : lineup) {
+                if (server.takesHandler()) {
+                    runs.add(new ServerRun(server, handlers.get(k), several));
+                } else if (k == 0) {
+                    runs.add(new ServerRun(server, HandlerWork.NONE, several));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** The servers to start, in order; the asyncio peer only when a {@code python3} runs here. */
+    private List<ComparedServer> lineup() {
+        List<ComparedServer> lineup = new ArrayList<>();
+        for (String name : settings.servers()) {
+            if (!name.equals(ComparedServer.ASYNCIO)) {
+                lineup.add(ComparedServer.greetbench(name));
+                continue;
+            }
+            Optional<ComparedServer> peer = ComparedServer.asyncioPeer();
+            if (peer.isPresent()) {
+                lineup.add(peer.get());
+            } else if (settings.serversGiven()) {
+                throw new BadInputException("--servers: asyncio needs python3 on the PATH, which was not found");
+            } else {
+                progress.say("python3 not found, so the asyncio peer is left out");
+            }
+        }
+        for (Map.Entry<String, String> e : settings.externals().entrySet()) {
+            lineup.add(ComparedServer.external(e.getKey(), e.getValue()));
+        }
+        if (lineup.isEmpty()) {
+            throw new BadInputException("--servers: nothing to compare");
+        }
+        List<String> deaf = lineup.stream().filter(s -> !s.takesHandler()).map(ComparedServer::name).toList();
+        if (settings.handlers().stream().anyMatch(w -> !w.isNone()) && !deaf.isEmpty()) {
+            warnings.add("--handler is not applied to external servers (" + String.join(", ", deaf) + "): they reply at once, and run once");
+        }
+        return lineup;
+    }
+
+    private void createOutputDirectory() {
+        try {
+            Files.createDirectories(dir.resolve("hlog"));
+        } catch (IOException e) {
+            throw new BadInputException("--out: cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The generator needs a descriptor per held connection, so the held count must stay below this
+     * process's limit; the hard limit cannot be raised without privileges, so say so and cap.
+     */
+    private int capHeld(int requested) {
+        long soft = HostProbes.softDescriptorLimit();
+        long hard = HostProbes.hardDescriptorLimit();
+        if (soft <= 0 || requested + RESERVED_DESCRIPTORS <= soft) {
+            return requested;
+        }
+        int capped = (int) Math.max(0, soft - RESERVED_DESCRIPTORS);
+        String msg = "held connections capped at " + capped + " (asked for " + requested + "): this process may open "
+                + soft + " file descriptors (hard limit " + (hard < 0 ? "unlimited" : hard) + ")"
+                + (hard > 0 && soft >= hard ? ", which only a privileged user can raise" : "; ulimit -n " + hard + " raises it")
+                + ", and needs one per connection plus about " + RESERVED_DESCRIPTORS + " of its own";
+        progress.say(msg);
+        warnings.add(msg);
+        return capped;
+    }
+
+    private Provenance provenance(Instant started, Instant finished, CpuPlacement placement, String loadAtStart,
+                                  List<ComparedServer> lineup) {
+        Map<String, Object> s = new LinkedHashMap<>(settings.describe());
+        Map<String, String> commands = new LinkedHashMap<>();
+        for (ComparedServer server : lineup) {
+            commands.put(server.name(), server.describeCommand());
+        }
+        s.put("servers", commands);
+        s.put("generator", "greetbench loadgen in this JVM, " + IoEngine.AUTO.resolved().label() + " engine, "
+                + Runtime.getRuntime().availableProcessors() + " CPU(s) available to it");
+        s.put("greetbench_commit", HostProbes.gitCommit());
+        String python = ComparedServer.pythonExecutable().map(HostProbes::pythonVersion).orElse("absent");
+        return new Provenance(started, finished, commandLine, CpuPlacement.allowedAtStart().size(), HostProbes.cpuModel(),
+                HostProbes.memoryBytes(), HostProbes.kernel(), System.getProperty("java.vm.name") + " " + Runtime.version(), python,
+                placement.description(), loadAtStart, s);
+    }
+}

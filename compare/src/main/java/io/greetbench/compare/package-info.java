@@ -1,0 +1,102 @@
+/**
+ * {@code greetbench compare}: every server measured under the same load on one machine, one after
+ * the other, so that the concurrency models can be compared by what each costs and how each
+ * queues. {@link io.greetbench.compare.CompareRun} is the procedure,
+ * {@link io.greetbench.compare.CompareSettings} its settings (the two
+ * {@link io.greetbench.compare.CompareProfile}s and the overrides),
+ * {@link io.greetbench.compare.CompareResults} what it measured; the stdout table
+ * ({@link io.greetbench.compare.CompareTable}), {@code results.json}
+ * ({@link io.greetbench.compare.CompareJson}) and the HTML report with its SVG charts
+ * ({@link io.greetbench.compare.HtmlReport}) are all rendered from that one model, so they never
+ * disagree.
+ *
+ * <h2>One server, step by step</h2>
+ * For each server, and for each {@code --handler} when several are given (handler-major, so each
+ * handler's rows sit together; external servers run once, since no handler reaches them):
+ * <ol>
+ * <li><b>Start it in its own process</b>: a greetbench server in a child JVM ({@code serve}), the
+ * asyncio peer under the {@code python3} found on the {@code PATH}, an external server from its
+ * shell command with {@code {port}} replaced by a free port. A server inside the generator's JVM
+ * would share its heap, GC and JIT with the generator.</li>
+ * <li><b>Warm up</b>: closed loop at the highest concurrency, not recorded, so the JIT has compiled
+ * the hot paths before anything counts. Only this once: a warm-up before every run would burn
+ * server CPU that the per-run CPU figure would count without its exchanges.</li>
+ * <li><b>Closed loop</b> at each concurrency c (c exchanges always in flight, each on a new
+ * connection), each point {@code repeats} times.</li>
+ * <li><b>Open loop</b> at fixed fractions of the peak just measured.</li>
+ * <li><b>Held connections</b>, then the server is stopped.</li>
+ * </ol>
+ * A server that does not start, exits or stops answering ends its own measurement with the reason
+ * in its result and in the warnings; the run goes on with the next server.
+ *
+ * <h2>Server and generator on separate CPUs</h2>
+ * On a small machine the generator and the server compete for the same cores: the server's
+ * figures would then depend on how hard the generator had to work, and its CPU time would include
+ * waiting for the generator's cycles. With {@code --pin auto} and two CPUs or more, the server gets
+ * the first half of the CPUs this process may use ({@code taskset -c} on its command line) and the
+ * generator, which is the compare JVM itself, the rest ({@code taskset -a -p}); see
+ * {@link io.greetbench.harness.CpuPlacement}. The generator's own CPU per exchange is recorded
+ * beside the server's, so a run in which the generator was the bottleneck shows it.
+ *
+ * <h2>The columns and how each is measured</h2>
+ * <ul>
+ * <li><b>exch/s (peak)</b>: exchanges completed with the exact greeting per second in the closed
+ * loop, the median of the repeats, at the concurrency <b>at c</b> whose median is highest;
+ * {@code ±} is half the spread between repeats.</li>
+ * <li><b>p50, p99</b>: latency at that point, from {@code socket()} to the end of the reply, taken
+ * from the repeat whose rate is closest to the median (its interval log is the one linked).</li>
+ * <li><b>p99 @x% corr.</b>: the open loop at x% of that server's own peak, latency timed from each
+ * exchange's intended start on the schedule, which corrects for coordinated omission (see
+ * {@code io.greetbench.loadgen}); the raw service time is kept beside it in the JSON and the
+ * report.</li>
+ * <li><b>CPU ms/1k exch</b>: the server process's CPU time (user + system, from
+ * {@code /proc/<pid>/stat}), read just before and after every run and summed over the repeats of
+ * the peak point, per 1,000 exchanges. Read the same way for a JVM, Python or C server.</li>
+ * <li><b>RSS idle</b>: the server's resident memory after the warm-up, before the measured
+ * workloads.</li>
+ * <li><b>RSS/held conn</b>: (highest RSS while the held connections were open − RSS just before
+ * opening them) / connections open at once: what one more idle connection costs the server. A
+ * JVM's heap growth between collections counts too, so small figures mean the heap had room.</li>
+ * <li><b>held</b>: connections the generator had open at once / connections asked for.</li>
+ * <li><b>GC ms</b>: collector time over the measured workloads (warm-up excluded), asked from a
+ * greetbench child over its control channel; "n/a" for servers that are not greetbench JVMs.</li>
+ * <li><b>errors</b>: failed exchanges over every measured run, by kind in the JSON
+ * ({@link io.greetbench.loadgen.ErrorKind}).</li>
+ * </ul>
+ *
+ * <h2>Repeats and noise</h2>
+ * Repeats are interleaved (c=16, c=64, c=16, c=64, ...) so that a drift in the machine's state,
+ * such as another process starting, spreads over every point instead of biasing one. The median
+ * repeat is quoted, and a point whose spread ((max − min) / median) exceeds {@code --noise-threshold}
+ * is named in a warning. The load average is read at the start and the end; above the CPU count,
+ * a warning says the machine was busy and that only ratios within the run should be compared.
+ * Warnings are gathered by kind, busy machine first since it explains the others; they follow the
+ * table on stdout and lead the JSON's list and the report.
+ *
+ * <h2>Open loop at fractions of each server's own peak</h2>
+ * A fixed rate would overload the slow servers and idle the fast ones; a fraction of each one's
+ * peak loads every server equally relative to what it can do, so the corrected latency curves
+ * compare how each model queues as it approaches saturation. The report draws them on
+ * HdrHistogram's percentile axis (1/(1−p), log scale), where the tail is visible. A run the
+ * generator could not keep on schedule is marked invalid by the generator and called out, not
+ * blamed on the server. When no closed-loop exchange succeeded there is no peak, and the open loop
+ * is skipped with a warning.
+ *
+ * <h2>Held connections</h2>
+ * The C10K workload: open N connections, keep them idle for the think time, then complete one
+ * exchange on each. A sampler thread reads the server's RSS and open descriptors every 50 ms while
+ * they are open. The generator needs a descriptor per connection plus about a thousand of its own,
+ * so N is capped below this process's soft {@code Max open files}, with a warning naming the limit
+ * and whether it can be raised. All N requests are released at once, so the last replies wait
+ * behind thousands of others: the exchange timeout is stretched to 5 ms per connection for this
+ * workload, since that wait is queueing, not failure.
+ *
+ * <h2>Provenance</h2>
+ * Numbers without their circumstances cannot be compared, so every result records when it ran,
+ * the command line, the CPUs this process could use at the start and their model, the memory, the
+ * kernel, the JDK, the asyncio peer's Python, what CPU pinning was done, the load average at the
+ * start, every setting, each server's command, the generator's I/O engine and the greetbench
+ * commit ({@code HostProbes} reads them). Every exchange's latency is also kept raw: each run's
+ * HdrHistogram interval log, in nanoseconds, under {@code hlog/} in the output directory.
+ */
+package io.greetbench.compare;

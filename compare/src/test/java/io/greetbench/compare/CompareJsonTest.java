@@ -1,0 +1,116 @@
+package io.greetbench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greetbench.compare.CompareResults.ClosedLoopPoint;
+import io.greetbench.compare.CompareResults.HeldResult;
+import io.greetbench.compare.CompareResults.Latency;
+import io.greetbench.compare.CompareResults.OpenLoopPoint;
+import io.greetbench.compare.CompareResults.PercentilePoint;
+import io.greetbench.compare.CompareResults.Provenance;
+import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.protocol.HandlerWork;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** results.json from a hand-made results model: the field names scripts and docs read, and the values' meaning. */
+class CompareJsonTest {
+
+    /** Every object key results.json had when it was hand-written (JsonWriter), for a model like {@link #results}. */
+    private static final Set<String> FIELD_NAMES = Set.of("achieved_rate", "closed_loop", "command", "command_line", "concurrencies",
+            "connections", "corrected", "corrected_spectrum", "count", "cpu_model", "cpus", "duration", "errors", "exchange_timeout",
+            "failure", "finished", "fraction_of_peak", "gc", "gc_count", "gc_millis", "generator_cpu",
+            "generator_cpu_micros_per_exchange", "handler", "handlers", "held", "hlog", "idle_rss_bytes", "invalid_reason", "jdk",
+            "kernel", "latency", "load_average", "max", "median_rate", "memory", "memory_bytes", "micros", "model", "name",
+            "noise_threshold", "note", "open_loop", "open_loop_fractions", "p50", "p90", "p99", "p999", "p9999", "peak_open",
+            "percentile", "placement", "profile", "provenance", "python", "rates", "raw", "repeat_rates", "repeats", "requested",
+            "requested_rate", "rss_before_bytes", "rss_peak_bytes", "rss_per_connection_bytes", "server_cpu",
+            "server_cpu_millis_per_thousand", "server_fds_peak", "servers", "settings", "spread", "started", "think", "units",
+            "warmup", "warnings",
+            // map keys: error kinds, and the settings' server command
+            "reset", "timeout", "nio");
+
+    private static CompareResults results() {
+        Histogram h = new Histogram(3);
+        for (int i = 1; i <= 1000; i++) {
+            h.recordValue(100_000L + i * 137L);
+        }
+        Latency l = Latency.ofNanos(h);
+        List<ClosedLoopPoint> closed = List.of(
+                new ClosedLoopPoint(64, List.of(1234.5678, 1300.0), 1267.2839, 0.0521, l, 30.123456789, Double.NaN, null, "hlog/a.hlog"),
+                new ClosedLoopPoint(16, List.of(), 0, 0, l, Double.POSITIVE_INFINITY, 1e-7, "late \"x\"\n\t\u0001", "hlog/b.hlog"));
+        List<OpenLoopPoint> open = List.of(new OpenLoopPoint(0.5, 617, 616.9, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, "hlog/c.hlog"));
+        HeldResult held = new HeldResult(1000, 999, 1010, 50 << 20, (50 << 20) + 2_000_000,
+                HeldResult.perConnection(50 << 20, (50 << 20) + 2_000_000, 999), l, 0, null, "hlog/d.hlog");
+        Map<String, Long> errors = new LinkedHashMap<>();
+        errors.put("reset", 0L);
+        errors.put("timeout", 3L);
+        ServerResult measured = new ServerResult("nio", "none", "NIO reactors", "greetbench serve nio", null, closed, open, held,
+                60 << 20, 12, 3, errors);
+        ServerResult failed = new ServerResult("ext", "none", "external command", "x {port}", "did not start", List.of(), List.of(),
+                null, -1, -1, -1, Map.of());
+        Map<String, Object> settings = new LinkedHashMap<>(CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe());
+        settings.put("servers", Map.of("nio", "greetbench serve nio"));
+        Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00.123Z"),
+                "compare --servers nio", 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1", settings);
+        return new CompareResults(p, List.of(measured, failed), List.of("a <noisy> run"));
+    }
+
+    @Test
+    void shouldKeepEveryFieldNameOfTheHandWrittenJson() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(CompareJson.write(results()));
+
+        Set<String> names = new TreeSet<>();
+        collectNames(json, names);
+        assertEquals(new TreeSet<>(FIELD_NAMES), names);
+    }
+
+    @Test
+    void shouldWriteUnmeasurableFiguresAsNullAndKeepEveryValue() throws Exception {
+        String text = CompareJson.write(results());
+        JsonNode json = new ObjectMapper().readTree(text);
+
+        JsonNode nio = json.get("servers").get(0);
+        JsonNode first = nio.get("closed_loop").get(0);
+        assertTrue(first.get("generator_cpu_micros_per_exchange").isNull(), "NaN must be null");
+        assertTrue(nio.get("closed_loop").get(1).get("server_cpu_millis_per_thousand").isNull(), "infinity must be null");
+        assertEquals(1267.28, first.get("median_rate").asDouble());
+        assertEquals(1e-7, nio.get("closed_loop").get(1).get("generator_cpu_micros_per_exchange").asDouble());
+        assertEquals("late \"x\"\n\t\u0001", nio.get("closed_loop").get(1).get("invalid_reason").asText());
+        assertTrue(first.get("invalid_reason").isNull());
+        assertEquals(List.of("reset", "timeout"), List.copyOf(fieldNames(nio.get("errors"))));
+        assertEquals("2026-01-01T10:03:00.123Z", json.get("provenance").get("finished").asText());
+        assertEquals(0.1, json.get("provenance").get("settings").get("noise_threshold").asDouble());
+        assertEquals("quick", json.get("provenance").get("settings").get("profile").asText());
+        assertTrue(json.get("servers").get(1).get("held").isNull());
+        assertEquals("microseconds", json.get("units").get("latency").asText());
+        assertTrue(text.endsWith("}\n") && !text.contains("NaN"), text);
+    }
+
+    private static void collectNames(JsonNode node, Set<String> names) {
+        if (node.isObject()) {
+            node.properties().forEach(e -> {
+                names.add(e.getKey());
+                collectNames(e.getValue(), names);
+            });
+        } else if (node.isArray()) {
+            node.forEach(child -> collectNames(child, names));
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> keys = new ArrayList<>();
+        object.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+}

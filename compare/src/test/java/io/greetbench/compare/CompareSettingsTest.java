@@ -1,0 +1,69 @@
+package io.greetbench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.greetbench.harness.BadInputException;
+import io.greetbench.protocol.ConfigException;
+import io.greetbench.protocol.HandlerWork;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every mistake is caught by the settings, before a server starts, in one line that names the option. */
+class CompareSettingsTest {
+
+    private static CompareSettings with(List<String> servers, Map<String, String> externals, int repeats) {
+        CompareProfile p = CompareProfile.QUICK;
+        return new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(), repeats, p.concurrencies(), p.fractions(),
+                p.held(), p.think(), Duration.ofSeconds(2), 0.1, servers, true, externals, Pinning.NONE);
+    }
+
+    private static String mistake(List<String> servers, Map<String, String> externals, int repeats) {
+        return assertThrows(BadInputException.class, () -> with(servers, externals, repeats)).getMessage();
+    }
+
+    @Test
+    void shouldNameTheOptionOfEachMistake() {
+        assertTrue(mistake(List.of("nio", "tomcat"), Map.of(), 1).startsWith("--servers does not know 'tomcat'"));
+        assertTrue(mistake(List.of(""), Map.of(), 1).startsWith("--servers names nothing"));
+        assertTrue(mistake(List.of("nio"), Map.of("c", "/bin/c"), 1).startsWith("--external c: the command must contain {port}"));
+        assertTrue(mistake(List.of("nio"), Map.of("a b", "/bin/c {port}"), 1).startsWith("--external name 'a b'"));
+        assertTrue(mistake(List.of("nio"), Map.of("nio", "/bin/c {port}"), 1).contains("'nio' twice"));
+        assertTrue(mistake(List.of("nio"), Map.of(), 0).startsWith("--repeats"));
+    }
+
+    @Test
+    void shouldKeepTheOrderOfServersAndExternals() {
+        Map<String, String> externals = new LinkedHashMap<>();
+        externals.put("zeta", "/z {port}");
+        externals.put("alpha", "/a {port}");
+
+        CompareSettings s = with(List.of(" loom", "nio ", ""), externals, 1);
+
+        assertEquals(List.of("loom", "nio"), s.servers());
+        assertEquals(List.of("zeta", "alpha"), List.copyOf(s.externals().keySet()));
+    }
+
+    @Test
+    void shouldParseChoicesByTheNamesUsersType() {
+        assertEquals(CompareProfile.FULL, CompareProfile.parse("Full"));
+        assertEquals(Pinning.NONE, Pinning.parse("none"));
+        assertEquals("--pin must be auto or none, got 'always'", assertThrows(ConfigException.class, () -> Pinning.parse("always")).getMessage());
+        assertEquals("quick", CompareSettings.DEFAULT_PROFILE.toString());
+    }
+
+    @Test
+    void shouldDescribeTheWorkloadUnderTheNamesResultsJsonHasAlwaysUsed() {
+        Map<String, Object> d = CompareSettings.of(CompareProfile.FULL, List.of(HandlerWork.NONE)).describe();
+
+        assertEquals(List.of("profile", "handlers", "warmup", "duration", "repeats", "concurrencies", "open_loop_fractions", "held",
+                "think", "exchange_timeout", "noise_threshold"), List.copyOf(d.keySet()));
+        assertEquals("full", d.get("profile"));
+        assertEquals("15s", d.get("warmup"));
+        assertEquals(0.1, d.get("noise_threshold"));
+    }
+}
