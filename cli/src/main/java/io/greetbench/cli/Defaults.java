@@ -1,5 +1,6 @@
 package io.greetbench.cli;
 
+import io.greetbench.fleet.FleetPlan;
 import io.greetbench.gate.GateSettings;
 import io.greetbench.harness.ServerKind;
 import io.greetbench.hostile.HostileSettings;
@@ -77,7 +78,18 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("load --payload", LoadCommand.escape(LoadSpec.DEFAULT_PAYLOAD)),
             Map.entry("load --think", duration(LoadSpec.DEFAULT_THINK_TIME)),
             Map.entry("load --ramp", duration(LoadSpec.DEFAULT_RAMP)),
-            Map.entry("load --io", IoEngine.AUTO.toString())
+            Map.entry("load --io", IoEngine.AUTO.toString()),
+            Map.entry("load --start-tolerance", duration(LoadSpec.DEFAULT_START_TOLERANCE)),
+            Map.entry("load --remote-dir", FleetOptions.DEFAULT_REMOTE_DIR),
+            Map.entry("load --remote-java", FleetOptions.DEFAULT_REMOTE_JAVA),
+            Map.entry("load --start-delay", duration(FleetPlan.DEFAULT_START_DELAY)),
+
+            // kube-load
+            Map.entry("kube-load --namespace", KubeLoadCommand.DEFAULT_NAMESPACE),
+            Map.entry("kube-load --cpu", KubeLoadCommand.DEFAULT_CPU),
+            Map.entry("kube-load --memory", KubeLoadCommand.DEFAULT_MEMORY),
+            Map.entry("kube-load --schedule-delay", duration(KubeLoadCommand.DEFAULT_SCHEDULE_DELAY)),
+            Map.entry("kube-load --start-tolerance", duration(LoadSpec.DEFAULT_START_TOLERANCE))
     );
 
     @Override

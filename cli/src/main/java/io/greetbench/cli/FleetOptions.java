@@ -47,7 +47,8 @@ final class FleetOptions {
     List<String> generators;
 
     @Option(names = "--remote-dir", paramLabel = "DIR",
-            description = "where each SSH host keeps the jar (copied when missing) and the shards' files (default: ${DEFAULT-VALUE})")
+            description = {"where each SSH host keeps the jar (copied when missing) and the shards' files; {host} and {index}",
+                "are replaced by the host's name and shard index (default: ${DEFAULT-VALUE})"})
     String remoteDir;
 
     @Option(names = "--remote-java", paramLabel = "COMMAND",
@@ -79,7 +80,8 @@ final class FleetOptions {
             }
             hosts.add(g.equals("local")
                     ? new LocalHost("local#" + i, dir.resolve("local-" + i).toAbsolutePath(), javaHere, Map.of())
-                    : new SshHost(g, sshOptions, remoteDir, Arrays.asList(remoteJava.trim().split("\\s+"))));
+                    : new SshHost(g, sshOptions, remoteDir.replace("{host}", g.replaceAll("[^A-Za-z0-9_.@-]", "_"))
+                            .replace("{index}", Integer.toString(i)), Arrays.asList(remoteJava.trim().split("\\s+"))));
         }
         FleetPlan plan = new FleetPlan(load.givenArguments(FLEET_ONLY), hosts.size(), startDelay,
                 load.startTolerance, load.runLength(), FleetPlan.DEFAULT_GRACE);

@@ -96,13 +96,13 @@ final class KubeLoadCommand implements Callable<Integer> {
         String jobName = name != null ? name : "greetbench-load-" + stamp;
         Instant startAt = Instant.now().plus(scheduleDelay);
         IndexedJob job = new IndexedJob(jobName, namespace, image, shards, loadArguments, startAt, startTolerance, cpu, memory);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun != null) {
             String yaml = job.yaml();
             if (dryRun.equals("-")) {
-                out.print(yaml);
-                out.flush();
+                stdout.print(yaml);
+                stdout.flush();
             } else {
                 try {
                     Files.writeString(Path.of(dryRun), yaml, StandardCharsets.UTF_8);
@@ -118,6 +118,6 @@ final class KubeLoadCommand implements Callable<Integer> {
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
             result = new KubernetesFleet(client, err).run(job, runLength, FleetPlan.DEFAULT_GRACE, keep, dir);
         }
-        return FleetReport.print(result, out, err);
+        return FleetReport.print(result, stdout, err);
     }
 }

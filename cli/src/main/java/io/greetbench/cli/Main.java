@@ -39,6 +39,7 @@ import io.greetbench.harness.GreetbenchException;
             CompareCommand.class,
             JmhCommand.class,
             HostileCommand.class,
+            KubeLoadCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n")
@@ -60,18 +61,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setOut(out);
         cmd.setErr(err);
-        cmd.setCaseInsensitiveEnumValuesAllowed(true);
-        // Closed choices are enums, parsed by the names users type (io_uring, loom-platform, ...).
-        cmd.registerConverter(ServerKind.class, parsedBy(ServerKind::parse));
-        cmd.registerConverter(NettyTransport.class, parsedBy(NettyTransport::parse));
-        cmd.registerConverter(LoomThreads.class, parsedBy(LoomThreads::parse));
-        cmd.registerConverter(IoEngine.class, parsedBy(IoEngine::parse));
-        cmd.registerConverter(HandlerWork.class, parsedBy(HandlerWork::parse));
-        cmd.registerConverter(HostPort.class, parsedBy(HostPort::parse));
-        cmd.registerConverter(CompareProfile.class, parsedBy(CompareProfile::parse));
-        cmd.registerConverter(Pinning.class, parsedBy(Pinning::parse));
-        cmd.registerConverter(Duration.class, DurationConverter::parse);
-        cmd.setDefaultValueProvider(new Defaults());
+        configure(cmd);
         cmd.setExitCodeExceptionMapper(failure -> ExitCode.of(failure).code());
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
@@ -91,6 +81,25 @@ public final class Main implements Callable<Integer> {
         });
         addExitCodeLists(cmd, null);
         return cmd;
+    }
+
+    /**
+     * Converters and defaults, for the whole tree; also for a command line parsed but not run
+     * (kube-load checks its load options with one).
+     */
+    static void configure(CommandLine cmd) {
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // Closed choices are enums, parsed by the names users type (io_uring, loom-platform, ...).
+        cmd.registerConverter(ServerKind.class, parsedBy(ServerKind::parse));
+        cmd.registerConverter(NettyTransport.class, parsedBy(NettyTransport::parse));
+        cmd.registerConverter(LoomThreads.class, parsedBy(LoomThreads::parse));
+        cmd.registerConverter(IoEngine.class, parsedBy(IoEngine::parse));
+        cmd.registerConverter(HandlerWork.class, parsedBy(HandlerWork::parse));
+        cmd.registerConverter(HostPort.class, parsedBy(HostPort::parse));
+        cmd.registerConverter(CompareProfile.class, parsedBy(CompareProfile::parse));
+        cmd.registerConverter(Pinning.class, parsedBy(Pinning::parse));
+        cmd.registerConverter(Duration.class, DurationConverter::parse);
+        cmd.setDefaultValueProvider(new Defaults());
     }
 
     /** A converter from a domain type's own parser; its message becomes picocli's one-line error. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.greetbench.harness.ToolFailureException;
 import io.greetbench.loadgen.HistogramLogs;
+import io.greetbench.loadgen.SummaryJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -160,7 +161,7 @@ public final class FleetRun {
         Path jsonOut = outDir.resolve("merged.json");
         Path hlogOut = outDir.resolve("merged.hlog");
         try {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(jsonOut.toFile(), merged);
+            SummaryJson.write(jsonOut, merged);
             List<Path> hlogs = all.stream().filter(ShardReport::ok).map(ShardReport::hlog).filter(p -> p != null).toList();
             if (!hlogs.isEmpty()) {
                 HistogramLogs.write(hlogOut, HistogramLogs.merge(hlogs));

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.greetbench.harness.ToolFailureException;
+import io.greetbench.loadgen.SummaryJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,10 +89,10 @@ public final class KubernetesFleet {
         Path json = outDir.resolve("merged.json");
         try {
             Files.createDirectories(outDir);
-            JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), merged);
+            SummaryJson.write(json, merged);
             for (ShardReport r : reports) {
                 if (r.ok()) {
-                    JSON.writerWithDefaultPrettyPrinter().writeValue(outDir.resolve("shard-" + r.index() + ".json").toFile(), r.summary());
+                    SummaryJson.write(outDir.resolve("shard-" + r.index() + ".json"), r.summary());
                 }
             }
         } catch (IOException e) {

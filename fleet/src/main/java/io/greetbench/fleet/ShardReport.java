@@ -26,7 +26,7 @@ public record ShardReport(int index, String host, JsonNode summary, Path hlog, S
         return new ShardReport(index, host, null, null, why);
     }
 
-    boolean ok() {
+    public boolean ok() {
         return failure == null;
     }
 }

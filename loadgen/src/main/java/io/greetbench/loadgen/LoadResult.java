@@ -196,6 +196,11 @@ public record LoadResult(
         return SummaryJson.text(json());
     }
 
+    /** The summary as one line of JSON: what {@code --json -} prints last, for a collector that reads logs. */
+    public String toJsonLine() {
+        return SummaryJson.line(json());
+    }
+
     /** Writes {@link #toJson} to {@code file}, creating its directory. */
     public void writeJson(Path file) throws IOException {
         SummaryJson.write(file, json());

@@ -28,7 +28,7 @@ import java.nio.file.Path;
  *
  * <p>Stateless; thread-safe (a configured Jackson mapper and writer are).
  */
-final class SummaryJson {
+public final class SummaryJson {
 
     private static final int DECIMALS = 3;
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -63,8 +63,17 @@ final class SummaryJson {
         }
     }
 
+    /** The document on one line, without the layout. */
+    static String line(JsonNode document) {
+        try {
+            return MAPPER.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Writes the document to {@code file}, creating its directory. */
-    static void write(Path file, JsonNode document) throws IOException {
+    public static void write(Path file, JsonNode document) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
