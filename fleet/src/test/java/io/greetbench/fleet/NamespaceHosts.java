@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  * {@code ssh-keygen}; {@link #unavailableBecause} says what is missing so a test can skip with
  * the reason.
  */
-final class NamespaceHosts implements AutoCloseable {
+public final class NamespaceHosts implements AutoCloseable {
 
     /** One namespace: its name, its address, and its sshd's pid file (null without sshd). */
-    record Host(String namespace, String address, Path sshdPid) {
+    public record Host(String namespace, String address, Path sshdPid) {
     }
 
     private final String prefix;
@@ -39,7 +39,7 @@ final class NamespaceHosts implements AutoCloseable {
     }
 
     /** Why these hosts cannot be made here, or empty when they can. */
-    static Optional<String> unavailableBecause(boolean ssh) {
+    public static Optional<String> unavailableBecause(boolean ssh) {
         if (!"Linux".equals(System.getProperty("os.name"))) {
             return Optional.of("network namespaces need Linux");
         }
@@ -64,7 +64,7 @@ final class NamespaceHosts implements AutoCloseable {
      * Makes {@code count} namespaces on a fresh /24 ({@code 10.<subnet>.0.x}); host {@code i} gets
      * {@code .11+i}. With {@code ssh}, each runs sshd that accepts {@link #userKey()} for root.
      */
-    static NamespaceHosts create(String prefix, int subnet, int count, boolean ssh) throws IOException {
+    public static NamespaceHosts create(String prefix, int subnet, int count, boolean ssh) throws IOException {
         NamespaceHosts n = new NamespaceHosts(prefix, subnet, Files.createTempDirectory("greetbench-netns-"));
         try {
             n.setUp(count, ssh);
@@ -117,22 +117,22 @@ final class NamespaceHosts implements AutoCloseable {
         }
     }
 
-    List<Host> hosts() {
+    public List<Host> hosts() {
         return hosts;
     }
 
-    Path userKey() {
+    public Path userKey() {
         return dir.resolve("user_key");
     }
 
     /** ssh options that log in to these hosts with the test's key and no known-hosts file. */
-    List<String> sshOptions() {
+    public List<String> sshOptions() {
         return List.of("-i", userKey().toString(), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "LogLevel=ERROR");
     }
 
     /** {@code ip netns exec <ns> <command>}: a process inside host {@code i}. */
-    static List<String> inside(Host host, List<String> command) {
+    public static List<String> inside(Host host, List<String> command) {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace()));
         all.addAll(command);
         return all;
