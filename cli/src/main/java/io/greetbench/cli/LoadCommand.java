@@ -270,7 +270,7 @@ final class LoadCommand implements Callable<Integer> {
         try {
             cl.parseArgs(loadArguments.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
-            throw new CommandLine.ParameterException(parent, "load options: " + e.getMessage(), e, null, null);
+            throw new CommandLine.ParameterException(parent, "load options: " + e.getMessage());
         }
         if (command.fleet != null || command.shard != null || command.startAt != null || command.json != null) {
             throw new CommandLine.ParameterException(parent, "load options: leave --shard, --start-at, --json and the fleet options to the fleet");
