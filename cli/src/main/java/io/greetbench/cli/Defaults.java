@@ -83,6 +83,7 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("load --remote-dir", FleetOptions.DEFAULT_REMOTE_DIR),
             Map.entry("load --remote-java", FleetOptions.DEFAULT_REMOTE_JAVA),
             Map.entry("load --start-delay", duration(FleetPlan.DEFAULT_START_DELAY)),
+            Map.entry("merge --start-tolerance", duration(LoadSpec.DEFAULT_START_TOLERANCE)),
 
             // kube-load
             Map.entry("kube-load --namespace", KubeLoadCommand.DEFAULT_NAMESPACE),

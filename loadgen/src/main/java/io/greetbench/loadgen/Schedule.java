@@ -31,6 +31,20 @@ final class Schedule {
         this.endNanos = endNanos;
     }
 
+    /**
+     * The open-loop schedule of generator thread {@code thread} of {@code threads}, in a generator
+     * that runs {@code shardRate} exchanges per second as {@code shard} of a fleet (null when alone).
+     * The fleet's schedule has one slot every {@code 1 / (shardRate * N)} seconds; slot
+     * {@code shard + k * N} belongs to this shard, and the shard's slots go to its threads in turn,
+     * so every thread of every shard interleaves into one even schedule at the fleet's rate.
+     */
+    static Schedule openLoop(long startNanos, double shardRate, Shard shard, int thread, int threads, long endNanos) {
+        int shards = shard == null ? 1 : shard.count();
+        int shardIndex = shard == null ? 0 : shard.index();
+        double slot = 1e9 / (shardRate * shards);
+        return new Schedule(startNanos + Math.round((shardIndex + (long) thread * shards) * slot), slot * shards * threads, endNanos);
+    }
+
     /** The intended start of the next exchange not yet taken, or {@link Long#MAX_VALUE} when the schedule is over. */
     long nextNanos() {
         long next = firstNanos + Math.round(taken * intervalNanos);

@@ -164,14 +164,7 @@ final class Worker implements Runnable {
     private Schedule schedule() {
         int threads = spec.threads();
         if (spec.workload() == Workload.OPEN) {
-            // The whole fleet's interval: one shard of N runs at rate/N, so the fleet runs at N times it.
-            int shards = spec.shard() == null ? 1 : spec.shard().count();
-            int shardIndex = spec.shard() == null ? 0 : spec.shard().index();
-            double aggregate = 1e9 / (spec.ratePerSecond() * shards);
-            // Slot (shard + k*N) of the fleet's even schedule is this shard's thread k: the shards'
-            // threads' schedules interleave into one schedule at the fleet's rate.
-            return new Schedule(timeline.startNanos + Math.round((shardIndex + (long) index * shards) * aggregate),
-                    aggregate * shards * threads, timeline.measureEndNanos);
+            return Schedule.openLoop(timeline.startNanos, spec.ratePerSecond(), spec.shard(), index, threads, timeline.measureEndNanos);
         }
         if (spec.workload() == Workload.HELD && !spec.ramp().isZero() && heldShare > 0) {
             return new Schedule(timeline.startNanos, (double) spec.ramp().toNanos() / heldShare, Long.MAX_VALUE);
