@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.greetbench.harness.ServerKind;
+import io.greetbench.harness.ServerProcess;
 import io.greetbench.loom.LoomThreads;
 import io.greetbench.netty.NettyTransport;
 import io.greetbench.protocol.GreetServer;
 import io.greetbench.protocol.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -101,5 +103,31 @@ class FleetLoadTest {
         assertTrue(merged.path("invalid_reason").asText().contains("shard 1 (local#1)"), merged::toString);
         assertTrue(merged.path("shards").get(1).has("failure"), merged::toString);
         assertTrue(run.err().contains("partial fleet run"), run::toString);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldStopEveryShardWhenTheFleetIsInterrupted(@TempDir Path out) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ServerProcess.javaExecutable()));
+        command.addAll(ServerProcess.jvmFlags());
+        command.addAll(List.of("-D" + FleetOptions.JAR_PROPERTY + "=" + System.getProperty(FleetOptions.JAR_PROPERTY),
+                "-jar", System.getProperty(FleetOptions.JAR_PROPERTY), "load", "--target", target, "-R", "100", "-d", "60s",
+                "--warmup", "0", "-t", "1", "--generators", "local,local", "--start-delay", "3s", "--out", out.toString()));
+        Process fleet = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.resolve("fleet.log").toFile()).start();
+        List<ProcessHandle> shards = List.of();
+        for (int i = 0; i < 600 && shards.size() < 2; i++) {
+            Thread.sleep(50);
+            shards = ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                    .map(args -> String.join(" ", args).contains("--shard") && String.join(" ", args).contains(out.toString()))
+                    .orElse(false)).toList();
+        }
+        assertEquals(2, shards.size(), "both shards started");
+        // SIGTERM, as Ctrl-C's SIGINT: the JVM runs its shutdown hooks, and the fleet's kills its shards.
+        fleet.destroy();
+        assertTrue(fleet.waitFor(30, TimeUnit.SECONDS));
+        for (ProcessHandle shard : shards) {
+            assertTrue(shard.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).get() != null || !shard.isAlive(),
+                    "shard " + shard.pid() + " still runs after the fleet was stopped");
+        }
     }
 }

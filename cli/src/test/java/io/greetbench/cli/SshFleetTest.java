@@ -101,4 +101,24 @@ class SshFleetTest {
         assertTrue(run.err().contains("clock offset"), run::toString);
         assertEquals(merged.path("valid").asBoolean() ? ExitCode.OK.code() : ExitCode.INVALID_RUN.code(), run.code(), run::toString);
     }
+
+    @Test
+    void shouldCallTheRunPartialAndNameAHostThatCannotBeReached(@TempDir Path out, @TempDir Path remote) throws IOException {
+        // 10.234.0.99 is on the test's bridge, but no namespace has it: the connect fails.
+        List<String> args = new ArrayList<>(List.of("load", "--target", hosts.hosts().getFirst().address() + ":9100",
+                "-R", "100", "-d", "1s", "--warmup", "0", "-t", "1",
+                "--generators", "root@" + hosts.hosts().get(1).address() + ",root@10.234.0.99",
+                "--remote-dir", remote.resolve("{host}").toString(),
+                "--remote-java", ServerProcess.javaExecutable() + " " + String.join(" ", ServerProcess.jvmFlags()),
+                "--start-delay", "5s", "--out", out.toString(), "--ssh-option=-oConnectTimeout=3"));
+        for (String option : hosts.sshOptions()) {
+            args.add("--ssh-option=" + option);
+        }
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(ExitCode.INVALID_RUN.code(), run.code(), run::toString);
+        JsonNode merged = JSON.readTree(out.resolve("merged.json").toFile());
+        assertTrue(merged.path("partial").asBoolean(), merged::toString);
+        assertTrue(merged.path("invalid_reason").asText().contains("shard 1 (root@10.234.0.99)"), merged::toString);
+        assertTrue(merged.path("exchanges").asLong() > 0, "the shard that ran is still counted");
+    }
 }
