@@ -152,8 +152,7 @@ public abstract class GreetServerConformanceSuite {
     @Test
     @Timeout(30)
     void shouldReportRealPortWhenBoundToPortZero() throws IOException {
-        GreetServer server = started(ServerConfig.ephemeral());
-        try {
+        try (GreetServer server = started(ServerConfig.ephemeral())) {
             InetSocketAddress bound = server.boundAddress();
             assertNotEquals(0, bound.getPort(), "boundAddress() must carry the port the kernel picked");
             assertEquals("Serving on ('127.0.0.1', " + bound.getPort() + ")", Greeting.servingLine(bound));
@@ -161,15 +160,13 @@ public abstract class GreetServerConformanceSuite {
                 client.getOutputStream().write(REQUEST);
                 assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
             }
-        } finally {
-            server.close();
         }
     }
 
     @Test
     @Timeout(40)
     void shouldRefuseNewConnectsPromptlyAndGreetInFlightClientOnClose() throws Exception {
-        GreetServer server = started(ServerConfig.ephemeral().withShutdownGrace(Duration.ofSeconds(15)));
+        GreetServer server = started(ServerConfig.ephemeral().with(c -> c.shutdownGrace = Duration.ofSeconds(15)));
         InetSocketAddress bound = server.boundAddress();
         Thread closer = null;
         try (Socket inFlight = connect(bound)) {
@@ -208,7 +205,7 @@ public abstract class GreetServerConformanceSuite {
     @Test
     @Timeout(40)
     void shouldHoldClientPastConnectionCapInBacklogAndServeItWhenOneFinishes() throws Exception {
-        GreetServer server = started(ServerConfig.ephemeral().withMaxConnections(2));
+        GreetServer server = started(ServerConfig.ephemeral().with(c -> c.maxConnections = 2));
         InetSocketAddress bound = server.boundAddress();
         Socket first = connect(bound);
         try (Socket second = connect(bound)) {
@@ -237,14 +234,11 @@ public abstract class GreetServerConformanceSuite {
     @Test
     @Timeout(30)
     void shouldCloseIdleClientWithFinAndNoGreetingAfterIdleTimeout() throws IOException {
-        GreetServer server = started(ServerConfig.ephemeral().withIdleTimeout(Duration.ofSeconds(1)));
-        try {
+        try (GreetServer server = started(ServerConfig.ephemeral().with(c -> c.idleTimeout = Duration.ofSeconds(1)))) {
             ConformanceCheck idle = new ConformanceCheck(Settings.of(server.boundAddress())
                     .withIdleTimeoutHint(Duration.ofSeconds(1)).withCaseTimeout(CASE_TIMEOUT));
             requirePass(idle, Case.IDLE_CLIENT);
             requirePass(idle, Case.NORMAL_REQUEST);
-        } finally {
-            server.close();
         }
     }
 
@@ -252,8 +246,7 @@ public abstract class GreetServerConformanceSuite {
     @Timeout(30)
     void shouldShowIpv4ClientOfDualStackListenerAsIpv4Mapped() throws IOException {
         assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
-        GreetServer server = started(ServerConfig.ephemeral().withHost("::"));
-        try {
+        try (GreetServer server = started(ServerConfig.ephemeral().with(c -> c.host = "::"))) {
             int port = server.boundAddress().getPort();
             assertEquals("Serving on ('::', " + port + ", 0, 0)", Greeting.servingLine(server.boundAddress()));
             try (Socket client = connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port))) {
@@ -266,8 +259,6 @@ public abstract class GreetServerConformanceSuite {
             requirePass(dualStack, Case.NORMAL_REQUEST);
             assertTrue(dualStack.ipv4ClientsSeenMapped(), "the check must have seen the IPv4-mapped form");
             requirePass(dualStack, Case.IPV6);
-        } finally {
-            server.close();
         }
     }
 
@@ -275,16 +266,13 @@ public abstract class GreetServerConformanceSuite {
     @Timeout(30)
     void shouldGreetIpv6ClientOnIpv6LoopbackListener() throws IOException {
         assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
-        GreetServer server = started(ServerConfig.ephemeral().withHost("::1"));
-        try {
+        try (GreetServer server = started(ServerConfig.ephemeral().with(c -> c.host = "::1"))) {
             assertEquals("Serving on ('::1', " + server.boundAddress().getPort() + ", 0, 0)",
                     Greeting.servingLine(server.boundAddress()));
             ConformanceCheck v6 = new ConformanceCheck(Settings.of(server.boundAddress()).withCaseTimeout(CASE_TIMEOUT));
             requirePass(v6, Case.IPV6);
             requirePass(v6, Case.EMPTY_REQUEST_HALF_CLOSE);
             requirePass(v6, Case.REQUEST_1_MIB);
-        } finally {
-            server.close();
         }
     }
 
