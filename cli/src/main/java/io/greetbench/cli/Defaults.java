@@ -1,6 +1,7 @@
 package io.greetbench.cli;
 
 import io.greetbench.hostile.HostileSettings;
+import io.greetbench.hostile.HostileTarget;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
@@ -43,7 +44,8 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("check --clients", Integer.toString(ConformanceCheck.Settings.DEFAULT_CONCURRENT_CLIENTS)),
 
             // hostile
-            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS))
+            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS)),
+            Map.entry("hostile --server", String.join(",", HostileTarget.DEFAULT_SERVERS))
     );
 
     @Override
