@@ -1,7 +1,6 @@
 package io.greetbench.cli;
 
 import io.greetbench.hostile.HostileSettings;
-import io.greetbench.hostile.HostileTarget;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
@@ -44,8 +43,8 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("check --clients", Integer.toString(ConformanceCheck.Settings.DEFAULT_CONCURRENT_CLIENTS)),
 
             // hostile
-            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS)),
-            Map.entry("hostile --server", String.join(",", HostileTarget.DEFAULT_SERVERS))
+            Map.entry("hostile --server", String.join(",", HostileSettings.DEFAULT_SERVERS)),
+            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS))
     );
 
     @Override

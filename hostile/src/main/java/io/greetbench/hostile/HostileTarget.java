@@ -17,9 +17,6 @@ import java.util.Locale;
  */
 public record HostileTarget(String name, List<String> serveArgs, String command) {
 
-    /** The targets attacked when none is named: each of greetbench's servers, in its default model. */
-    public static final List<String> DEFAULT_SERVERS = List.of("nio", "netty", "loom");
-
     public HostileTarget {
         serveArgs = List.copyOf(serveArgs);
     }
