@@ -57,7 +57,7 @@ public abstract class GreetServerConformanceSuite {
     @BeforeAll
     void startSharedServer() throws IOException {
         shared = started(ServerConfig.ephemeral());
-        check = new ConformanceCheck(Settings.of(shared.boundAddress()).withCaseTimeout(CASE_TIMEOUT));
+        check = new ConformanceCheck(settings(shared.boundAddress()));
     }
 
     @AfterAll
@@ -235,8 +235,7 @@ public abstract class GreetServerConformanceSuite {
     @Timeout(30)
     void shouldCloseIdleClientWithFinAndNoGreetingAfterIdleTimeout() throws IOException {
         try (GreetServer server = started(ServerConfig.ephemeral().with(c -> c.idleTimeout = Duration.ofSeconds(1)))) {
-            ConformanceCheck idle = new ConformanceCheck(Settings.of(server.boundAddress())
-                    .withIdleTimeoutHint(Duration.ofSeconds(1)).withCaseTimeout(CASE_TIMEOUT));
+            ConformanceCheck idle = new ConformanceCheck(settings(server.boundAddress()).withIdleTimeoutHint(Duration.ofSeconds(1)));
             requirePass(idle, Case.IDLE_CLIENT);
             requirePass(idle, Case.NORMAL_REQUEST);
         }
@@ -245,8 +244,7 @@ public abstract class GreetServerConformanceSuite {
     @Test
     @Timeout(30)
     void shouldShowIpv4ClientOfDualStackListenerAsIpv4Mapped() throws IOException {
-        assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
-        try (GreetServer server = started(ServerConfig.ephemeral().with(c -> c.host = "::"))) {
+        try (GreetServer server = startedOnIpv6("::")) {
             int port = server.boundAddress().getPort();
             assertEquals("Serving on ('::', " + port + ", 0, 0)", Greeting.servingLine(server.boundAddress()));
             try (Socket client = connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port))) {
@@ -254,8 +252,7 @@ public abstract class GreetServerConformanceSuite {
                 assertGreetedThenFin(client, ("Hello, ('::ffff:127.0.0.1', " + client.getLocalPort() + ", 0, 0)!\n")
                         .getBytes(StandardCharsets.US_ASCII));
             }
-            ConformanceCheck dualStack = new ConformanceCheck(Settings.of(
-                    new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)).withCaseTimeout(CASE_TIMEOUT));
+            ConformanceCheck dualStack = new ConformanceCheck(settings(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)));
             requirePass(dualStack, Case.NORMAL_REQUEST);
             assertTrue(dualStack.ipv4ClientsSeenMapped(), "the check must have seen the IPv4-mapped form");
             requirePass(dualStack, Case.IPV6);
@@ -265,11 +262,10 @@ public abstract class GreetServerConformanceSuite {
     @Test
     @Timeout(30)
     void shouldGreetIpv6ClientOnIpv6LoopbackListener() throws IOException {
-        assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
-        try (GreetServer server = started(ServerConfig.ephemeral().with(c -> c.host = "::1"))) {
+        try (GreetServer server = startedOnIpv6("::1")) {
             assertEquals("Serving on ('::1', " + server.boundAddress().getPort() + ", 0, 0)",
                     Greeting.servingLine(server.boundAddress()));
-            ConformanceCheck v6 = new ConformanceCheck(Settings.of(server.boundAddress()).withCaseTimeout(CASE_TIMEOUT));
+            ConformanceCheck v6 = new ConformanceCheck(settings(server.boundAddress()));
             requirePass(v6, Case.IPV6);
             requirePass(v6, Case.EMPTY_REQUEST_HALF_CLOSE);
             requirePass(v6, Case.REQUEST_1_MIB);
@@ -287,6 +283,17 @@ public abstract class GreetServerConformanceSuite {
     }
 
     // ---- helpers ----
+
+    /** Check settings for {@code target}, with this suite's case timeout. */
+    private static Settings settings(InetSocketAddress target) {
+        return Settings.of(target).withCaseTimeout(CASE_TIMEOUT);
+    }
+
+    /** A server listening on the IPv6 address {@code host}; skips the test where there is no IPv6 loopback. */
+    private GreetServer startedOnIpv6(String host) throws IOException {
+        assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
+        return started(ServerConfig.ephemeral().with(c -> c.host = host));
+    }
 
     private GreetServer started(ServerConfig config) throws IOException {
         GreetServer server = newServer(config);
