@@ -57,6 +57,7 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
 
             // hostile
+            Map.entry("hostile --server", String.join(",", HostileSettings.DEFAULT_SERVERS)),
             Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS)),
 
             // gate

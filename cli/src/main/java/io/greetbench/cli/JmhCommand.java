@@ -2,6 +2,7 @@ package io.greetbench.cli;
 
 import io.greetbench.harness.ToolFailureException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -59,7 +60,7 @@ final class JmhCommand implements Callable<Integer> {
         if (options.shouldHelp()) {
             try {
                 options.showHelp();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new ToolFailureException("cannot print JMH's help: " + e.getMessage(), e);
             }
             return ExitCode.OK.code();

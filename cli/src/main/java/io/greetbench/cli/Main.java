@@ -12,6 +12,7 @@ import io.greetbench.protocol.HostPort;
 import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import io.greetbench.harness.GreetbenchException;
@@ -103,7 +104,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** A converter from a domain type's own parser; its message becomes picocli's one-line error. */
-    private static <T> CommandLine.ITypeConverter<T> parsedBy(java.util.function.Function<String, T> parse) {
+    private static <T> CommandLine.ITypeConverter<T> parsedBy(Function<String, T> parse) {
         return text -> {
             try {
                 return parse.apply(text);

@@ -7,9 +7,14 @@ import io.greetbench.protocol.Greeting;
 import io.greetbench.protocol.GreetServer;
 import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.BindException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -92,10 +97,10 @@ final class ServeCommand implements Callable<Integer> {
             greetServer.start();
         } catch (BindException e) {
             greetServer.close();
-            throw new CannotListenException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            throw new CannotListenException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         } catch (IOException | IllegalStateException e) {
             greetServer.close();
-            throw new CannotListenException("cannot start " + server + " on " + host + ":" + port + ": " + e.getMessage());
+            throw new CannotListenException("cannot start " + server + " on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -127,12 +132,12 @@ final class ServeCommand implements Callable<Integer> {
      * an orphan that holds its port.
      */
     private static void answerControl(PrintWriter out) {
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.trim().equals("stats")) {
                     long millis = 0;
                     long count = 0;
-                    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                         millis += Math.max(0, gc.getCollectionTime());
                         count += Math.max(0, gc.getCollectionCount());
                     }

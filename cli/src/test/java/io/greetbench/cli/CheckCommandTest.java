@@ -10,8 +10,6 @@ import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.GreetServer;
 import io.greetbench.protocol.ServerConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import io.greetbench.harness.Probe;
 import io.greetbench.harness.ServerKind;
 
 /** {@code greetbench check}, in process, with captured output printed on failure. */
@@ -28,7 +27,7 @@ class CheckCommandTest {
     @Test
     @Timeout(120)
     void shouldPassEveryCaseAgainstLoomServerAndExitZero() throws IOException {
-        GreetServer server = ServerKind.LOOM.create(ServerConfig.ephemeral().withIdleTimeout(Duration.ofSeconds(1)),
+        GreetServer server = ServerKind.LOOM.create(ServerConfig.ephemeral().with(c -> c.idleTimeout = Duration.ofSeconds(1)),
                 NettyTransport.AUTO, LoomThreads.VIRTUAL);
         server.start();
         CliRun run;
@@ -66,10 +65,7 @@ class CheckCommandTest {
     @Test
     @Timeout(30)
     void shouldExitUnreachableWithOneLineWhenNothingListens() throws IOException {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = Probe.freePort();
         CliRun run = CliRun.of("check", "--target", "127.0.0.1:" + port);
         assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
         assertEquals(1, run.err().lines().count(), run::toString);

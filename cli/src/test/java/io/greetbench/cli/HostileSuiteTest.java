@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -21,9 +22,9 @@ import io.greetbench.hostile.HostileReport;
 import io.greetbench.hostile.HostileSettings;
 import io.greetbench.hostile.HostileSuite;
 import io.greetbench.hostile.HostileTarget;
-import io.greetbench.hostile.HygieneCase;
 import io.greetbench.hostile.LargeRequestsCase;
 import io.greetbench.hostile.OutOfDescriptorsCase;
+import io.greetbench.hostile.ServerFootprint;
 import io.greetbench.hostile.ServerLaunch;
 
 /**
@@ -71,7 +72,7 @@ class HostileSuiteTest {
     @Test
     void shouldReadKernelListenCounters() throws Exception {
         assertTrue(BurstCase.tcpExt("ListenOverflows") >= 0);
-        assertThrows(java.io.IOException.class, () -> BurstCase.tcpExt("NoSuchCounter"));
+        assertThrows(IOException.class, () -> BurstCase.tcpExt("NoSuchCounter"));
     }
 
     @Test
@@ -95,27 +96,32 @@ class HostileSuiteTest {
 
     @Test
     void shouldNotCountTheJvmsOwnThreadsAsLeaks() {
-        Map<String, Integer> grown = Map.of("GC Thread#", 1, "C2 CompilerThre", 2, "loom-acceptor-#", 1);
-        assertEquals(Map.of("loom-acceptor-#", 1), HygieneCase.serverThreads(grown));
-        assertEquals(Map.of("nio-reactor-#", 1), HygieneCase.grown(Map.of("GC Thread#", 2), Map.of("GC Thread#", 2, "nio-reactor-#", 1)));
+        ServerFootprint threads = new ServerFootprint(Map.of(), Map.of("GC Thread#", 1, "C2 CompilerThre", 2, "loom-acceptor-#", 1));
+        assertEquals(Map.of("loom-acceptor-#", 1), threads.serverThreads());
+    }
+
+    @Test
+    void shouldTellWhatGrewSinceIdle() {
+        ServerFootprint idle = new ServerFootprint(Map.of("socket", 3, "pipe", 2), Map.of("GC Thread#", 2));
+        ServerFootprint after = new ServerFootprint(Map.of("socket", 5, "pipe", 1), Map.of("GC Thread#", 2, "nio-reactor-#", 1));
+        ServerFootprint grown = after.grownSince(idle);
+        assertEquals(Map.of("socket", 2), grown.fdKinds());
+        assertEquals(Map.of("nio-reactor-#", 1), grown.threadNames());
     }
 
     @Test
     void shouldRejectUnknownCaseAsUsageError() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "hostile", "--case", "nosuch");
-        assertEquals(ExitCode.USAGE.code(), code, () -> out + "\n" + err);
-        assertTrue(err.toString().contains("--case: unknown case 'nosuch'"), err::toString);
+        CliRun run = CliRun.of("hostile", "--case", "nosuch");
+        assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
+        assertTrue(run.err().contains("--case: unknown case 'nosuch'"), run::toString);
     }
 
     @Test
     void shouldListEveryCase() {
-        StringWriter out = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "hostile", "--list");
-        assertEquals(ExitCode.OK.code(), code);
+        CliRun run = CliRun.of("hostile", "--list");
+        assertEquals(ExitCode.OK.code(), run.code(), run::toString);
         for (HostileCase c : HostileCase.all()) {
-            assertTrue(out.toString().contains(c.name()), out::toString);
+            assertTrue(run.out().contains(c.name()), run::toString);
         }
     }
 }

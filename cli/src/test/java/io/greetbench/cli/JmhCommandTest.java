@@ -3,11 +3,9 @@ package io.greetbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import org.junit.jupiter.api.Test;
 import io.greetbench.bench.ReplyFormattingBenchmark;
 import io.greetbench.bench.RoundTripBenchmark;
+import org.junit.jupiter.api.Test;
 
 /**
  * The JMH wiring: the annotation processor generated the benchmarks, and {@code greetbench jmh}
@@ -17,24 +15,17 @@ class JmhCommandTest {
 
     @Test
     void shouldListEveryGeneratedBenchmarkThroughJmhOwnCommandLine() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        CliRun run = CliRun.of("jmh", "-l");
 
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "jmh", "-l");
-
-        String all = "exit " + code + "\n" + out + err;
-        assertEquals(ExitCode.OK.code(), code, all);
-        assertTrue(out.toString().contains("io.greetbench.bench.RoundTripBenchmark.exchange"), all);
-        assertTrue(out.toString().contains("io.greetbench.bench.ReplyFormattingBenchmark.baseline"), all);
+        assertEquals(ExitCode.OK.code(), run.code(), run::toString);
+        assertTrue(run.out().contains(RoundTripBenchmark.class.getName() + ".exchange"), run::toString);
+        assertTrue(run.out().contains(ReplyFormattingBenchmark.class.getName() + ".baseline"), run::toString);
     }
 
     @Test
     void shouldReportJmhUsageErrorWithUsageExitCode() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        CliRun run = CliRun.of("jmh", "-f", "many");
 
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "jmh", "-f", "many");
-
-        assertEquals(ExitCode.USAGE.code(), code, "exit " + code + "\n" + out + err);
+        assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
     }
 }

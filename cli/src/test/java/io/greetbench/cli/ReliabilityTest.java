@@ -2,8 +2,6 @@ package io.greetbench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -12,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The whole hostile suite at full size against every server and model variant: minutes of work,
  * so only with {@code ./mvnw -Preliability -pl cli -am verify}. Writes its Markdown report to
- * {@code bench/target/reliability.md}.
+ * {@code cli/target/reliability.md}.
  */
 @Tag("reliability")
 class ReliabilityTest {
@@ -20,12 +18,10 @@ class ReliabilityTest {
     @Test
     @Timeout(7_200)
     void everyServerShouldSurviveEveryHostileCase() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         Path report = Path.of("target", "reliability.md").toAbsolutePath();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "hostile",
-                "--server", "nio,netty,loom,loom:platform", "--held", "19000", "--report", report.toString());
-        System.out.println(out);
-        assertEquals(ExitCode.OK.code(), code, () -> "hostile suite failed, see " + report + "\n" + out + "\n" + err);
+        CliRun run = CliRun.of("hostile", "--server", "nio,netty,loom,loom:platform", "--held", "19000",
+                "--report", report.toString());
+        System.out.println(run.out());
+        assertEquals(ExitCode.OK.code(), run.code(), () -> "hostile suite failed, see " + report + "\n" + run);
     }
 }

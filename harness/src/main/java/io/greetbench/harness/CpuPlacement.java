@@ -1,6 +1,7 @@
 package io.greetbench.harness;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ public record CpuPlacement(Optional<String> serverCpus, Optional<String> generat
                 Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true);
         try {
             Process p = pb.start();
-            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return "taskset failed: " + output;
             }

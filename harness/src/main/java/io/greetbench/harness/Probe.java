@@ -1,7 +1,9 @@
 package io.greetbench.harness;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 
 /** One-shot reachability probes. Stateless. */
@@ -22,7 +24,7 @@ public final class Probe {
 
     /** A port that was free a moment ago on 127.0.0.1, for servers that cannot bind port 0 themselves. */
     public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new ToolFailureException("no free port on 127.0.0.1: " + e.getMessage(), e);

@@ -12,25 +12,14 @@ import java.util.List;
  * and every connection is greeted. The counter is system-wide, so another program overflowing
  * its own listener at the same moment would show here too; the case reports the raw delta.
  */
-public final class BurstCase implements HostileCase {
+public final class BurstCase extends HostileCase {
 
-    @Override
-    public String name() {
-        return "burst";
+    public BurstCase() {
+        super("burst", Reach.ANY_SERVER, "5,000 connects at once at the default backlog: no ListenOverflows, all greeted");
     }
 
     @Override
-    public String description() {
-        return "5,000 connects at once at the default backlog: no ListenOverflows, all greeted";
-    }
-
-    @Override
-    public String notApplicable(HostileTarget target) {
-        return null;
-    }
-
-    @Override
-    public void run(CaseContext context, CaseFindings findings) throws Exception {
+    void run(CaseContext context, CaseFindings findings) throws Exception {
         // The default idle timeout: connecting 5,000 clients before the first sends can take
         // longer than the suite's short one, and an idle close is not what this case tests.
         HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", "60s"));
@@ -45,8 +34,7 @@ public final class BurstCase implements HostileCase {
             long overflows = tcpExt("ListenOverflows") - overflowsBefore;
             long drops = tcpExt("ListenDrops") - dropsBefore;
             findings.check(overflows == 0, "ListenOverflows rose by " + overflows + " during the burst (ListenDrops by " + drops + ")");
-            findings.check(fleet.connectedCount() == clients, "only " + fleet.connectedCount() + " of " + clients
-                    + " connected: " + fleet.connectFailures());
+            fleet.checkAllConnected(findings, "burst clients");
             ConnectionFleet.Tally tally = fleet.greetAll(HostileClient.HELLO, Duration.ofSeconds(30));
             findings.check(tally.all("greeting+FIN"), "burst clients should all be greeted: " + tally);
             findings.figure("connects", clients);

@@ -1,8 +1,11 @@
 package io.greetbench.hostile;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a case gets to work with: its target, the suite's settings, a progress writer, and
@@ -15,6 +18,8 @@ public final class CaseContext {
     private final HostileSettings settings;
     private final PrintWriter progress;
     private final List<HostileServer> launched = new ArrayList<>();
+    /** Each server's footprint when {@link #idleFds} last found it idle. */
+    private final Map<HostileServer, ServerFootprint> idleFootprints = new HashMap<>();
 
     CaseContext(HostileTarget target, HostileSettings settings, PrintWriter progress) {
         this.target = target;
@@ -51,34 +56,34 @@ public final class CaseContext {
     }
 
     /**
-     * Waits up to {@code timeout} for the server's descriptors to drop to {@code idleFds}; records
-     * a failure naming what it still holds (sockets, pipes, files) when they do not.
+     * The server's descriptor count once it is idle: after one exchange (so lazily opened
+     * descriptors exist) and once the count has stopped changing. Remembers its footprint, so
+     * that {@link #checkFdsReturn} can say what grew.
      */
-    void checkFdsReturn(HostileServer server, long idleFds, java.time.Duration timeout, String when, CaseFindings findings) {
-        long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, timeout);
-        if (fds > idleFds) {
-            findings.fail("server holds " + (fds - idleFds) + " descriptors more than idle (" + idleFds + ") " + when
-                    + "; grown: " + HygieneCase.grown(idleFdKinds.getOrDefault(server, java.util.Map.of()), server.fdKinds())
-                    + ", its sockets: " + server.connectionStates());
+    long idleFds(HostileServer server) {
+        HostileClient.hello(server.address(), Duration.ofSeconds(5));
+        long previous = -2;
+        long now = server.process().openFds();
+        for (int i = 0; i < 20 && now != previous; i++) {
+            HostileServer.sleep(Duration.ofMillis(100));
+            previous = now;
+            now = server.process().openFds();
         }
+        idleFootprints.put(server, ServerFootprint.of(server));
+        return now;
     }
 
     /**
-     * The server's descriptor count once it is idle: after one exchange (so lazily opened
-     * descriptors exist) and once the count has stopped changing.
+     * Waits up to {@code timeout} for the server's descriptors to drop to {@code idleFds}; records
+     * a failure naming what it still holds (sockets, pipes, files) when they do not.
      */
-    private final java.util.Map<HostileServer, java.util.Map<String, Integer>> idleFdKinds = new java.util.HashMap<>();
-
-    long idleFds(HostileServer server) {
-        HostileClient.hello(server.address(), java.time.Duration.ofSeconds(5));
-        long previous = -2;
-        long now = server.openFds();
-        for (int i = 0; i < 20 && now != previous; i++) {
-            HostileServer.sleep(java.time.Duration.ofMillis(100));
-            previous = now;
-            now = server.openFds();
+    void checkFdsReturn(HostileServer server, long idleFds, Duration timeout, String when, CaseFindings findings) {
+        long fds = HostileServer.awaitValue(server.process()::openFds, v -> v <= idleFds, timeout);
+        if (fds > idleFds) {
+            ServerFootprint idle = idleFootprints.getOrDefault(server, new ServerFootprint(Map.of(), Map.of()));
+            findings.fail("server holds " + (fds - idleFds) + " descriptors more than idle (" + idleFds + ") " + when
+                    + "; grown: " + ServerFootprint.of(server).grownSince(idle).fdKinds()
+                    + ", its sockets: " + server.connectionStates());
         }
-        idleFdKinds.put(server, server.fdKinds());
-        return now;
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -40,11 +41,13 @@ public final class ConnectionFleet implements AutoCloseable {
     }
 
     private final InetSocketAddress server;
+    private final int requested;
     private final List<Conn> connected = new ArrayList<>();
     private final Map<String, Integer> connectFailures = new TreeMap<>();
 
-    private ConnectionFleet(InetSocketAddress server) {
+    private ConnectionFleet(InetSocketAddress server, int requested) {
         this.server = server;
+        this.requested = requested;
     }
 
     /**
@@ -55,7 +58,7 @@ public final class ConnectionFleet implements AutoCloseable {
      */
     static ConnectionFleet connect(InetSocketAddress server, int count, List<InetAddress> sources, int batch,
                                    Duration timeout) throws IOException {
-        ConnectionFleet fleet = new ConnectionFleet(server);
+        ConnectionFleet fleet = new ConnectionFleet(server, count);
         try (Selector selector = Selector.open()) {
             int opened = 0;
             while (opened < count) {
@@ -129,6 +132,15 @@ public final class ConnectionFleet implements AutoCloseable {
 
     Map<String, Integer> connectFailures() {
         return connectFailures;
+    }
+
+    /**
+     * Records a failure naming {@code who} and the connect failures by kind unless every requested
+     * connection was made. Returns whether it was.
+     */
+    boolean checkAllConnected(CaseFindings findings, String who) {
+        return findings.check(connected.size() == requested, "only " + connected.size() + " of " + requested + " " + who
+                + " connected: " + connectFailures);
     }
 
     /** Sends {@code request} (small enough for one write) on every connection still open. */
@@ -302,7 +314,7 @@ public final class ConnectionFleet implements AutoCloseable {
         for (int i = 1; i <= n; i++) {
             try {
                 sources.add(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i}));
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 throw new IllegalStateException(e);
             }
         }

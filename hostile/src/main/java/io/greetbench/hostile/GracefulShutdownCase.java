@@ -22,20 +22,15 @@ import java.util.concurrent.Future;
  * when the listener closes, and such a connection is reset by the kernel, not the server; those
  * are counted apart.
  */
-public final class GracefulShutdownCase implements HostileCase {
+public final class GracefulShutdownCase extends HostileCase {
 
     private static final Duration GRACE = Duration.ofSeconds(5);
     private static final int CLIENTS = 16;
     private static final long IN_FLIGHT_MARGIN_NANOS = Duration.ofMillis(20).toNanos();
 
-    @Override
-    public String name() {
-        return "sigterm";
-    }
-
-    @Override
-    public String description() {
-        return "SIGTERM under load (handler sleep:300): connects refused promptly, in-flight greeted, exit 0 within grace";
+    public GracefulShutdownCase() {
+        super("sigterm", Reach.GREETBENCH_SERVERS,
+                "SIGTERM under load (handler sleep:300): connects refused promptly, in-flight greeted, exit 0 within grace");
     }
 
     /** One exchange: when its request was sent, and what came back. */
@@ -43,7 +38,7 @@ public final class GracefulShutdownCase implements HostileCase {
     }
 
     @Override
-    public void run(CaseContext context, CaseFindings findings) throws Exception {
+    void run(CaseContext context, CaseFindings findings) throws Exception {
         HostileServer server = context.launch(ServerLaunch.with("--handler", "sleep:300",
                 "--shutdown-grace", GRACE.toSeconds() + "s"));
         context.idleFds(server);

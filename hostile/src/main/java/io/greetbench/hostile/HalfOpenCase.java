@@ -11,20 +11,15 @@ import java.util.List;
  * to the server it looks exactly like this client. Also: clients that half-close without sending
  * anything are greeted.
  */
-public final class HalfOpenCase implements HostileCase {
+public final class HalfOpenCase extends HostileCase {
 
-    @Override
-    public String name() {
-        return "half-open";
+    public HalfOpenCase() {
+        super("half-open", Reach.GREETBENCH_SERVERS,
+                "clients send, then never read, write or close: greeted, FIN, released within the linger timeout");
     }
 
     @Override
-    public String description() {
-        return "clients send, then never read, write or close: greeted, FIN, released within the linger timeout";
-    }
-
-    @Override
-    public void run(CaseContext context, CaseFindings findings) throws Exception {
+    void run(CaseContext context, CaseFindings findings) throws Exception {
         HostileServer server = context.launch(ServerLaunch.standard());
         long idleFds = context.idleFds(server);
         int clients = context.scale(50, 500);
@@ -32,12 +27,12 @@ public final class HalfOpenCase implements HostileCase {
         LatencyProbe.Summary normal;
         try (LatencyProbe probe = LatencyProbe.start(server.address());
              ConnectionFleet fleet = ConnectionFleet.connect(server.address(), clients, List.of(), clients, Duration.ofSeconds(10))) {
-            findings.check(fleet.connectedCount() == clients, "only " + fleet.connectedCount() + " connected: " + fleet.connectFailures());
+            fleet.checkAllConnected(findings, "half-open clients");
             long start = System.nanoTime();
             fleet.sendAll(HostileClient.HELLO);
             // The linger timeout is 2 s; allow 3x plus slack before calling the connections held.
             HostileServer.sleep(Duration.ofMillis(200));
-            long fds = HostileServer.awaitValue(server::openFds, v -> v <= idleFds, Duration.ofSeconds(8));
+            long fds = HostileServer.awaitValue(server.process()::openFds, v -> v <= idleFds, Duration.ofSeconds(8));
             long releasedMillis = (System.nanoTime() - start) / 1_000_000;
             findings.check(fds <= idleFds, "server still holds " + (fds - idleFds) + " of the " + clients
                     + " half-open connections " + releasedMillis + " ms after their request");
@@ -46,9 +41,8 @@ public final class HalfOpenCase implements HostileCase {
             findings.check(tally.all("greeting+FIN"), "half-open clients, reading at last, should find greeting+FIN: " + tally);
             normal = probe.stop();
         }
-        findings.check(!normal.heldUp(), "normal client held up: " + normal + " " + normal.failures().stream().limit(3).toList());
+        normal.checkNotHeldUp(findings);
         findings.figure("half-open clients", clients);
-        findings.figure("normal client", normal.toString());
 
         int halfClosers = context.scale(20, 200);
         try (ConnectionFleet fleet = ConnectionFleet.connect(server.address(), halfClosers, List.of(), halfClosers, Duration.ofSeconds(10))) {

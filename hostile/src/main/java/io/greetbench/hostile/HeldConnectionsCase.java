@@ -1,5 +1,10 @@
 package io.greetbench.hostile;
 
+import io.greetbench.harness.ServerProcess;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -11,20 +16,15 @@ import java.time.Duration;
  * (no CAP_SYS_RESOURCE), and the server needs one descriptor per connection, so the case holds
  * what fits under the lower of the server's and this process's limits.
  */
-public final class HeldConnectionsCase implements HostileCase {
+public final class HeldConnectionsCase extends HostileCase {
 
     private static final int SOURCES = 8;
     /** Descriptors left for the JVMs' own files, sockets and event-loop handles. */
     private static final int RESERVE = 400;
 
-    @Override
-    public String name() {
-        return "held";
-    }
-
-    @Override
-    public String description() {
-        return "hold N idle connections from 8 source addresses, then greet them all; RSS per connection";
+    public HeldConnectionsCase() {
+        super("held", Reach.GREETBENCH_SERVERS,
+                "hold N idle connections from 8 source addresses, then greet them all; RSS per connection");
     }
 
     @Override
@@ -33,29 +33,30 @@ public final class HeldConnectionsCase implements HostileCase {
     }
 
     @Override
-    public void run(CaseContext context, CaseFindings findings) throws Exception {
+    void run(CaseContext context, CaseFindings findings) throws Exception {
         HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", "0"));
+        ServerProcess process = server.process();
         long idleFds = context.idleFds(server);
-        long limit = Math.min(nofileLimit(server.pid()), nofileLimit(ProcessHandle.current().pid()));
+        long limit = Math.min(nofileLimit(process.pid()), nofileLimit(ProcessHandle.current().pid()));
         int held = (int) Math.min(context.settings().heldConnections(), limit - Math.max(idleFds, ownFds()) - RESERVE);
         // Let the JIT settle before the idle RSS reading.
         for (int i = 0; i < 200; i++) {
             HostileClient.hello(server.address(), Duration.ofSeconds(5));
         }
         HostileServer.sleep(Duration.ofSeconds(2));
-        long rssIdle = server.rssBytes();
+        long rssIdle = process.rssBytes();
         context.progress(name() + ": holding " + held + " connections (RLIMIT_NOFILE " + limit + "), idle RSS " + rssIdle / 1024 + " KiB");
         long start = System.nanoTime();
         try (ConnectionFleet fleet = ConnectionFleet.connect(server.address(), held, ConnectionFleet.loopbackSources(SOURCES), 1_000,
                 Duration.ofSeconds(30))) {
             long accepted = HostileServer.awaitValue(server::connections, v -> v >= fleet.connectedCount(), Duration.ofSeconds(60));
             long connectMillis = (System.nanoTime() - start) / 1_000_000;
-            findings.check(fleet.connectedCount() == held, "only " + fleet.connectedCount() + " of " + held + " connected: " + fleet.connectFailures());
+            fleet.checkAllConnected(findings, "held clients");
             findings.check(accepted >= fleet.connectedCount(), "the server accepted only " + accepted + " of " + fleet.connectedCount());
             HostileServer.sleep(Duration.ofSeconds(2));
-            long rssHeld = server.rssBytes();
+            long rssHeld = process.rssBytes();
             long perConnection = (rssHeld - rssIdle) / Math.max(1, fleet.connectedCount());
-            long threadsHeld = server.threads();
+            long threadsHeld = process.threads();
             context.progress(name() + ": " + accepted + " held, RSS " + rssHeld / 1024 + " KiB, greeting all");
             ConnectionFleet.Tally tally = fleet.greetAll(HostileClient.HELLO, Duration.ofSeconds(120));
             findings.check(tally.all("greeting+FIN"), "held connections not all greeted: " + tally);
@@ -72,19 +73,19 @@ public final class HeldConnectionsCase implements HostileCase {
     }
 
     private static long ownFds() {
-        String[] fds = new java.io.File("/proc/self/fd").list();
+        String[] fds = new File("/proc/self/fd").list();
         return fds == null ? 0 : fds.length;
     }
 
     /** The soft RLIMIT_NOFILE of a process, from {@code /proc/<pid>/limits}. */
     static long nofileLimit(long pid) {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid), "limits"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits"))) {
                 if (line.startsWith("Max open files")) {
                     return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return 1024;
         }
         return 1024;

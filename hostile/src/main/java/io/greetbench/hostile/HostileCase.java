@@ -7,29 +7,55 @@ import java.util.List;
  * Each case starts its own server through {@link CaseContext#launch} with the options it needs, so
  * a failure in one case cannot poison the next; the suite checks every server it started for a
  * crash, a non-zero exit on SIGTERM and Netty leak reports after the case returns.
+ *
+ * <p>Threading: {@link #run} is called on the suite's thread; a case starts its own client threads
+ * and joins them before it returns.
  */
-public interface HostileCase {
+public abstract class HostileCase {
+
+    /** Which targets a case can attack. */
+    enum Reach {
+        /** Any server, an external command included: the case passes no {@code serve} options. */
+        ANY_SERVER,
+        /** greetbench's own servers only: the case needs {@code serve} options (timeouts, a cap). */
+        GREETBENCH_SERVERS
+    }
+
+    private final String name;
+    private final Reach reach;
+    private final String description;
+
+    HostileCase(String name, Reach reach, String description) {
+        this.name = name;
+        this.reach = reach;
+        this.description = description;
+    }
 
     /** The name users pass to {@code --case} and that heads the results table's row. */
-    String name();
+    public final String name() {
+        return name;
+    }
 
     /** One line: what the clients do and what the server must do. */
-    String description();
+    public final String description() {
+        return description;
+    }
 
     /** True for cases too heavy for the fast test run (tens of thousands of connections). */
-    default boolean heavy() {
+    public boolean heavy() {
         return false;
     }
 
     /** Why this case cannot run against {@code target}, or null when it can. */
-    default String notApplicable(HostileTarget target) {
-        return target.isGreetbench() ? null : "needs greetbench serve options";
+    final String notApplicable(HostileTarget target) {
+        return reach == Reach.GREETBENCH_SERVERS && !target.isGreetbench() ? "needs greetbench serve options" : null;
     }
 
-    void run(CaseContext context, CaseFindings findings) throws Exception;
+    /** Starts the case's servers through {@code context}, attacks them, and records what it found. */
+    abstract void run(CaseContext context, CaseFindings findings) throws Exception;
 
     /** Every case, in the order the table lists them. */
-    static List<HostileCase> all() {
+    public static List<HostileCase> all() {
         return List.of(
                 new SlowlorisCase(),
                 new IdleCase(),

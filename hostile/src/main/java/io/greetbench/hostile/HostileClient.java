@@ -50,6 +50,11 @@ public final class HostileClient {
             return end == End.FIN && received.length == 0;
         }
 
+        /** Null for the right answer to a request (the greeting, then a FIN), else what came instead. */
+        String symptom() {
+            return greetedWithFin() ? null : describe();
+        }
+
         String describe() {
             String text = new String(received, 0, Math.min(received.length, 60), StandardCharsets.US_ASCII)
                     .replace("\n", "\\n");

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Formats hostile-suite results: the cases x servers table, the headline figures, the details. Stateless. */
@@ -70,7 +71,7 @@ public final class HostileReport {
         return sb.toString();
     }
 
-    private static String perTarget(List<CaseResult> ran, String caseName, java.util.function.Function<CaseResult, String> value) {
+    private static String perTarget(List<CaseResult> ran, String caseName, Function<CaseResult, String> value) {
         String s = ran.stream().filter(r -> r.caseName().equals(caseName))
                 .map(r -> r.target() + " " + value.apply(r)).collect(Collectors.joining(", "));
         return s.isEmpty() ? "not run" : s;

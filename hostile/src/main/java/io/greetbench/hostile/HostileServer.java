@@ -1,5 +1,7 @@
 package io.greetbench.hostile;
 
+import io.greetbench.harness.Probe;
+import io.greetbench.harness.ServerProcess;
 import io.greetbench.harness.ToolFailureException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongPredicate;
-import io.greetbench.harness.GreetbenchException;
-import io.greetbench.harness.Probe;
-import io.greetbench.harness.ServerProcess;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * One server process started for one hostile case, with what the suite reads from the outside:
@@ -86,42 +91,42 @@ public final class HostileServer implements AutoCloseable {
         return target;
     }
 
+    /** The child process, with its generic readings from {@code /proc/<pid>}: descriptors, threads, CPU, RSS. */
+    ServerProcess process() {
+        return process;
+    }
+
     InetSocketAddress address() {
         return process.address();
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
-    long openFds() {
-        return process.openFds();
     }
 
     /**
      * Open descriptors by kind ({@code socket}, {@code pipe}, {@code anon_inode:[eventpoll]}, or
      * a file path), to say what a leak consists of.
      */
-    java.util.Map<String, Integer> fdKinds() {
-        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
-        Path dir = Path.of("/proc", Long.toString(pid()), "fd");
-        try (var fds = Files.list(dir)) {
-            for (Path fd : fds.toList()) {
+    Map<String, Integer> fdKinds() {
+        Map<String, Integer> kinds = new TreeMap<>();
+        for (String link : fdLinks()) {
+            kinds.merge(link.replaceAll(":\\[\\d+\\]$", ""), 1, Integer::sum);
+        }
+        return kinds;
+    }
+
+    /** Thread names, counted (numbers stripped, so the threads of a pool count under one name). */
+    Map<String, Integer> threadNames() {
+        Map<String, Integer> names = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(procDir().resolve("task"))) {
+            for (Path task : tasks.toList()) {
                 try {
-                    String link = Files.readSymbolicLink(fd).toString();
-                    kinds.merge(link.replaceAll(":\\[\\d+\\]$", ""), 1, Integer::sum);
+                    names.merge(Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "#"), 1, Integer::sum);
                 } catch (IOException e) {
-                    // Closed while we looked.
+                    // The thread ended while we looked.
                 }
             }
         } catch (IOException e) {
-            return kinds;
+            return names;
         }
-        return kinds;
+        return names;
     }
 
     /**
@@ -130,25 +135,16 @@ public final class HostileServer implements AutoCloseable {
      * {@code /proc/net/tcp} and {@code tcp6}. Unlike a descriptor count this needs no idle
      * baseline, and it tells a held connection from one the server forgot to close.
      */
-    java.util.Map<String, Integer> connectionStates() {
-        java.util.Set<String> inodes = new java.util.HashSet<>();
-        try (var fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    String link = Files.readSymbolicLink(fd).toString();
-                    if (link.startsWith("socket:[")) {
-                        inodes.add(link.substring(8, link.length() - 1));
-                    }
-                } catch (IOException e) {
-                    // Closed while we looked.
-                }
+    Map<String, Integer> connectionStates() {
+        Set<String> inodes = new HashSet<>();
+        for (String link : fdLinks()) {
+            if (link.startsWith("socket:[")) {
+                inodes.add(link.substring(8, link.length() - 1));
             }
-        } catch (IOException e) {
-            return java.util.Map.of();
         }
         String port = String.format(":%04X", address().getPort());
-        java.util.Map<String, Integer> states = new java.util.TreeMap<>();
-        java.util.Set<String> unmatched = new java.util.HashSet<>(inodes);
+        Map<String, Integer> states = new TreeMap<>();
+        Set<String> unmatched = new HashSet<>(inodes);
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {
@@ -177,29 +173,38 @@ public final class HostileServer implements AutoCloseable {
 
     /** Connections the server holds open now, in any state (sockets on its port only). */
     int connections() {
-        java.util.Map<String, Integer> states = new java.util.TreeMap<>(connectionStates());
+        Map<String, Integer> states = new TreeMap<>(connectionStates());
         states.remove("not in TCP tables");
         return states.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    private static final java.util.Map<String, String> TCP_STATES = java.util.Map.ofEntries(
-            java.util.Map.entry("01", "ESTABLISHED"), java.util.Map.entry("02", "SYN_SENT"),
-            java.util.Map.entry("03", "SYN_RECV"), java.util.Map.entry("04", "FIN_WAIT1"),
-            java.util.Map.entry("05", "FIN_WAIT2"), java.util.Map.entry("06", "TIME_WAIT"),
-            java.util.Map.entry("07", "CLOSE"), java.util.Map.entry("08", "CLOSE_WAIT"),
-            java.util.Map.entry("09", "LAST_ACK"), java.util.Map.entry("0A", "LISTEN"),
-            java.util.Map.entry("0B", "CLOSING"));
+    private static final Map<String, String> TCP_STATES = Map.ofEntries(
+            Map.entry("01", "ESTABLISHED"), Map.entry("02", "SYN_SENT"),
+            Map.entry("03", "SYN_RECV"), Map.entry("04", "FIN_WAIT1"),
+            Map.entry("05", "FIN_WAIT2"), Map.entry("06", "TIME_WAIT"),
+            Map.entry("07", "CLOSE"), Map.entry("08", "CLOSE_WAIT"),
+            Map.entry("09", "LAST_ACK"), Map.entry("0A", "LISTEN"),
+            Map.entry("0B", "CLOSING"));
 
-    long threads() {
-        return process.threads();
+    /** What each open descriptor links to; empty once the process is gone. */
+    private List<String> fdLinks() {
+        List<String> links = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(procDir().resolve("fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    links.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // Closed while we looked.
+                }
+            }
+        } catch (IOException e) {
+            return links;
+        }
+        return links;
     }
 
-    long cpuNanos() {
-        return process.cpuNanos();
-    }
-
-    long rssBytes() {
-        return process.rssBytes();
+    private Path procDir() {
+        return Path.of("/proc", Long.toString(process.pid()));
     }
 
     long stderrBytes() {
@@ -228,7 +233,7 @@ public final class HostileServer implements AutoCloseable {
      * returns the last value read. Descriptor and thread counts settle asynchronously after
      * clients leave, so cases wait for them instead of sampling once.
      */
-    static long awaitValue(java.util.function.LongSupplier reading, LongPredicate done, Duration timeout) {
+    static long awaitValue(LongSupplier reading, LongPredicate done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long value = reading.getAsLong();
         while (!done.test(value) && System.nanoTime() < deadline) {
@@ -252,10 +257,6 @@ public final class HostileServer implements AutoCloseable {
         return stoppedByCase;
     }
 
-    Optional<Integer> exitCode() {
-        return Optional.ofNullable(exitCode);
-    }
-
     @Override
     public void close() {
         if (exitCode == null) {
@@ -270,10 +271,6 @@ public final class HostileServer implements AutoCloseable {
         } catch (IOException e) {
             // A temp file left behind is harmless.
         }
-    }
-
-    Path stderrFile() {
-        return stderrFile;
     }
 
     static void sleep(Duration d) {

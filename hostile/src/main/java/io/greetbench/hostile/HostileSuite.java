@@ -71,7 +71,7 @@ public final class HostileSuite {
     private static boolean checkServer(HostileServer server, CaseFindings findings) {
         boolean crashed = false;
         try {
-            if (!server.stoppedByCase() && !server.isAlive()) {
+            if (!server.stoppedByCase() && !server.process().isAlive()) {
                 crashed = true;
                 findings.fail("server process died during the case; stderr: "
                         + server.stderrText().lines().skip(Math.max(0, server.stderrText().lines().count() - 3)).toList());

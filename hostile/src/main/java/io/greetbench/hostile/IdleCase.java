@@ -7,22 +7,17 @@ import java.util.List;
  * Clients that connect and never send: each must be closed with a FIN and no greeting at the idle
  * timeout (2 s here), not before and not much later, while a normal client is served as usual.
  */
-public final class IdleCase implements HostileCase {
+public final class IdleCase extends HostileCase {
 
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
 
-    @Override
-    public String name() {
-        return "idle";
+    public IdleCase() {
+        super("idle", Reach.GREETBENCH_SERVERS,
+                "clients connect and never send: closed with a FIN, no greeting, at --idle-timeout (2 s)");
     }
 
     @Override
-    public String description() {
-        return "clients connect and never send: closed with a FIN, no greeting, at --idle-timeout (2 s)";
-    }
-
-    @Override
-    public void run(CaseContext context, CaseFindings findings) throws Exception {
+    void run(CaseContext context, CaseFindings findings) throws Exception {
         HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", IDLE_TIMEOUT.toSeconds() + "s"));
         long idleFds = context.idleFds(server);
         int clients = context.scale(50, 1_000);
@@ -32,8 +27,7 @@ public final class IdleCase implements HostileCase {
         try (LatencyProbe probe = LatencyProbe.start(server.address())) {
             long start = System.nanoTime();
             try (ConnectionFleet fleet = ConnectionFleet.connect(server.address(), clients, List.of(), clients, Duration.ofSeconds(10))) {
-                findings.check(fleet.connectedCount() == clients, "only " + fleet.connectedCount() + " of " + clients
-                        + " idle clients connected: " + fleet.connectFailures());
+                fleet.checkAllConnected(findings, "idle clients");
                 tally = fleet.readAll(IDLE_TIMEOUT.plusSeconds(20), start);
             }
             normal = probe.stop();
@@ -45,10 +39,9 @@ public final class IdleCase implements HostileCase {
         // shared 2-core machine, and reported exactly.
         findings.check(first >= IDLE_TIMEOUT.toMillis() - 250, "an idle client was closed after " + first + " ms, before the idle timeout");
         findings.check(last <= IDLE_TIMEOUT.toMillis() * 3 + 2_000, "the last idle client was closed after " + last + " ms");
-        findings.check(!normal.heldUp(), "normal client held up: " + normal + " " + normal.failures().stream().limit(3).toList());
+        normal.checkNotHeldUp(findings);
         findings.figure("idle clients", clients);
         findings.figure("closed after, first/median/last ms", first + "/" + tally.endPercentileMillis(50) + "/" + last);
-        findings.figure("normal client", normal.toString());
         context.checkFdsReturn(server, idleFds, Duration.ofSeconds(5), "afterwards", findings);
     }
 }

@@ -90,6 +90,21 @@ public final class LatencyProbe implements AutoCloseable {
             return !failures.isEmpty() || greeted == 0 || maxMillis >= 1000;
         }
 
+        /** Records a failure when the normal client was held up at all, and its figure. */
+        void checkNotHeldUp(CaseFindings findings) {
+            findings.check(!heldUp(), "normal client held up: " + this + " " + failures.stream().limit(3).toList());
+            findings.figure("normal client", this);
+        }
+
+        /**
+         * Records a failure when an exchange of the normal client failed, and its figure; for cases
+         * that load the machine so much that waiting is expected, its latency is only reported.
+         */
+        void checkServed(CaseFindings findings) {
+            findings.check(failures.isEmpty() && greeted > 0, "normal client failed: " + this + " " + failures.stream().limit(3).toList());
+            findings.figure("normal client", this);
+        }
+
         @Override
         public String toString() {
             return String.format("normal client: %d greeted, %d failed, p50 %.1f ms, p99 %.1f ms, max %.1f ms",

@@ -20,24 +20,14 @@ import java.util.concurrent.Future;
  * first byte, so each must be greeted at once, get a FIN, and be cut off by the server within the
  * linger timeout while it keeps dribbling; meanwhile a normal client is served as usual.
  */
-public final class SlowlorisCase implements HostileCase {
+public final class SlowlorisCase extends HostileCase {
 
     /** A client gives up after this long; a server that has not closed it by then holds it forever. */
     private static final Duration CLIENT_PATIENCE = Duration.ofSeconds(20);
 
-    @Override
-    public String name() {
-        return "slowloris";
-    }
-
-    @Override
-    public String description() {
-        return "clients send 1 byte/s forever: greeted after the first byte, cut off within the linger timeout";
-    }
-
-    @Override
-    public String notApplicable(HostileTarget target) {
-        return null;
+    public SlowlorisCase() {
+        super("slowloris", Reach.ANY_SERVER,
+                "clients send 1 byte/s forever: greeted after the first byte, cut off within the linger timeout");
     }
 
     /** What one slow client saw, in milliseconds after its first byte; -1 when it never happened. */
@@ -45,7 +35,7 @@ public final class SlowlorisCase implements HostileCase {
     }
 
     @Override
-    public void run(CaseContext context, CaseFindings findings) throws Exception {
+    void run(CaseContext context, CaseFindings findings) throws Exception {
         HostileServer server = context.launch(ServerLaunch.standard());
         long idleFds = context.idleFds(server);
         int clients = context.scale(20, 200);
@@ -69,13 +59,12 @@ public final class SlowlorisCase implements HostileCase {
                 + " slow clients not greeted with a FIN, e.g. " + results.stream().filter(s -> !s.greetedWithFin()).map(Slow::got).findFirst().orElse(""));
         findings.check(cutOff == clients, (clients - cutOff) + " of " + clients
                 + " slow clients still connected after " + CLIENT_PATIENCE.toSeconds() + " s of dribbling");
-        findings.check(!normal.heldUp(), "normal client held up: " + normal + " " + normal.failures().stream().limit(3).toList());
+        normal.checkNotHeldUp(findings);
         long[] greetMs = results.stream().mapToLong(Slow::greetedMillis).filter(v -> v >= 0).sorted().toArray();
         long[] cutMs = results.stream().mapToLong(Slow::cutOffMillis).filter(v -> v >= 0).sorted().toArray();
         findings.figure("slow clients", clients);
         findings.figure("greeted after first byte, max ms", greetMs.length == 0 ? -1 : greetMs[greetMs.length - 1]);
         findings.figure("cut off after first byte, median ms", cutMs.length == 0 ? -1 : cutMs[cutMs.length / 2]);
-        findings.figure("normal client", normal.toString());
         context.checkFdsReturn(server, idleFds, Duration.ofSeconds(5), "after the slow clients left", findings);
         findings.note("the client notices the cut-off one or two writes later (its next byte draws the RST)");
     }

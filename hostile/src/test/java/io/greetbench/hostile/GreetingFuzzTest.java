@@ -38,7 +38,10 @@ class GreetingFuzzTest {
 
     @BeforeAll
     static void startServers() throws IOException {
-        ServerConfig config = ServerConfig.ephemeral().withIdleTimeout(Duration.ofSeconds(5)).withLingerTimeout(Duration.ofSeconds(2));
+        ServerConfig config = ServerConfig.ephemeral().with(c -> {
+            c.idleTimeout = Duration.ofSeconds(5);
+            c.lingerTimeout = Duration.ofSeconds(2);
+        });
         for (ServerKind kind : ServerKind.values()) {
             GreetServer server = kind.create(config, NettyTransport.AUTO, LoomThreads.VIRTUAL);
             server.start();

@@ -2,8 +2,8 @@ package io.greetbench.protocol;
 
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.TimeZone;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
 
@@ -26,7 +26,7 @@ public final class AcceptBackoff {
         // the accept loop for good. Format one record now, while descriptors are free, and load the
         // full zone database (a region id, unlike UTC, cannot be served without it).
         TimeZone.getTimeZone("Europe/Paris");
-        LogRecord record = new LogRecord(java.util.logging.Level.WARNING, "accept failed");
+        LogRecord record = new LogRecord(Level.WARNING, "accept failed");
         record.setThrown(new IOException("Too many open files"));
         new SimpleFormatter().format(record);
     }
@@ -50,7 +50,7 @@ public final class AcceptBackoff {
         delayNanos = delayNanos == 0 ? MIN_DELAY_NANOS : Math.min(MAX_DELAY_NANOS, delayNanos * 2);
         long now = System.nanoTime();
         if (!loggedOnce || now - lastLogNanos >= LOG_INTERVAL_NANOS) {
-            logger.log(Level.WARNING, "accept failed, backing off" + (suppressed > 0 ? " (" + suppressed + " more failures since the last report)" : "") + ": " + failure);
+            logger.log(Logger.Level.WARNING, "accept failed, backing off" + (suppressed > 0 ? " (" + suppressed + " more failures since the last report)" : "") + ": " + failure);
             loggedOnce = true;
             lastLogNanos = now;
             suppressed = 0;

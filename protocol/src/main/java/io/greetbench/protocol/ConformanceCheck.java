@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serial;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -211,7 +212,7 @@ public final class ConformanceCheck {
     /** Nothing accepts connections at the target: refused, no route, or an unknown host. */
     public static final class UnreachableException extends IOException {
 
-        @java.io.Serial
+        @Serial
         private static final long serialVersionUID = 1L;
 
         UnreachableException(String message, Throwable cause) {

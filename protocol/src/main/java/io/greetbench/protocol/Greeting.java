@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The reply of the greeting protocol, formatted exactly as the Python reference prints it.
@@ -147,7 +148,7 @@ public final class Greeting {
         n = writeDecimal(buf, n, port);
         System.arraycopy(SUFFIX, 0, buf, n, SUFFIX.length);
         n += SUFFIX.length;
-        return java.util.Arrays.copyOf(buf, n);
+        return Arrays.copyOf(buf, n);
     }
 
     private static int writeDecimal(byte[] buf, int at, int value) {

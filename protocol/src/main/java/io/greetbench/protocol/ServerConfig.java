@@ -1,16 +1,19 @@
 package io.greetbench.protocol;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Every option shared by the greetbench servers, with all their defaults, in one place.
  *
  * <p>The compact constructor validates every field and names the bad one with its command-line
- * spelling, so a user's mistake fails before any socket is opened. Immutable; build variants with
- * the {@code with*} methods.
+ * spelling, so a user's mistake fails before any socket is opened. Immutable; {@link #with}
+ * makes a variant that differs in some components.
  *
  * @param host           the address to listen on; {@code ::} listens dual-stack
  * @param port           the port to listen on; 0 picks an ephemeral port
@@ -93,43 +96,50 @@ public record ServerConfig(
 
     /** Defaults on loopback with an ephemeral port: what tests use. */
     public static ServerConfig ephemeral() {
-        return defaults().withPort(0);
+        return defaults().with(c -> c.port = 0);
     }
 
-    public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, backlog, idleTimeout, lingerTimeout, maxConnections, shutdownGrace, ioThreads, handler);
+    /**
+     * A copy with {@code changes} applied to a {@link Draft} of this config, validated like any
+     * other: {@code ServerConfig.ephemeral().with(c -> c.ioThreads = 2)}.
+     */
+    public ServerConfig with(Consumer<Draft> changes) {
+        Draft draft = new Draft(this);
+        changes.accept(draft);
+        return draft.toConfig();
     }
 
-    public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, backlog, idleTimeout, lingerTimeout, maxConnections, shutdownGrace, ioThreads, handler);
-    }
+    /**
+     * The components of a config as plain fields, for {@link #with}: the lambda sets those that
+     * differ, and the result is validated once the draft becomes a config again. A draft lives
+     * only inside that lambda, on the caller's thread.
+     */
+    public static final class Draft {
+        public String host;
+        public int port;
+        public int backlog;
+        public Duration idleTimeout;
+        public Duration lingerTimeout;
+        public int maxConnections;
+        public Duration shutdownGrace;
+        public int ioThreads;
+        public HandlerWork handler;
 
-    public ServerConfig withBacklog(int newBacklog) {
-        return new ServerConfig(host, port, newBacklog, idleTimeout, lingerTimeout, maxConnections, shutdownGrace, ioThreads, handler);
-    }
+        private Draft(ServerConfig from) {
+            host = from.host;
+            port = from.port;
+            backlog = from.backlog;
+            idleTimeout = from.idleTimeout;
+            lingerTimeout = from.lingerTimeout;
+            maxConnections = from.maxConnections;
+            shutdownGrace = from.shutdownGrace;
+            ioThreads = from.ioThreads;
+            handler = from.handler;
+        }
 
-    public ServerConfig withIdleTimeout(Duration newIdleTimeout) {
-        return new ServerConfig(host, port, backlog, newIdleTimeout, lingerTimeout, maxConnections, shutdownGrace, ioThreads, handler);
-    }
-
-    public ServerConfig withLingerTimeout(Duration newLingerTimeout) {
-        return new ServerConfig(host, port, backlog, idleTimeout, newLingerTimeout, maxConnections, shutdownGrace, ioThreads, handler);
-    }
-
-    public ServerConfig withMaxConnections(int newMaxConnections) {
-        return new ServerConfig(host, port, backlog, idleTimeout, lingerTimeout, newMaxConnections, shutdownGrace, ioThreads, handler);
-    }
-
-    public ServerConfig withShutdownGrace(Duration newShutdownGrace) {
-        return new ServerConfig(host, port, backlog, idleTimeout, lingerTimeout, maxConnections, newShutdownGrace, ioThreads, handler);
-    }
-
-    public ServerConfig withIoThreads(int newIoThreads) {
-        return new ServerConfig(host, port, backlog, idleTimeout, lingerTimeout, maxConnections, shutdownGrace, newIoThreads, handler);
-    }
-
-    public ServerConfig withHandler(HandlerWork newHandler) {
-        return new ServerConfig(host, port, backlog, idleTimeout, lingerTimeout, maxConnections, shutdownGrace, ioThreads, newHandler);
+        private ServerConfig toConfig() {
+            return new ServerConfig(host, port, backlog, idleTimeout, lingerTimeout, maxConnections, shutdownGrace, ioThreads, handler);
+        }
     }
 
     /** True when idle connections are closed at all. */
@@ -146,8 +156,8 @@ public record ServerConfig(
         try (var in = Files.newInputStream(Path.of("/proc/sys/net/core/somaxconn"))) {
             byte[] text = new byte[32];
             int n = in.read(text);
-            return n <= 0 ? fallback : Math.max(1, Integer.parseInt(new String(text, 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim()));
-        } catch (java.io.IOException | NumberFormatException | SecurityException e) {
+            return n <= 0 ? fallback : Math.max(1, Integer.parseInt(new String(text, 0, n, StandardCharsets.US_ASCII).trim()));
+        } catch (IOException | NumberFormatException | SecurityException e) {
             return fallback;
         }
     }

@@ -33,8 +33,8 @@ class ConformanceCheckTest {
     @Timeout(90)
     void shouldReportExactlyTheReferencesKnownDifferencesAgainstReferenceBehaviour() throws IOException {
         try (Running server = Running.with(Flaw.REFERENCE, ServerConfig.ephemeral())) {
-            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address())
-                    .withCaseTimeout(SHORT).withIdleTimeoutHint(Duration.ofSeconds(1)).withConcurrentClients(50));
+            ConformanceCheck check = new ConformanceCheck(server.settings()
+                    .withIdleTimeoutHint(Duration.ofSeconds(1)).withConcurrentClients(50));
             Map<Case, Result> results = byCase(check.runAll());
 
             assertKnown(results, Case.NON_UTF8_BYTES, ReferenceBug.NOT_UTF8);
@@ -61,7 +61,7 @@ class ConformanceCheckTest {
     @Timeout(60)
     void shouldFailWrongBytesEvenWhereTheReferenceDiffers() throws IOException {
         try (Running server = Running.with(Flaw.WRONG_REPLY, ServerConfig.ephemeral())) {
-            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(SHORT));
+            ConformanceCheck check = new ConformanceCheck(server.settings());
             Result normal = check.run(Case.NORMAL_REQUEST);
             assertEquals(CaseVerdict.FAIL, normal.verdict(), normal::line);
             assertTrue(normal.detail().startsWith("expected \"Hello, ('127.0.0.1', "), normal::line);
@@ -75,7 +75,7 @@ class ConformanceCheckTest {
     @Timeout(60)
     void shouldFailServerThatHoldsNonUtf8ClientInsteadOfDroppingIt() throws IOException {
         try (Running server = Running.with(Flaw.SILENT_ON_BAD_UTF8, ServerConfig.ephemeral())) {
-            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(Duration.ofSeconds(1)));
+            ConformanceCheck check = new ConformanceCheck(server.settings().withCaseTimeout(Duration.ofSeconds(1)));
             Result result = check.run(Case.NON_UTF8_BYTES);
             assertEquals(CaseVerdict.FAIL, result.verdict(), result::line);
             assertTrue(result.detail().contains("timed out"), result::line);
@@ -86,7 +86,7 @@ class ConformanceCheckTest {
     @Timeout(60)
     void shouldFailResetOnShortRequestButCallItTheKnownBugOnLongOne() throws IOException {
         try (Running server = Running.with(Flaw.RESET_AFTER_REPLY, ServerConfig.ephemeral())) {
-            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address()).withCaseTimeout(SHORT));
+            ConformanceCheck check = new ConformanceCheck(server.settings());
             Result normal = check.run(Case.NORMAL_REQUEST);
             assertEquals(CaseVerdict.FAIL, normal.verdict(), normal::line);
             assertTrue(normal.detail().contains("RST"), normal::line);
@@ -99,9 +99,8 @@ class ConformanceCheckTest {
     @Test
     @Timeout(30)
     void shouldPassIdleCaseOnlyForFinWithoutGreeting() throws IOException {
-        try (Running server = Running.with(Flaw.NONE, ServerConfig.ephemeral().withIdleTimeout(Duration.ofMillis(500)))) {
-            ConformanceCheck check = new ConformanceCheck(Settings.of(server.address())
-                    .withCaseTimeout(SHORT).withIdleTimeoutHint(Duration.ofMillis(500)));
+        try (Running server = Running.with(Flaw.NONE, ServerConfig.ephemeral().with(c -> c.idleTimeout = Duration.ofMillis(500)))) {
+            ConformanceCheck check = new ConformanceCheck(server.settings().withIdleTimeoutHint(Duration.ofMillis(500)));
             Result idle = check.run(Case.IDLE_CLIENT);
             assertEquals(CaseVerdict.PASS, idle.verdict(), idle::line);
         }
@@ -190,6 +189,11 @@ class ConformanceCheckTest {
 
         InetSocketAddress address() {
             return server.boundAddress();
+        }
+
+        /** Settings to check this server, with the short case timeout these tests use. */
+        Settings settings() {
+            return Settings.of(address()).withCaseTimeout(SHORT);
         }
 
         @Override

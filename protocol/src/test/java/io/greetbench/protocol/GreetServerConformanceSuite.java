@@ -57,7 +57,7 @@ public abstract class GreetServerConformanceSuite {
     @BeforeAll
     void startSharedServer() throws IOException {
         shared = started(ServerConfig.ephemeral());
-        check = new ConformanceCheck(Settings.of(shared.boundAddress()).withCaseTimeout(CASE_TIMEOUT));
+        check = new ConformanceCheck(settings(shared.boundAddress()));
     }
 
     @AfterAll
@@ -152,8 +152,7 @@ public abstract class GreetServerConformanceSuite {
     @Test
     @Timeout(30)
     void shouldReportRealPortWhenBoundToPortZero() throws IOException {
-        GreetServer server = started(ServerConfig.ephemeral());
-        try {
+        try (GreetServer server = started(ServerConfig.ephemeral())) {
             InetSocketAddress bound = server.boundAddress();
             assertNotEquals(0, bound.getPort(), "boundAddress() must carry the port the kernel picked");
             assertEquals("Serving on ('127.0.0.1', " + bound.getPort() + ")", Greeting.servingLine(bound));
@@ -161,15 +160,13 @@ public abstract class GreetServerConformanceSuite {
                 client.getOutputStream().write(REQUEST);
                 assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
             }
-        } finally {
-            server.close();
         }
     }
 
     @Test
     @Timeout(40)
     void shouldRefuseNewConnectsPromptlyAndGreetInFlightClientOnClose() throws Exception {
-        GreetServer server = started(ServerConfig.ephemeral().withShutdownGrace(Duration.ofSeconds(15)));
+        GreetServer server = started(ServerConfig.ephemeral().with(c -> c.shutdownGrace = Duration.ofSeconds(15)));
         InetSocketAddress bound = server.boundAddress();
         Thread closer = null;
         try (Socket inFlight = connect(bound)) {
@@ -208,7 +205,7 @@ public abstract class GreetServerConformanceSuite {
     @Test
     @Timeout(40)
     void shouldHoldClientPastConnectionCapInBacklogAndServeItWhenOneFinishes() throws Exception {
-        GreetServer server = started(ServerConfig.ephemeral().withMaxConnections(2));
+        GreetServer server = started(ServerConfig.ephemeral().with(c -> c.maxConnections = 2));
         InetSocketAddress bound = server.boundAddress();
         Socket first = connect(bound);
         try (Socket second = connect(bound)) {
@@ -237,23 +234,17 @@ public abstract class GreetServerConformanceSuite {
     @Test
     @Timeout(30)
     void shouldCloseIdleClientWithFinAndNoGreetingAfterIdleTimeout() throws IOException {
-        GreetServer server = started(ServerConfig.ephemeral().withIdleTimeout(Duration.ofSeconds(1)));
-        try {
-            ConformanceCheck idle = new ConformanceCheck(Settings.of(server.boundAddress())
-                    .withIdleTimeoutHint(Duration.ofSeconds(1)).withCaseTimeout(CASE_TIMEOUT));
+        try (GreetServer server = started(ServerConfig.ephemeral().with(c -> c.idleTimeout = Duration.ofSeconds(1)))) {
+            ConformanceCheck idle = new ConformanceCheck(settings(server.boundAddress()).withIdleTimeoutHint(Duration.ofSeconds(1)));
             requirePass(idle, Case.IDLE_CLIENT);
             requirePass(idle, Case.NORMAL_REQUEST);
-        } finally {
-            server.close();
         }
     }
 
     @Test
     @Timeout(30)
     void shouldShowIpv4ClientOfDualStackListenerAsIpv4Mapped() throws IOException {
-        assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
-        GreetServer server = started(ServerConfig.ephemeral().withHost("::"));
-        try {
+        try (GreetServer server = startedOnIpv6("::")) {
             int port = server.boundAddress().getPort();
             assertEquals("Serving on ('::', " + port + ", 0, 0)", Greeting.servingLine(server.boundAddress()));
             try (Socket client = connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port))) {
@@ -261,30 +252,23 @@ public abstract class GreetServerConformanceSuite {
                 assertGreetedThenFin(client, ("Hello, ('::ffff:127.0.0.1', " + client.getLocalPort() + ", 0, 0)!\n")
                         .getBytes(StandardCharsets.US_ASCII));
             }
-            ConformanceCheck dualStack = new ConformanceCheck(Settings.of(
-                    new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)).withCaseTimeout(CASE_TIMEOUT));
+            ConformanceCheck dualStack = new ConformanceCheck(settings(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)));
             requirePass(dualStack, Case.NORMAL_REQUEST);
             assertTrue(dualStack.ipv4ClientsSeenMapped(), "the check must have seen the IPv4-mapped form");
             requirePass(dualStack, Case.IPV6);
-        } finally {
-            server.close();
         }
     }
 
     @Test
     @Timeout(30)
     void shouldGreetIpv6ClientOnIpv6LoopbackListener() throws IOException {
-        assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
-        GreetServer server = started(ServerConfig.ephemeral().withHost("::1"));
-        try {
+        try (GreetServer server = startedOnIpv6("::1")) {
             assertEquals("Serving on ('::1', " + server.boundAddress().getPort() + ", 0, 0)",
                     Greeting.servingLine(server.boundAddress()));
-            ConformanceCheck v6 = new ConformanceCheck(Settings.of(server.boundAddress()).withCaseTimeout(CASE_TIMEOUT));
+            ConformanceCheck v6 = new ConformanceCheck(settings(server.boundAddress()));
             requirePass(v6, Case.IPV6);
             requirePass(v6, Case.EMPTY_REQUEST_HALF_CLOSE);
             requirePass(v6, Case.REQUEST_1_MIB);
-        } finally {
-            server.close();
         }
     }
 
@@ -299,6 +283,17 @@ public abstract class GreetServerConformanceSuite {
     }
 
     // ---- helpers ----
+
+    /** Check settings for {@code target}, with this suite's case timeout. */
+    private static Settings settings(InetSocketAddress target) {
+        return Settings.of(target).withCaseTimeout(CASE_TIMEOUT);
+    }
+
+    /** A server listening on the IPv6 address {@code host}; skips the test where there is no IPv6 loopback. */
+    private GreetServer startedOnIpv6(String host) throws IOException {
+        assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
+        return started(ServerConfig.ephemeral().with(c -> c.host = host));
+    }
 
     private GreetServer started(ServerConfig config) throws IOException {
         GreetServer server = newServer(config);

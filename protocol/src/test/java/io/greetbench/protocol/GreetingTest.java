@@ -16,6 +16,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -227,7 +228,7 @@ class GreetingTest {
             }
             if (i % 10 == 0) {
                 // IPv4-mapped and IPv4-compatible prefixes with a random tail.
-                java.util.Arrays.fill(bytes, 0, 12, (byte) 0);
+                Arrays.fill(bytes, 0, 12, (byte) 0);
                 if (i % 20 == 0) {
                     bytes[10] = (byte) 0xff;
                     bytes[11] = (byte) 0xff;

@@ -1,7 +1,5 @@
 package io.greetbench.netty;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
@@ -34,10 +32,12 @@ final class AcceptCapAllocator implements RecvByteBufAllocator {
         return new CappedHandle((ExtendedHandle) delegate.newHandle());
     }
 
-    private final class CappedHandle implements ExtendedHandle {
+    /** Netty's handle with the cap added: only the counting and the stop are its own. */
+    private final class CappedHandle extends DelegatingHandle implements ExtendedHandle {
         private final ExtendedHandle handle;
 
         CappedHandle(ExtendedHandle handle) {
+            super(handle);
             this.handle = handle;
         }
 
@@ -58,45 +58,10 @@ final class AcceptCapAllocator implements RecvByteBufAllocator {
         }
 
         @Override
-        public ByteBuf allocate(ByteBufAllocator alloc) {
-            return handle.allocate(alloc);
-        }
-
-        @Override
-        public int guess() {
-            return handle.guess();
-        }
-
-        @Override
         public void reset(ChannelConfig config) {
             // A new read batch: every connection of the last one reached the pipeline, or failed.
             listener.newAcceptBatch();
             handle.reset(config);
-        }
-
-        @Override
-        public void lastBytesRead(int bytes) {
-            handle.lastBytesRead(bytes);
-        }
-
-        @Override
-        public int lastBytesRead() {
-            return handle.lastBytesRead();
-        }
-
-        @Override
-        public void attemptedBytesRead(int bytes) {
-            handle.attemptedBytesRead(bytes);
-        }
-
-        @Override
-        public int attemptedBytesRead() {
-            return handle.attemptedBytesRead();
-        }
-
-        @Override
-        public void readComplete() {
-            handle.readComplete();
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.greetbench.netty;
 
+import io.greetbench.protocol.ConfigException;
 import io.greetbench.protocol.GreetServer;
+import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -38,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: {@link ServerConfig#ioThreads()} event loops, each serving its connections from
  * accept to close (see {@link ListenerLayout} for who accepts), plus virtual threads for blocking
- * {@link io.greetbench.protocol.HandlerWork}. {@link #start()} and {@link #close()} are called by
+ * {@link HandlerWork}. {@link #start()} and {@link #close()} are called by
  * the owner's thread and are not meant to race each other.
  */
 public final class NettyServer implements GreetServer {
@@ -88,7 +90,7 @@ public final class NettyServer implements GreetServer {
     private boolean closed;
 
     /**
-     * @throws io.greetbench.protocol.ConfigException when {@code transport} was requested
+     * @throws ConfigException when {@code transport} was requested
      *         explicitly and cannot run here
      */
     public NettyServer(ServerConfig config, NettyTransport transport) {

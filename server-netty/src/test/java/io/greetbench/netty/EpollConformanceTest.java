@@ -1,24 +1,10 @@
 package io.greetbench.netty;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import io.greetbench.protocol.GreetServer;
-import io.greetbench.protocol.GreetServerConformanceSuite;
-import io.greetbench.protocol.ServerConfig;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-/**
- * The contract on the epoll transport, as Netty's testsuite runs each socket test once per
- * transport. Skipped where the transport cannot load, and where {@code auto} already picks it
- * ({@link NettyServerConformanceTest} covers that one).
- */
-@ExtendWith(LeakCheck.class)
-class EpollConformanceTest extends GreetServerConformanceSuite {
+/** The contract on Netty's epoll transport. */
+class EpollConformanceTest extends NettyServerConformanceTest {
 
     @Override
-    protected GreetServer newServer(ServerConfig config) {
-        assumeTrue(NettyTransport.EPOLL.isAvailable(), "epoll is not available here");
-        assumeTrue(NettyTransport.AUTO.resolve() != NettyTransport.EPOLL, "auto is epoll: covered by NettyServerConformanceTest");
-        return new NettyServer(config, NettyTransport.EPOLL);
+    NettyTransport transport() {
+        return NettyTransport.EPOLL;
     }
 }

@@ -62,7 +62,7 @@ class NettyServerTest {
     }
 
     private static ServerConfig config() {
-        return ServerConfig.ephemeral().withIoThreads(2).withShutdownGrace(Duration.ofSeconds(2));
+        return ServerConfig.ephemeral().with(c -> { c.ioThreads = 2; c.shutdownGrace = Duration.ofSeconds(2); });
     }
 
     @ParameterizedTest
@@ -99,7 +99,7 @@ class NettyServerTest {
     @MethodSource("transportsAndLayouts")
     @Timeout(20)
     void shouldCloseIdleClientWithFinAndNoGreeting(NettyTransport transport, ListenerLayout layout) throws IOException {
-        try (NettyServer server = start(config().withIdleTimeout(Duration.ofMillis(200)), transport, layout);
+        try (NettyServer server = start(config().with(c -> c.idleTimeout = Duration.ofMillis(200)), transport, layout);
              Socket socket = connect(server.boundAddress())) {
             Exchange exchange = Exchange.readToEnd(socket);
             assertFalse(exchange.reset(), "idle close must be a FIN, not an RST");
@@ -111,7 +111,7 @@ class NettyServerTest {
     @MethodSource("transportsAndLayouts")
     @Timeout(30)
     void shouldLeaveConnectionsPastTheCapInTheBacklog(NettyTransport transport, ListenerLayout layout) throws Exception {
-        ServerConfig config = config().withIdleTimeout(Duration.ZERO).withMaxConnections(2);
+        ServerConfig config = config().with(c -> { c.idleTimeout = Duration.ZERO; c.maxConnections = 2; });
         try (NettyServer server = start(config, transport, layout)) {
             Socket first = connect(server.boundAddress());
             Socket second = connect(server.boundAddress());
@@ -136,7 +136,7 @@ class NettyServerTest {
     @Timeout(30)
     void shouldNotAcceptPastTheCapDuringABurst(NettyTransport transport, ListenerLayout layout) throws Exception {
         // One loop, so one listener: then the cap is exact even while NIO accepts in batches.
-        ServerConfig config = config().withIoThreads(1).withIdleTimeout(Duration.ZERO).withMaxConnections(3);
+        ServerConfig config = config().with(c -> { c.ioThreads = 1; c.idleTimeout = Duration.ZERO; c.maxConnections = 3; });
         List<Socket> clients = new ArrayList<>();
         try (NettyServer server = start(config, transport, layout)) {
             try {
@@ -160,7 +160,7 @@ class NettyServerTest {
     @MethodSource("transportsAndLayouts")
     @Timeout(30)
     void shouldGreetInFlightClientOnCloseAndRefuseNewOnes(NettyTransport transport, ListenerLayout layout) throws Exception {
-        ServerConfig config = config().withHandler(HandlerWork.parse("sleep:300"));
+        ServerConfig config = config().with(c -> c.handler = HandlerWork.parse("sleep:300"));
         NettyServer server = start(config, transport, layout);
         InetSocketAddress address = server.boundAddress();
         Socket socket = connect(address);
@@ -186,7 +186,7 @@ class NettyServerTest {
     void shouldServeManyConcurrentClientsWithBlockingWork(NettyTransport transport, ListenerLayout layout) throws Exception {
         // 32 clients at once, each with blocking work that must run off the event loops and
         // come back to them for the reply.
-        ServerConfig config = config().withHandler(HandlerWork.parse("sleep:100"));
+        ServerConfig config = config().with(c -> c.handler = HandlerWork.parse("sleep:100"));
         try (NettyServer server = start(config, transport, layout);
              ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Exchange>> clients = new ArrayList<>();
@@ -204,7 +204,7 @@ class NettyServerTest {
     @Timeout(20)
     void shouldRefuseToShareAPortWithAnotherServer(NettyTransport transport, ListenerLayout layout) throws IOException {
         try (NettyServer first = start(config(), transport, layout)) {
-            NettyServer second = new NettyServer(config().withPort(first.boundAddress().getPort()), transport, layout);
+            NettyServer second = new NettyServer(config().with(c -> c.port = first.boundAddress().getPort()), transport, layout);
             assertThrows(BindException.class, second::start);
             second.close();
             Exchange.run(first.boundAddress(), "hi".getBytes(StandardCharsets.US_ASCII), false).assertGreetedWithFin();
@@ -215,7 +215,7 @@ class NettyServerTest {
     @Timeout(20)
     void shouldGreetIpv4ClientOfDualStackListenerAsMapped() throws IOException {
         NettyTransport transport = NettyTransport.AUTO;
-        try (NettyServer server = start(config().withHost("::"), transport, NettyServer.DEFAULT_LAYOUT)) {
+        try (NettyServer server = start(config().with(c -> c.host = "::"), transport, NettyServer.DEFAULT_LAYOUT)) {
             InetSocketAddress ipv4 = new InetSocketAddress("127.0.0.1", server.boundAddress().getPort());
             Exchange exchange = Exchange.run(ipv4, "hi".getBytes(StandardCharsets.US_ASCII), false);
             assertFalse(exchange.reset());

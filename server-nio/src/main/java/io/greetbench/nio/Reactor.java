@@ -308,13 +308,8 @@ final class Reactor implements Runnable {
             } else if (state == NioConnection.State.WRITING) {
                 continueReply(exchange);
             }
-        } catch (IOException e) {
-            // Resets and early closes are the client's business; nothing above debug.
-            debug("connection failed", e);
-            close(exchange);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "unexpected failure on one connection; closing it", e);
-            close(exchange);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(exchange, "connection failed", e);
         }
     }
 
@@ -401,12 +396,8 @@ final class Reactor implements Runnable {
             }
             register(exchange, SelectionKey.OP_READ);
             reading.add(exchange, hasIdleTimeout ? System.nanoTime() + idleTimeoutNanos : 0);
-        } catch (IOException e) {
-            debug("connection failed right after accept", e);
-            close(exchange);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "unexpected failure on a new connection; closing it", e);
-            close(exchange);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(exchange, "connection failed right after accept", e);
         }
     }
 
@@ -445,12 +436,8 @@ final class Reactor implements Runnable {
         working.remove(exchange);
         try {
             reply(exchange);
-        } catch (IOException e) {
-            debug("connection failed before the reply", e);
-            close(exchange);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "unexpected failure on one connection; closing it", e);
-            close(exchange);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(exchange, "connection failed before the reply", e);
         }
     }
 
@@ -658,6 +645,22 @@ final class Reactor implements Runnable {
                 finishClose(first, false);
             }
         }
+    }
+
+    /**
+     * A failure on one connection closes that connection, and the reactor goes on with the others.
+     * An {@link IOException} is a reset or an early close, the client's business: debug level
+     * only. Anything else is a bug here, logged as a warning. An {@link Error} is never caught.
+     */
+    private void closeAfterFailure(NioConnection connection, String what, Exception failure) {
+        if (failure instanceof IOException io) {
+            debug(what, io);
+        } else {
+            // A constant message: a first string concatenation bootstraps classes, which fails
+            // when no descriptor is left to load them with.
+            LOG.log(Level.WARNING, "unexpected failure on one connection; closing it", failure);
+        }
+        close(connection);
     }
 
     /**

@@ -23,7 +23,12 @@ final class NioServerMain {
         NioServer.AcceptMode mode = args.length > 2 && args[2].equals("handoff")
                 ? NioServer.AcceptMode.HANDOFF : NioServer.AcceptMode.REUSEPORT;
         HandlerWork handler = args.length > 3 ? HandlerWork.parse(args[3]) : HandlerWork.NONE;
-        ServerConfig config = ServerConfig.defaults().withBacklog(4096).withPort(port).withIoThreads(reactors).withHandler(handler);
+        ServerConfig config = ServerConfig.defaults().with(c -> {
+            c.backlog = 4096;
+            c.port = port;
+            c.ioThreads = reactors;
+            c.handler = handler;
+        });
         NioServer server = new NioServer(config, mode);
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -11,14 +11,16 @@ import io.greetbench.protocol.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class NioServerTest {
 
     private static ServerConfig config() {
-        return ServerConfig.ephemeral().withBacklog(128).withShutdownGrace(Duration.ofSeconds(2));
+        return ServerConfig.ephemeral().with(c -> { c.backlog = 128; c.shutdownGrace = Duration.ofSeconds(2); });
     }
 
     /** Connects, sends {@code request} (or half-closes when empty), reads to end of stream. */
@@ -54,7 +56,7 @@ class NioServerTest {
 
     @Test
     void shouldOpenOneReusePortListenerPerReactorOnTheEphemeralPort() throws Exception {
-        try (NioServer server = new NioServer(config().withIoThreads(3))) {
+        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 3))) {
             server.start();
             int port = server.boundAddress().getPort();
             assertTrue(port > 0);
@@ -68,11 +70,11 @@ class NioServerTest {
 
     @Test
     void shouldRefuseToJoinAnotherProcessesReusePortGroupOnAFixedPort() throws Exception {
-        try (NioServer first = new NioServer(config().withIoThreads(2))) {
+        try (NioServer first = new NioServer(config().with(c -> c.ioThreads = 2))) {
             first.start();
             int port = first.boundAddress().getPort();
-            NioServer second = new NioServer(config().withIoThreads(2).withPort(port));
-            assertThrows(java.net.BindException.class, second::start);
+            NioServer second = new NioServer(config().with(c -> { c.ioThreads = 2; c.port = port; }));
+            assertThrows(BindException.class, second::start);
             second.close();
             exchange(first.boundAddress(), "hi\n".getBytes(StandardCharsets.US_ASCII));
         }
@@ -80,7 +82,7 @@ class NioServerTest {
 
     @Test
     void shouldGreetThroughOneAcceptorHandingOff() throws Exception {
-        try (NioServer server = new NioServer(config().withIoThreads(3), NioServer.AcceptMode.HANDOFF)) {
+        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 3), NioServer.AcceptMode.HANDOFF)) {
             server.start();
             assertEquals(1, server.openListeners());
             assertEquals("nio: 3 reactors, one acceptor handing off", server.describe());
@@ -92,7 +94,7 @@ class NioServerTest {
 
     @Test
     void shouldKeepConnectionsPastTheCapInTheBacklogUntilOneCloses() throws Exception {
-        try (NioServer server = new NioServer(config().withIoThreads(2).withMaxConnections(2));
+        try (NioServer server = new NioServer(config().with(c -> { c.ioThreads = 2; c.maxConnections = 2; }));
              Socket held1 = new Socket();
              Socket held2 = new Socket();
              Socket waiting = new Socket()) {
@@ -121,7 +123,7 @@ class NioServerTest {
 
     @Test
     void shouldCloseAnIdleClientWithAFinAndNoGreeting() throws Exception {
-        try (NioServer server = new NioServer(config().withIdleTimeout(Duration.ofMillis(200)));
+        try (NioServer server = new NioServer(config().with(c -> c.idleTimeout = Duration.ofMillis(200)));
              Socket socket = new Socket()) {
             server.start();
             socket.connect(server.boundAddress());
@@ -132,10 +134,10 @@ class NioServerTest {
 
     @Test
     void shouldEndWithAFinAfterAMebibyteSentBeforeReading() throws Exception {
-        try (NioServer server = new NioServer(config().withIoThreads(1))) {
+        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 1))) {
             server.start();
             byte[] request = new byte[1 << 20];
-            java.util.Arrays.fill(request, (byte) 0xff);
+            Arrays.fill(request, (byte) 0xff);
             // readAllBytes would throw "Connection reset" if the server closed with unread input.
             exchange(server.boundAddress(), request);
         }
@@ -143,7 +145,7 @@ class NioServerTest {
 
     @Test
     void shouldGreetIpv4ClientsAsMappedAddressesOnADualStackListener() throws Exception {
-        try (NioServer server = new NioServer(config().withHost("::").withIoThreads(2))) {
+        try (NioServer server = new NioServer(config().with(c -> { c.host = "::"; c.ioThreads = 2; }))) {
             server.start();
             int port = server.boundAddress().getPort();
             try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
@@ -164,8 +166,11 @@ class NioServerTest {
 
     @Test
     void shouldRunSleepingHandlersOffTheReactor() throws Exception {
-        ServerConfig config = config().withIoThreads(1).withIdleTimeout(Duration.ofMillis(200))
-                .withHandler(HandlerWork.parse("sleep:2000"));
+        ServerConfig config = config().with(c -> {
+            c.ioThreads = 1;
+            c.idleTimeout = Duration.ofMillis(200);
+            c.handler = HandlerWork.parse("sleep:2000");
+        });
         try (NioServer server = new NioServer(config);
              Socket sleeper = new Socket();
              Socket silent = new Socket()) {
@@ -186,7 +191,7 @@ class NioServerTest {
 
     @Test
     void shouldRunCpuHandlersOnTheReactor() throws Exception {
-        try (NioServer server = new NioServer(config().withIoThreads(2).withHandler(HandlerWork.parse("cpu:200")))) {
+        try (NioServer server = new NioServer(config().with(c -> { c.ioThreads = 2; c.handler = HandlerWork.parse("cpu:200"); }))) {
             server.start();
             assertEquals("nio: 2 reactors, SO_REUSEPORT listeners, handler cpu:200 on the reactors", server.describe());
             for (int i = 0; i < 10; i++) {
@@ -199,7 +204,7 @@ class NioServerTest {
     void shouldGreetAnInFlightClientDuringTheGracePeriodAndRefuseNewOnes() throws Exception {
         // One reactor, one listener: its accept queue is FIFO, so once a later client is greeted
         // the in-flight one has been accepted (a connection still in the backlog is not in flight).
-        NioServer server = new NioServer(config().withIoThreads(1).withShutdownGrace(Duration.ofSeconds(5)));
+        NioServer server = new NioServer(config().with(c -> { c.ioThreads = 1; c.shutdownGrace = Duration.ofSeconds(5); }));
         server.start();
         InetSocketAddress address = server.boundAddress();
         try (Socket inFlight = new Socket()) {
@@ -219,7 +224,7 @@ class NioServerTest {
 
     @Test
     void shouldCloseSilentClientsWhenTheGracePeriodEnds() throws Exception {
-        NioServer server = new NioServer(config().withIoThreads(1).withShutdownGrace(Duration.ofMillis(200)));
+        NioServer server = new NioServer(config().with(c -> { c.ioThreads = 1; c.shutdownGrace = Duration.ofMillis(200); }));
         server.start();
         try (Socket silent = new Socket()) {
             silent.connect(server.boundAddress());

@@ -1,0 +1,55 @@
+/**
+ * What every measuring command needs around a server: a process to run it in, CPUs to pin it to,
+ * readings of what it costs, and the typed failures the command line turns into exit codes.
+ *
+ * <h2>Servers run in child processes</h2>
+ * {@code compare}, {@code gate}, the {@code hostile} suite and the JMH round trip never measure a
+ * server inside their own JVM: the two would share a heap, a garbage collector and a JIT, and each
+ * would hide the other's costs (a GC pause of the generator would look like server latency). As
+ * JMH forks a JVM per trial, {@link ServerProcess#startGreetbench} starts
+ * {@code greetbench serve ...} in a new JVM with this JVM's java, class path and the flags Netty
+ * needs; {@link ServerProcess#startExternal} runs any other server (the C or Python reference) from
+ * a shell command with a {@code {port}} placeholder, {@code exec}ed so that the process measured is
+ * the server and not the shell. {@link ComparedServer} names the servers compare and the JMH round
+ * trip start: greetbench's four models by their compare names ({@code loom-platform} is loom on
+ * platform threads), an external command, and the asyncio peer, the seed's model, whose Python
+ * script ships in this module's resources and runs when {@code python3} is on the path.
+ *
+ * <h2>Ready means the start-up line</h2>
+ * A child is ready when it prints the protocol's start-up line, {@code Serving on ('127.0.0.1', PORT)},
+ * which also carries the port it bound (greetbench servers bind port 0, so two runs never race for
+ * a port). An external server need not print it: for those, a TCP connect that succeeds on the
+ * port it was given is the other ready signal. A child that exits or stays silent past the start
+ * timeout fails with its last stderr lines. Stdin is the parent's control channel: a greetbench
+ * child answers {@code stats} with its GC totals, and exits when stdin closes, so a child never
+ * outlives the command that started it and holds its port.
+ *
+ * <h2>Costs are read from /proc</h2>
+ * A server's CPU time (utime + stime of {@code /proc/<pid>/stat}), resident set size and thread
+ * count ({@code /proc/<pid>/status}) and open descriptors ({@code /proc/<pid>/fd}) are read from
+ * the outside, the same way for a JVM, a C program and a Python interpreter, so the models compare
+ * on equal terms. GC figures come from greetbench children only, over the control channel.
+ *
+ * <h2>Placement</h2>
+ * On a machine with two or more CPUs, {@link CpuPlacement#split} gives the server the first half
+ * of the CPUs this process may use ({@code taskset -c} on the child's command line) and pins this
+ * JVM, the load generator, to the rest ({@code taskset -a -p}, which re-pins every existing thread;
+ * later threads inherit the mask). Server and generator then do not steal each other's cycles, and
+ * the server's CPU time is its own. With one CPU, or no {@code taskset}, nothing is pinned and the
+ * placement's description says why, so results never claim an isolation they did not have.
+ *
+ * <h2>Typed failures, mapped in one place</h2>
+ * Domain modules report a failure that is not a bug with a {@link GreetbenchException}: a
+ * {@link BadInputException} for a user's mistake (it names the option), an
+ * {@link UnreachableException} for a target nobody answers, a {@link CannotListenException} for a
+ * server that cannot bind, a {@link ToolFailureException} for a child that crashed or an I/O error
+ * writing results. The class is sealed, so the one mapper from failure to exit code, the command
+ * line's {@code ExitCode.of} (used by {@code Main}'s exception handlers, as JMH's {@code Main}
+ * maps its {@code RunnerException}), is checked by the compiler to cover every kind. Nothing below
+ * the command line knows an exit code. Anything else that escapes a command is a bug and keeps its
+ * stack trace.
+ *
+ * <p>{@link ServerProcess#MAIN_CLASS} names the command line's entry point as a string: this
+ * module sits below {@code cli}, and a child is started as {@code <main class> serve ...}.
+ */
+package io.greetbench.harness;
