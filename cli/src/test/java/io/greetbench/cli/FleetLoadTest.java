@@ -13,6 +13,7 @@ import io.greetbench.netty.NettyTransport;
 import io.greetbench.protocol.GreetServer;
 import io.greetbench.protocol.ServerConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,8 +127,20 @@ class FleetLoadTest {
         fleet.destroy();
         assertTrue(fleet.waitFor(30, TimeUnit.SECONDS));
         for (ProcessHandle shard : shards) {
-            assertTrue(shard.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).get() != null || !shard.isAlive(),
-                    "shard " + shard.pid() + " still runs after the fleet was stopped");
+            boolean ended = shard.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).get() != null || !shard.isAlive();
+            if (!ended) {
+                shard.destroyForcibly();
+            }
+            assertTrue(ended, () -> "shard " + shard.pid() + " still runs after the fleet was stopped; the fleet's output:\n"
+                    + readQuietly(out.resolve("fleet.log")));
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
         }
     }
 }

@@ -35,6 +35,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,9 @@ class KubeLoadTest {
     KubernetesMockServer server;
     KubernetesClient client;
 
+    /** Held, so the level set on it stays: the mock logs every request at INFO. */
+    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
     private static GreetServer target;
     @TempDir
     static Path shared;
@@ -62,6 +67,7 @@ class KubeLoadTest {
 
     @BeforeAll
     static void start() throws IOException {
+        MOCK_LOG.setLevel(Level.WARNING);
         target = ServerKind.NIO.create(ServerConfig.ephemeral(), NettyTransport.AUTO, LoomThreads.VIRTUAL);
         target.start();
         jar = ClassPathJar.create(shared.resolve("greetbench.jar"));

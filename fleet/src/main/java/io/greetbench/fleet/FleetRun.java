@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Runs one load as N shards on N hosts that start together, and merges what they report.
@@ -97,14 +98,15 @@ public final class FleetRun {
         Instant deadline = plan.deadline(startAt);
         say("fleet of %d shards starts at %s (in %d ms)", n, startAt, plan.startDelay().toMillis());
         // 2. Run every shard; Ctrl-C kills them all.
-        String[] tags = new String[n];
+        // Written by the shards' threads, read by the shutdown hook's.
+        AtomicReferenceArray<String> tags = new AtomicReferenceArray<>(n);
         Process[] processes = new Process[n];
         AtomicBoolean finished = new AtomicBoolean();
         Thread killer = new Thread(() -> {
             if (!finished.get()) {
                 for (int i = 0; i < n; i++) {
-                    if (tags[i] != null) {
-                        hosts.get(i).kill(tags[i]);
+                    if (tags.get(i) != null) {
+                        hosts.get(i).kill(tags.get(i));
                     }
                 }
             }
@@ -117,17 +119,18 @@ public final class FleetRun {
                     return;
                 }
                 ShardHost host = hosts.get(i);
-                tags[i] = "shard-" + i + "-of-" + n + "-" + runId;
-                String json = host.workDir() + "/" + tags[i] + ".json";
-                String hlog = host.workDir() + "/" + tags[i] + ".hlog";
+                String tag = "shard-" + i + "-of-" + n + "-" + runId;
+                tags.set(i, tag);
+                String json = host.workDir() + "/" + tag + ".json";
+                String hlog = host.workDir() + "/" + tag + ".hlog";
                 long startOnHost = offsets[i].toRemoteEpochMillis(startAt.toEpochMilli());
                 Path log = outDir.resolve("shard-" + i + ".log");
                 logs.put(i, log);
                 try {
-                    processes[i] = host.start(installed[i], plan.shardArguments(i, startOnHost, json, hlog), tags[i], log);
+                    processes[i] = host.start(installed[i], plan.shardArguments(i, startOnHost, json, hlog), tag, log);
                     long waitNanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
                     if (!processes[i].waitFor(waitNanos, TimeUnit.NANOSECONDS)) {
-                        host.kill(tags[i]);
+                        host.kill(tag);
                         processes[i].destroyForcibly();
                         reports[i] = ShardReport.failed(i, host.name(), "never reported: still running at the deadline "
                                 + deadline + "; killed (its output: " + log + ")");
@@ -135,10 +138,10 @@ public final class FleetRun {
                     }
                     reports[i] = collect(i, host, json, hlog, processes[i].exitValue(), log, outDir);
                 } catch (IOException e) {
-                    host.kill(tags[i]);
+                    host.kill(tag);
                     reports[i] = ShardReport.failed(i, host.name(), e.getMessage());
                 } catch (InterruptedException e) {
-                    host.kill(tags[i]);
+                    host.kill(tag);
                     Thread.currentThread().interrupt();
                     reports[i] = ShardReport.failed(i, host.name(), "interrupted");
                 }

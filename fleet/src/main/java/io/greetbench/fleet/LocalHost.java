@@ -7,13 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A shard in a process of its own on this machine: how a fleet is tried out before it goes to
  * other machines, and how the Kubernetes pods' entrypoint is tested without a cluster.
  *
- * <p>Thread-safe: the fleet starts and kills shards from different threads.
+ * <p>Thread-safe: the fleet starts and kills shards from different threads; a kill that comes
+ * while its shard is being started stops it as soon as it exists.
  */
 public final class LocalHost implements ShardHost {
 
@@ -22,6 +24,8 @@ public final class LocalHost implements ShardHost {
     private final List<String> javaCommand;
     private final Map<String, String> environment;
     private final Map<String, Process> running = new ConcurrentHashMap<>();
+    /** Tags killed before their process was registered: started, they are stopped at once. */
+    private final Set<String> killed = ConcurrentHashMap.newKeySet();
 
     /**
      * @param javaCommand  the java executable and its JVM flags
@@ -56,7 +60,7 @@ public final class LocalHost implements ShardHost {
     }
 
     @Override
-    public Process start(String installedJar, List<String> arguments, String shardTag, Path log) throws IOException {
+    public synchronized Process start(String installedJar, List<String> arguments, String shardTag, Path log) throws IOException {
         Files.createDirectories(workDir);
         List<String> command = new ArrayList<>(javaCommand);
         command.addAll(List.of("-jar", installedJar));
@@ -65,6 +69,10 @@ public final class LocalHost implements ShardHost {
         builder.environment().putAll(environment);
         Process process = builder.start();
         running.put(shardTag, process);
+        if (killed.contains(shardTag)) {
+            // A kill (Ctrl-C) raced with the start: honour it.
+            process.destroyForcibly();
+        }
         return process;
     }
 
@@ -76,7 +84,11 @@ public final class LocalHost implements ShardHost {
 
     @Override
     public void kill(String shardTag) {
-        Process p = running.get(shardTag);
+        killed.add(shardTag);
+        Process p;
+        synchronized (this) {
+            p = running.get(shardTag);
+        }
         if (p != null) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

@@ -139,7 +139,9 @@ public final class SshHost implements ShardHost {
     public void kill(String shardTag) {
         String pidFile = remoteDir + "/" + shardTag + ".pid";
         try {
-            Process p = new ProcessBuilder(ssh("if [ -f " + quote(pidFile) + " ]; then kill $(cat " + quote(pidFile) + ") 2>/dev/null; fi; true"))
+            // The shard may still be starting (its shell writes the pid file just before exec): look a few times.
+            Process p = new ProcessBuilder(ssh("for i in 1 2 3 4 5 6; do if [ -f " + quote(pidFile) + " ]; then kill $(cat "
+                    + quote(pidFile) + ") 2>/dev/null; exit 0; fi; sleep 0.5; done; true"))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package io.greetbench.loadgen;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.greetbench.protocol.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,7 +107,7 @@ public final class LoadGenerator {
 
     /** Process CPU time of every thread of this JVM, or -1 when the platform does not say. */
     static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
         return -1;

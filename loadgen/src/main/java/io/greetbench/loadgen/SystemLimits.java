@@ -1,5 +1,6 @@
 package io.greetbench.loadgen;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.greetbench.protocol.ConfigException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -34,7 +35,7 @@ final class SystemLimits {
         if (fromProc >= 0) {
             return fromProc;
         }
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
             return unix.getMaxFileDescriptorCount();
         }
         return -1;
@@ -47,7 +48,7 @@ final class SystemLimits {
 
     /** Descriptors open now in this process, or -1 when unknown. */
     static long openDescriptors() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
             return unix.getOpenFileDescriptorCount();
         }
         return -1;
