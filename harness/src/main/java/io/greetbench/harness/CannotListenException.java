@@ -8,10 +8,6 @@ public final class CannotListenException extends GreetbenchException {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    public CannotListenException(String message) {
-        super(message, null);
-    }
-
     public CannotListenException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -9,6 +9,7 @@ import io.greetbench.protocol.GreetServer;
 import io.greetbench.protocol.ServerConfig;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -17,18 +18,13 @@ import java.util.stream.Collectors;
  * {@link ServerConfig}.
  */
 public enum ServerKind {
-    NIO("nio"),
-    NETTY("netty"),
-    LOOM("loom");
+    NIO,
+    NETTY,
+    LOOM;
 
-    private final String cliName;
-
-    ServerKind(String cliName) {
-        this.cliName = cliName;
-    }
-
+    /** The name users type: the constant's, in lower case. */
     public String cliName() {
-        return cliName;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The name users type, so picocli's help lists the choices as they are typed. */
@@ -48,7 +44,7 @@ public enum ServerKind {
 
     public static ServerKind parse(String name) {
         for (ServerKind kind : values()) {
-            if (kind.cliName.equals(name)) {
+            if (kind.cliName().equals(name)) {
                 return kind;
             }
         }

@@ -29,13 +29,12 @@ public final class AbruptCase extends HostileCase {
     private final Kind kind;
 
     public AbruptCase(Kind kind) {
-        super(kind.caseName, Reach.ANY_SERVER, kind.what + ": nothing logged, nothing leaked, others served");
+        super(kind.caseName, Reach.ANY_SERVER, ServerLaunch.standard(), kind.what + ": nothing logged, nothing leaked, others served");
         this.kind = kind;
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.standard());
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         long idleFds = context.idleFds(server);
         long logBefore = server.stderrBytes();
         int clients = context.scale(300, 3_000);

@@ -2,22 +2,19 @@ package io.greetbench.hostile;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * What a case gets to work with: its target, the suite's settings, a progress writer, and
- * {@link #launch}, which starts a server and remembers it so the suite can check it afterwards.
- * Threading: one case thread.
+ * What a case gets to work with beside its server: its target, the suite's settings, a progress
+ * writer, and the server's idle readings ({@link #idleFds}, {@link #checkFdsReturn}). Threading:
+ * one case thread.
  */
 public final class CaseContext {
 
     private final HostileTarget target;
     private final HostileSettings settings;
     private final PrintWriter progress;
-    private final List<HostileServer> launched = new ArrayList<>();
     /** Each server's footprint when {@link #idleFds} last found it idle. */
     private final Map<HostileServer, ServerFootprint> idleFootprints = new HashMap<>();
 
@@ -38,16 +35,6 @@ public final class CaseContext {
     /** Picks the quick or the full size of a case's workload. */
     int scale(int quick, int full) {
         return settings.quick() ? quick : full;
-    }
-
-    HostileServer launch(ServerLaunch launch) {
-        HostileServer server = HostileServer.start(target, launch);
-        launched.add(server);
-        return server;
-    }
-
-    List<HostileServer> launched() {
-        return launched;
     }
 
     void progress(String line) {

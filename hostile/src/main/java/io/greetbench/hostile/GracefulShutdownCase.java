@@ -29,7 +29,7 @@ public final class GracefulShutdownCase extends HostileCase {
     private static final long IN_FLIGHT_MARGIN_NANOS = Duration.ofMillis(20).toNanos();
 
     public GracefulShutdownCase() {
-        super("sigterm", Reach.GREETBENCH_SERVERS,
+        super("sigterm", Reach.GREETBENCH_SERVERS, ServerLaunch.with("--handler", "sleep:300", "--shutdown-grace", GRACE.toSeconds() + "s"),
                 "SIGTERM under load (handler sleep:300): connects refused promptly, in-flight greeted, exit 0 within grace");
     }
 
@@ -38,9 +38,7 @@ public final class GracefulShutdownCase extends HostileCase {
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.with("--handler", "sleep:300",
-                "--shutdown-grace", GRACE.toSeconds() + "s"));
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         context.idleFds(server);
         context.progress(name() + ": " + CLIENTS + " clients, SIGTERM after 2 s");
         List<Attempt> attempts = new ArrayList<>();

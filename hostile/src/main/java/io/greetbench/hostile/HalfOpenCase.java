@@ -14,13 +14,12 @@ import java.util.List;
 public final class HalfOpenCase extends HostileCase {
 
     public HalfOpenCase() {
-        super("half-open", Reach.GREETBENCH_SERVERS,
+        super("half-open", Reach.GREETBENCH_SERVERS, ServerLaunch.standard(),
                 "clients send, then never read, write or close: greeted, FIN, released within the linger timeout");
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.standard());
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         long idleFds = context.idleFds(server);
         int clients = context.scale(50, 500);
         context.progress(name() + ": " + clients + " silent clients after a request");

@@ -23,7 +23,7 @@ public final class HeldConnectionsCase extends HostileCase {
     private static final int RESERVE = 400;
 
     public HeldConnectionsCase() {
-        super("held", Reach.GREETBENCH_SERVERS,
+        super("held", Reach.GREETBENCH_SERVERS, ServerLaunch.with("--idle-timeout", "0"),
                 "hold N idle connections from 8 source addresses, then greet them all; RSS per connection");
     }
 
@@ -33,8 +33,7 @@ public final class HeldConnectionsCase extends HostileCase {
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", "0"));
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         ServerProcess process = server.process();
         long idleFds = context.idleFds(server);
         long limit = Math.min(nofileLimit(process.pid()), nofileLimit(ProcessHandle.current().pid()));

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * One hostile-client scenario of the reliability suite (issue 6), run against one server target.
- * Each case starts its own server through {@link CaseContext#launch} with the options it needs, so
- * a failure in one case cannot poison the next; the suite checks every server it started for a
- * crash, a non-zero exit on SIGTERM and Netty leak reports after the case returns.
+ * Each case names the server it needs ({@link ServerLaunch}: its {@code serve} options), and the
+ * suite starts a fresh one for every run of the case, so a failure in one case cannot poison the
+ * next; the suite checks that server for a crash, a non-zero exit on SIGTERM and Netty leak
+ * reports after the case returns.
  *
  * <p>Threading: {@link #run} is called on the suite's thread; a case starts its own client threads
  * and joins them before it returns.
@@ -23,11 +24,13 @@ public abstract class HostileCase {
 
     private final String name;
     private final Reach reach;
+    private final ServerLaunch serverLaunch;
     private final String description;
 
-    HostileCase(String name, Reach reach, String description) {
+    HostileCase(String name, Reach reach, ServerLaunch serverLaunch, String description) {
         this.name = name;
         this.reach = reach;
+        this.serverLaunch = serverLaunch;
         this.description = description;
     }
 
@@ -46,13 +49,18 @@ public abstract class HostileCase {
         return false;
     }
 
+    /** How this case wants its server started. */
+    final ServerLaunch serverLaunch() {
+        return serverLaunch;
+    }
+
     /** Why this case cannot run against {@code target}, or null when it can. */
     final String notApplicable(HostileTarget target) {
         return reach == Reach.GREETBENCH_SERVERS && !target.isGreetbench() ? "needs greetbench serve options" : null;
     }
 
-    /** Starts the case's servers through {@code context}, attacks them, and records what it found. */
-    abstract void run(CaseContext context, CaseFindings findings) throws Exception;
+    /** Attacks {@code server}, just started with {@link #serverLaunch()}, and records what it found. */
+    abstract void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception;
 
     /** Every case, in the order the table lists them. */
     public static List<HostileCase> all() {

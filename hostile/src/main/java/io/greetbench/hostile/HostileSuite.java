@@ -8,9 +8,10 @@ import java.util.Map;
 import io.greetbench.harness.GreetbenchException;
 
 /**
- * Runs hostile cases against targets, one fresh server per case, and checks every server a case
- * started: a process that died without being told to is a crash; a greetbench server must exit 0
- * on SIGTERM; a Netty server's paranoid leak detector must have stayed silent.
+ * Runs hostile cases against targets, one fresh server per case started with the case's
+ * {@link ServerLaunch}, and checks that server afterwards: a process that died without being told
+ * to is a crash; a greetbench server must exit 0 on SIGTERM; a Netty server's paranoid leak
+ * detector must have stayed silent.
  *
  * <p>Threading: runs on the caller's thread, one case at a time (cases start their own client
  * threads), so cases never compete with each other for the machine.
@@ -45,15 +46,17 @@ public final class HostileSuite {
         CaseFindings findings = new CaseFindings();
         long start = System.nanoTime();
         boolean crashed = false;
+        HostileServer server = null;
         try {
-            hostileCase.run(context, findings);
+            server = HostileServer.start(target, hostileCase.serverLaunch());
+            hostileCase.run(server, context, findings);
         } catch (GreetbenchException e) {
             findings.fail("could not run: " + e.getMessage());
         } catch (Exception e) {
             findings.fail("case failed with " + e);
         } finally {
-            for (HostileServer server : context.launched()) {
-                crashed |= checkServer(server, findings);
+            if (server != null) {
+                crashed = checkServer(server, findings);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

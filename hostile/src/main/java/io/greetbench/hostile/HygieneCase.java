@@ -19,13 +19,12 @@ public final class HygieneCase extends HostileCase {
     private static final int WIDTH = 16;
 
     public HygieneCase() {
-        super("hygiene", Reach.ANY_SERVER,
+        super("hygiene", Reach.ANY_SERVER, ServerLaunch.standard(),
                 "100,000 mixed good and hostile exchanges: fds and threads back to idle; Netty paranoid leak detector silent");
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.standard());
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         ServerProcess process = server.process();
         int total = context.scale(3_000, 100_000);
         // Warm up first, so the idle counts include what the server creates lazily (JIT

@@ -12,13 +12,12 @@ public final class IdleCase extends HostileCase {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
 
     public IdleCase() {
-        super("idle", Reach.GREETBENCH_SERVERS,
+        super("idle", Reach.GREETBENCH_SERVERS, ServerLaunch.with("--idle-timeout", IDLE_TIMEOUT.toSeconds() + "s"),
                 "clients connect and never send: closed with a FIN, no greeting, at --idle-timeout (2 s)");
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", IDLE_TIMEOUT.toSeconds() + "s"));
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         long idleFds = context.idleFds(server);
         int clients = context.scale(50, 1_000);
         context.progress(name() + ": " + clients + " idle clients");

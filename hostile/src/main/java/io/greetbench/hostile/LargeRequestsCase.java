@@ -16,13 +16,12 @@ public final class LargeRequestsCase extends HostileCase {
     private static final int WIDTH = 4;
 
     public LargeRequestsCase() {
-        super("large-requests", Reach.ANY_SERVER,
+        super("large-requests", Reach.ANY_SERVER, ServerLaunch.standard(),
                 "requests of 101 B, 1 KiB, 64 KiB, 1 MiB, 16 MiB sent before reading: greeting then FIN every time");
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.standard());
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         context.idleFds(server);
         Map<Integer, Integer> repeats = new LinkedHashMap<>();
         repeats.put(101, context.scale(20, 200));

@@ -14,13 +14,12 @@ public final class MaxConnectionsCase extends HostileCase {
     private static final int CAP = 20;
 
     public MaxConnectionsCase() {
-        super("max-connections", Reach.GREETBENCH_SERVERS,
+        super("max-connections", Reach.GREETBENCH_SERVERS, ServerLaunch.with("--max-connections", Integer.toString(CAP), "--idle-timeout", "0"),
                 "--max-connections 20 reached: extra clients wait unserved, then all are greeted in full");
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.with("--max-connections", Integer.toString(CAP), "--idle-timeout", "0"));
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         context.idleFds(server);
         int extra = context.scale(10, 50);
         context.progress(name() + ": cap " + CAP + ", " + extra + " clients past it");

@@ -18,13 +18,12 @@ public final class OutOfDescriptorsCase extends HostileCase {
     static final long LOG_BUDGET_BYTES = 16 * 1024;
 
     public OutOfDescriptorsCase() {
-        super("out-of-fds", Reach.GREETBENCH_SERVERS,
+        super("out-of-fds", Reach.GREETBENCH_SERVERS, ServerLaunch.with("--idle-timeout", "0").withNofileLimit(NOFILE),
                 "server with 256 descriptors, 400 clients stay: <=5% CPU while starved, bounded log, serves again");
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.with("--idle-timeout", "0").withNofileLimit(NOFILE));
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         long idleFds = context.idleFds(server);
         int clients = NOFILE + 144;
         Duration window = Duration.ofSeconds(context.scale(3, 10));

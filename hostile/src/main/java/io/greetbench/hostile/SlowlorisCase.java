@@ -26,7 +26,7 @@ public final class SlowlorisCase extends HostileCase {
     private static final Duration CLIENT_PATIENCE = Duration.ofSeconds(20);
 
     public SlowlorisCase() {
-        super("slowloris", Reach.ANY_SERVER,
+        super("slowloris", Reach.ANY_SERVER, ServerLaunch.standard(),
                 "clients send 1 byte/s forever: greeted after the first byte, cut off within the linger timeout");
     }
 
@@ -35,8 +35,7 @@ public final class SlowlorisCase extends HostileCase {
     }
 
     @Override
-    void run(CaseContext context, CaseFindings findings) throws Exception {
-        HostileServer server = context.launch(ServerLaunch.standard());
+    void run(HostileServer server, CaseContext context, CaseFindings findings) throws Exception {
         long idleFds = context.idleFds(server);
         int clients = context.scale(20, 200);
         context.progress(name() + ": " + clients + " clients at 1 byte/s");

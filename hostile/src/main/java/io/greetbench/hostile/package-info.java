@@ -5,10 +5,10 @@
  *
  * <h2>One fresh server per case, watched from the outside</h2>
  * {@link HostileSuite} runs each {@link HostileCase} against each {@link HostileTarget}, one at a
- * time, so cases never compete for the machine. A case starts its own server through
- * {@link CaseContext#launch} with the {@code serve} options it needs ({@link ServerLaunch}: short
- * timeouts, a connection cap, a descriptor limit applied with {@code prlimit} so that only the
- * child runs short), so a failure in one case cannot poison the next. The server is a child
+ * time, so cases never compete for the machine. Each case names the {@code serve} options it
+ * needs ({@link ServerLaunch}: short timeouts, a connection cap, a descriptor limit applied with
+ * {@code prlimit} so that only the child runs short), and the suite starts a fresh server with
+ * them for every run of the case, so a failure in one case cannot poison the next. The server is a child
  * process ({@link HostileServer}), read from the outside: descriptors, threads, CPU time and RSS
  * from {@code /proc/<pid>}, its connections by TCP state from {@code /proc/net/tcp}, its whole
  * stderr from a file. A Netty child always runs with paranoid leak detection, so every buffer is
@@ -16,7 +16,7 @@
  *
  * <h2>What "pass" means</h2>
  * A case passes when none of its checks failed ({@link CaseFindings}). After every case, whatever
- * it checked, the suite checks every server the case started: a process that died without being
+ * it checked, the suite checks the case's server: a process that died without being
  * told to is a crash, not a failure; a greetbench server must exit 0 on SIGTERM; its stderr must
  * hold no uncaught exception; a Netty server must have logged no leak. A case a target cannot take
  * (an external server accepts no {@code serve} options) is "not applicable", which is neither.

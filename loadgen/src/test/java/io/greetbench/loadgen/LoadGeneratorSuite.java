@@ -46,6 +46,13 @@ abstract class LoadGeneratorSuite {
         return r;
     }
 
+    /** Runs {@code spec} and requires that it completed exchanges without a single error. */
+    private LoadResult runCleanly(LoadSpec.Builder spec) throws UnreachableTargetException {
+        LoadResult r = run(spec, ProgressListener.NONE);
+        assertTrue(r.exchanges() > 0, r.summary(false));
+        assertEquals(0, r.totalErrors(), r.summary(false));
+        return r;
+    }
 
     /** A short closed loop on one thread, without warm-up. */
     private static LoadSpec.Builder closed(TestServer server, int connections, Duration duration) {
@@ -56,9 +63,7 @@ abstract class LoadGeneratorSuite {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldCompleteExchangesAgainstAWellBehavedServer() throws Exception {
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
-            LoadResult r = run(closed(server, 4, SHORT).warmup(Duration.ofMillis(300)), ProgressListener.NONE);
-            assertTrue(r.exchanges() > 0, r.summary(false));
-            assertEquals(0, r.totalErrors(), r.summary(false));
+            LoadResult r = runCleanly(closed(server, 4, SHORT).warmup(Duration.ofMillis(300)));
             assertTrue(r.valid(), r.summary(false));
             assertEquals(r.exchanges(), r.corrected().getTotalCount());
             assertEquals(r.exchanges(), r.raw().getTotalCount());
@@ -80,9 +85,7 @@ abstract class LoadGeneratorSuite {
             return;
         }
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET, v6)) {
-            LoadResult r = run(closed(server, 2, Duration.ofMillis(500)), ProgressListener.NONE);
-            assertTrue(r.exchanges() > 0, r.summary(false));
-            assertEquals(0, r.totalErrors(), r.summary(false));
+            runCleanly(closed(server, 2, Duration.ofMillis(500)));
         }
     }
 
@@ -90,9 +93,7 @@ abstract class LoadGeneratorSuite {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldSendNothingAndHalfClose() throws Exception {
         try (TestServer server = new TestServer(TestServer.Behaviour.READ_TO_END)) {
-            LoadResult r = run(closed(server, 2, Duration.ofMillis(700)).payload(new byte[0], true), ProgressListener.NONE);
-            assertTrue(r.exchanges() > 0, r.summary(false));
-            assertEquals(0, r.totalErrors(), r.summary(false));
+            runCleanly(closed(server, 2, Duration.ofMillis(700)).payload(new byte[0], true));
         }
     }
 
@@ -103,10 +104,8 @@ abstract class LoadGeneratorSuite {
         byte[] big = new byte[4 << 20];
         Arrays.fill(big, (byte) 'a');
         try (TestServer server = new TestServer(TestServer.Behaviour.READ_TO_END)) {
-            LoadResult r = run(closed(server, 2, Duration.ofMillis(1000)).payload(big, true)
-                    .exchangeTimeout(Duration.ofSeconds(10)), ProgressListener.NONE);
-            assertTrue(r.exchanges() > 0, r.summary(false));
-            assertEquals(0, r.totalErrors(), r.summary(false));
+            runCleanly(closed(server, 2, Duration.ofMillis(1000)).payload(big, true)
+                    .exchangeTimeout(Duration.ofSeconds(10)));
         }
     }
 
@@ -245,9 +244,7 @@ abstract class LoadGeneratorSuite {
     void shouldSpreadOverSourceAddresses() throws Exception {
         try (TestServer server = new TestServer(TestServer.Behaviour.GREET)) {
             LoadSpec.Builder spec = closed(server, 4, Duration.ofMillis(500)).sourceAddresses(3);
-            LoadResult r = run(spec, ProgressListener.NONE);
-            assertTrue(r.exchanges() > 0, r.summary(false));
-            assertEquals(0, r.totalErrors(), r.summary(false));
+            runCleanly(spec);
         }
     }
 
@@ -259,9 +256,7 @@ abstract class LoadGeneratorSuite {
                     .warmup(Duration.ZERO).cpus("0");
             assertEquals(1, spec.build().threads());
             assertEquals(2, LoadSpec.builder(server.address()).closed(4).cpus("0-1").build().threads());
-            LoadResult r = run(spec, ProgressListener.NONE);
-            assertTrue(r.exchanges() > 0, r.summary(false));
-            assertEquals(0, r.totalErrors(), r.summary(false));
+            runCleanly(spec);
         }
     }
 

@@ -21,10 +21,10 @@ import java.util.Locale;
  * {@link #resolve()}.
  */
 public enum NettyTransport {
-    AUTO("auto"),
-    EPOLL("epoll"),
-    IO_URING("io_uring"),
-    NIO("nio");
+    AUTO,
+    EPOLL,
+    IO_URING,
+    NIO;
 
     /**
      * Netty's io_uring listener accepts with a multishot {@code IORING_OP_ACCEPT} when the kernel
@@ -43,15 +43,9 @@ public enum NettyTransport {
         }
     }
 
-    private final String cliName;
-
-    NettyTransport(String cliName) {
-        this.cliName = cliName;
-    }
-
-    /** The spelling users type, such as {@code io_uring}. */
+    /** The spelling users type, the constant's name in lower case, such as {@code io_uring}. */
     public String cliName() {
-        return cliName;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The name users type, so picocli's help lists the choices as they are typed. */
@@ -64,7 +58,7 @@ public enum NettyTransport {
     public static NettyTransport parse(String text) {
         String name = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
         for (NettyTransport transport : values()) {
-            if (transport.cliName.equals(name)) {
+            if (transport.cliName().equals(name)) {
                 return transport;
             }
         }
@@ -112,7 +106,7 @@ public enum NettyTransport {
 
     private NettyTransport requireAvailable(boolean available, Throwable cause) {
         if (!available) {
-            throw new ConfigException("--transport", cliName + " is not available on this machine: " + describeCause(cause));
+            throw new ConfigException("--transport", cliName() + " is not available on this machine: " + describeCause(cause));
         }
         return this;
     }
