@@ -80,18 +80,20 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("load --think", duration(LoadSpec.DEFAULT_THINK_TIME)),
             Map.entry("load --ramp", duration(LoadSpec.DEFAULT_RAMP)),
             Map.entry("load --io", IoEngine.AUTO.toString()),
-            Map.entry("load --start-tolerance", duration(LoadSpec.DEFAULT_START_TOLERANCE)),
             Map.entry("load --remote-dir", FleetOptions.DEFAULT_REMOTE_DIR),
             Map.entry("load --remote-java", FleetOptions.DEFAULT_REMOTE_JAVA),
             Map.entry("load --start-delay", duration(FleetPlan.DEFAULT_START_DELAY)),
-            Map.entry("merge --start-tolerance", duration(LoadSpec.DEFAULT_START_TOLERANCE)),
 
             // kube-load
             Map.entry("kube-load --namespace", KubeLoadCommand.DEFAULT_NAMESPACE),
             Map.entry("kube-load --cpu", KubeLoadCommand.DEFAULT_CPU),
             Map.entry("kube-load --memory", KubeLoadCommand.DEFAULT_MEMORY),
-            Map.entry("kube-load --schedule-delay", duration(KubeLoadCommand.DEFAULT_SCHEDULE_DELAY)),
-            Map.entry("kube-load --start-tolerance", duration(LoadSpec.DEFAULT_START_TOLERANCE))
+            Map.entry("kube-load --schedule-delay", duration(KubeLoadCommand.DEFAULT_SCHEDULE_DELAY))
+    );
+
+    /** Options that mean the same in every command that has them (picocli mixins). */
+    private static final Map<String, String> SHARED = Map.of(
+            "--start-tolerance", duration(LoadSpec.DEFAULT_START_TOLERANCE)
     );
 
     @Override
@@ -99,7 +101,8 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
         if (!(argument instanceof OptionSpec option) || option.command() == null) {
             return null;
         }
-        return VALUES.get(option.command().name() + " " + option.longestName());
+        String value = VALUES.get(option.command().name() + " " + option.longestName());
+        return value != null ? value : SHARED.get(option.longestName());
     }
 
     /** A duration the way users type it ({@link DurationConverter}): 60s, 500ms, 2m. */

@@ -84,7 +84,7 @@ final class FleetOptions {
                             .replace("{index}", Integer.toString(i)), Arrays.asList(remoteJava.trim().split("\\s+"))));
         }
         FleetPlan plan = new FleetPlan(load.givenArguments(FLEET_ONLY), hosts.size(), startDelay,
-                load.startTolerance, load.runLength(), FleetPlan.DEFAULT_GRACE);
+                load.startTolerance.value, load.runLength(), FleetPlan.DEFAULT_GRACE);
         FleetRun.Result result = new FleetRun(plan, hosts, load.spec.commandLine().getErr()).run(jar(), dir);
         try {
             if (load.json != null) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -64,9 +65,8 @@ final class KubeLoadCommand implements Callable<Integer> {
             description = "time from creating the Job to the shards' common start, for scheduling and image pulls (default: ${DEFAULT-VALUE})")
     Duration scheduleDelay;
 
-    @Option(names = "--start-tolerance", paramLabel = "DURATION",
-            description = "a shard that starts later than this makes the merged run invalid (default: ${DEFAULT-VALUE})")
-    Duration startTolerance;
+    @Mixin
+    StartTolerance startTolerance;
 
     @Option(names = "--keep", description = "leave the Job and its pods in the cluster afterwards")
     boolean keep;
@@ -95,7 +95,7 @@ final class KubeLoadCommand implements Callable<Integer> {
         String stamp = Long.toString(System.currentTimeMillis() / 1000);
         String jobName = name != null ? name : "greetbench-load-" + stamp;
         Instant startAt = Instant.now().plus(scheduleDelay);
-        IndexedJob job = new IndexedJob(jobName, namespace, image, shards, loadArguments, startAt, startTolerance, cpu, memory);
+        IndexedJob job = new IndexedJob(jobName, namespace, image, shards, loadArguments, startAt, startTolerance.value, cpu, memory);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (dryRun != null) {

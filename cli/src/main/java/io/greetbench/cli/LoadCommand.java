@@ -31,6 +31,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
@@ -137,9 +138,8 @@ final class LoadCommand implements Callable<Integer> {
             description = "start (warm-up included) at this instant: ISO-8601 (2026-12-05T10:00:00Z) or epoch milliseconds")
     String startAt;
 
-    @Option(names = "--start-tolerance", paramLabel = "DURATION",
-            description = "a run that starts later than this after --start-at is invalid (default: ${DEFAULT-VALUE})")
-    Duration startTolerance;
+    @Mixin
+    StartTolerance startTolerance;
 
     @ArgGroup(exclusive = false, heading = "%nSeveral generators (one shard each, started together, merged exactly):%n")
     FleetOptions fleet;
@@ -199,7 +199,7 @@ final class LoadCommand implements Callable<Integer> {
         try {
             address = target.resolve();
         } catch (UnknownHostException e) {
-            throw new UnreachableException("cannot resolve host '" + target.host() + "' of --target");
+            throw new UnreachableException("cannot resolve host '" + target.host() + "' of --target", e);
         }
         if (rate != null && held != null) {
             throw usage("--rate and --held are different workloads; choose one");
@@ -240,7 +240,7 @@ final class LoadCommand implements Callable<Integer> {
         if (startAt != null) {
             b.startAt(parseInstant(startAt));
         }
-        return b.startTolerance(startTolerance).build();
+        return b.startTolerance(startTolerance.value).build();
     }
 
     /** {@code --start-at}: an ISO-8601 instant or epoch milliseconds. */

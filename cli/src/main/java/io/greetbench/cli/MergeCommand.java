@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -57,9 +58,8 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "write the merged summary (or, for logs only, the merged percentiles) as JSON")
     Path json;
 
-    @Option(names = "--start-tolerance", paramLabel = "DURATION",
-            description = "a shard that started later than this after --start-at makes the merged run invalid (default: ${DEFAULT-VALUE})")
-    Duration startTolerance;
+    @Mixin
+    StartTolerance startTolerance;
 
     @Option(names = "--spectrum", description = "print the full percentile spectrum (interval logs only)")
     boolean spectrum;
@@ -116,7 +116,7 @@ final class MergeCommand implements Callable<Integer> {
                 }
                 return ExitCode.OK.code();
             }
-            ObjectNode summary = FleetMerge.merge(summaries, shards, startTolerance);
+            ObjectNode summary = FleetMerge.merge(summaries, shards, startTolerance.value);
             if (json != null) {
                 SummaryJson.write(json, summary);
             }

@@ -23,6 +23,15 @@ final class ClassPathJar {
     private ClassPathJar() {
     }
 
+    /** Creates one in {@code dir} and makes it the jar a fleet copies to its hosts ({@link FleetOptions#JAR_PROPERTY}). */
+    static void installForFleets(Path dir) throws IOException {
+        System.setProperty(FleetOptions.JAR_PROPERTY, create(dir.resolve("greetbench.jar")).toString());
+    }
+
+    static void uninstallForFleets() {
+        System.clearProperty(FleetOptions.JAR_PROPERTY);
+    }
+
     static Path create(Path jar) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");

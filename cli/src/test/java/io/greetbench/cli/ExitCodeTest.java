@@ -11,6 +11,7 @@ import io.greetbench.harness.ToolFailureException;
 import io.greetbench.harness.UnreachableException;
 import io.greetbench.protocol.ConfigException;
 import java.net.BindException;
+import java.net.ConnectException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class ExitCodeTest {
     @Test
     void shouldMapEveryTypedFailureToItsCode() {
         assertEquals(ExitCode.USAGE, ExitCode.of(new BadInputException("x")));
-        assertEquals(ExitCode.UNREACHABLE, ExitCode.of(new UnreachableException("x")));
+        assertEquals(ExitCode.UNREACHABLE, ExitCode.of(new UnreachableException("x", new ConnectException("refused"))));
         assertEquals(ExitCode.CANNOT_LISTEN, ExitCode.of(new CannotListenException("x", new BindException("Address already in use"))));
         assertEquals(ExitCode.TOOL_FAILURE, ExitCode.of(new ToolFailureException("x")));
         assertEquals(ExitCode.USAGE, ExitCode.of(new ConfigException("--port", "x")));

@@ -45,12 +45,12 @@ class FleetLoadTest {
         server = ServerKind.NIO.create(ServerConfig.ephemeral(), NettyTransport.AUTO, LoomThreads.VIRTUAL);
         server.start();
         target = "127.0.0.1:" + server.boundAddress().getPort();
-        System.setProperty(FleetOptions.JAR_PROPERTY, ClassPathJar.create(shared.resolve("greetbench.jar")).toString());
+        ClassPathJar.installForFleets(shared);
     }
 
     @AfterAll
     static void stop() {
-        System.clearProperty(FleetOptions.JAR_PROPERTY);
+        ClassPathJar.uninstallForFleets();
         if (server != null) {
             server.close();
         }

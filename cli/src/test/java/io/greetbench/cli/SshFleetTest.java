@@ -58,12 +58,12 @@ class SshFleetTest {
                 break;
             }
         }
-        System.setProperty(FleetOptions.JAR_PROPERTY, ClassPathJar.create(shared.resolve("greetbench.jar")).toString());
+        ClassPathJar.installForFleets(shared);
     }
 
     @AfterAll
     static void stop() {
-        System.clearProperty(FleetOptions.JAR_PROPERTY);
+        ClassPathJar.uninstallForFleets();
         if (server != null) {
             server.destroyForcibly();
         }

@@ -8,10 +8,6 @@ public final class UnreachableException extends GreetbenchException {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    public UnreachableException(String message) {
-        super(message, null);
-    }
-
     public UnreachableException(String message, Throwable cause) {
         super(message, cause);
     }
