@@ -1,22 +1,22 @@
 package io.greetbench.cli;
 
+import io.greetbench.compare.CompareSettings;
 import io.greetbench.fleet.FleetPlan;
 import io.greetbench.gate.GateSettings;
 import io.greetbench.harness.ServerKind;
-import io.greetbench.hostile.HostileSettings;
+import io.greetbench.hostile.HostileSuite;
 import io.greetbench.loadgen.IoEngine;
 import io.greetbench.loadgen.LoadSpec;
+import io.greetbench.loom.LoomThreads;
+import io.greetbench.netty.NettyTransport;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
-import io.greetbench.loom.LoomThreads;
-import io.greetbench.netty.NettyTransport;
-import io.greetbench.compare.CompareSettings;
 import java.time.Duration;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * Every option's default, in one place, as picocli's default provider (JMH keeps its defaults in
@@ -57,8 +57,8 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
 
             // hostile
-            Map.entry("hostile --server", String.join(",", HostileSettings.DEFAULT_SERVERS)),
-            Map.entry("hostile --held", Integer.toString(HostileSettings.DEFAULT_HELD_CONNECTIONS)),
+            Map.entry("hostile --server", String.join(",", HostileSuite.Settings.DEFAULT_SERVERS)),
+            Map.entry("hostile --held", Integer.toString(HostileSuite.Settings.DEFAULT_HELD_CONNECTIONS)),
 
             // gate
             Map.entry("gate --servers", String.join(",", GateSettings.DEFAULT_SERVERS.stream().map(ServerKind::cliName).toList())),

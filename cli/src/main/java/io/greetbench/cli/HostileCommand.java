@@ -1,6 +1,12 @@
 package io.greetbench.cli;
 
+import io.greetbench.harness.GreetbenchException;
 import io.greetbench.harness.ToolFailureException;
+import io.greetbench.hostile.CaseResult;
+import io.greetbench.hostile.HostileCase;
+import io.greetbench.hostile.HostileReport;
+import io.greetbench.hostile.HostileSuite;
+import io.greetbench.hostile.HostileTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import io.greetbench.harness.GreetbenchException;
-import io.greetbench.hostile.CaseResult;
-import io.greetbench.hostile.HostileCase;
-import io.greetbench.hostile.HostileReport;
-import io.greetbench.hostile.HostileSettings;
-import io.greetbench.hostile.HostileSuite;
-import io.greetbench.hostile.HostileTarget;
 
 /**
  * {@code greetbench hostile}: the reliability suite. Attacks each server with the hostile clients
@@ -98,7 +97,7 @@ final class HostileCommand implements Callable<Integer> {
         String command = "greetbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         out.println("hostile: " + cases.size() + " cases x " + targets.size() + " servers" + (quick ? " (quick)" : ""));
         out.flush();
-        List<CaseResult> results = new HostileSuite(new HostileSettings(quick, held), out).run(targets, cases);
+        List<CaseResult> results = new HostileSuite(new HostileSuite.Settings(quick, held), out).run(targets, cases);
         String markdown = HostileReport.markdown(command, targets, cases, results, Instant.now());
         out.println();
         out.println(HostileReport.table(targets, cases, results));

@@ -4,6 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.greetbench.hostile.AbruptCase;
+import io.greetbench.hostile.BurstCase;
+import io.greetbench.hostile.CaseResult;
+import io.greetbench.hostile.HeldConnectionsCase;
+import io.greetbench.hostile.HostileCase;
+import io.greetbench.hostile.HostileReport;
+import io.greetbench.hostile.HostileSuite;
+import io.greetbench.hostile.HostileTarget;
+import io.greetbench.hostile.LargeRequestsCase;
+import io.greetbench.hostile.OutOfDescriptorsCase;
+import io.greetbench.hostile.ServerFootprint;
+import io.greetbench.hostile.ServerLaunch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,19 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import io.greetbench.hostile.AbruptCase;
-import io.greetbench.hostile.BurstCase;
-import io.greetbench.hostile.CaseResult;
-import io.greetbench.hostile.HeldConnectionsCase;
-import io.greetbench.hostile.HostileCase;
-import io.greetbench.hostile.HostileReport;
-import io.greetbench.hostile.HostileSettings;
-import io.greetbench.hostile.HostileSuite;
-import io.greetbench.hostile.HostileTarget;
-import io.greetbench.hostile.LargeRequestsCase;
-import io.greetbench.hostile.OutOfDescriptorsCase;
-import io.greetbench.hostile.ServerFootprint;
-import io.greetbench.hostile.ServerLaunch;
 
 /**
  * The fast subset of the hostile suite, in the normal test run: the machinery itself, and two
@@ -40,7 +39,7 @@ class HostileSuiteTest {
     @Timeout(120)
     void shouldGreetHugeRequestsAndShrugOffResetsMidRequest(String server) {
         StringWriter progress = new StringWriter();
-        HostileSuite suite = new HostileSuite(new HostileSettings(true, 100), new PrintWriter(progress, true));
+        HostileSuite suite = new HostileSuite(new HostileSuite.Settings(true, 100), new PrintWriter(progress, true));
         HostileTarget target = HostileTarget.parse(server);
         for (HostileCase c : List.of(new LargeRequestsCase(), new AbruptCase(AbruptCase.Kind.RST_MID_REQUEST))) {
             CaseResult result = suite.run(target, c);

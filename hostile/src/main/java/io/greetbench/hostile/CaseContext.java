@@ -13,12 +13,12 @@ import java.util.Map;
 public final class CaseContext {
 
     private final HostileTarget target;
-    private final HostileSettings settings;
+    private final HostileSuite.Settings settings;
     private final PrintWriter progress;
     /** Each server's footprint when {@link #idleFds} last found it idle. */
     private final Map<HostileServer, ServerFootprint> idleFootprints = new HashMap<>();
 
-    CaseContext(HostileTarget target, HostileSettings settings, PrintWriter progress) {
+    CaseContext(HostileTarget target, HostileSuite.Settings settings, PrintWriter progress) {
         this.target = target;
         this.settings = settings;
         this.progress = progress;
@@ -28,7 +28,7 @@ public final class CaseContext {
         return target;
     }
 
-    HostileSettings settings() {
+    HostileSuite.Settings settings() {
         return settings;
     }
 

@@ -1,11 +1,11 @@
 package io.greetbench.hostile;
 
+import io.greetbench.harness.GreetbenchException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.greetbench.harness.GreetbenchException;
 
 /**
  * Runs hostile cases against targets, one fresh server per case started with the case's
@@ -18,10 +18,26 @@ import io.greetbench.harness.GreetbenchException;
  */
 public final class HostileSuite {
 
-    private final HostileSettings settings;
+    /**
+     * Knobs of one run of the suite.
+     *
+     * @param quick           small workloads, for the test run; the full sizes are the issue's
+     * @param heldConnections how many idle connections the held-connection case tries to hold
+     */
+    public record Settings(boolean quick, int heldConnections) {
+
+        /** The targets attacked when none is named: each of greetbench's servers, in its default model. */
+        public static final List<String> DEFAULT_SERVERS = List.of("nio", "netty", "loom");
+
+        /** The held case tries 50,000: more than one process may open here, so it finds the limit. */
+        public static final int DEFAULT_HELD_CONNECTIONS = 50_000;
+    }
+
+
+    private final Settings settings;
     private final PrintWriter progress;
 
-    public HostileSuite(HostileSettings settings, PrintWriter progress) {
+    public HostileSuite(Settings settings, PrintWriter progress) {
         this.settings = settings;
         this.progress = progress;
     }
