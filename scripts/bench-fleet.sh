@@ -4,20 +4,27 @@
 # same total rate, in rounds that take turns. Every host is a network namespace made here (the C
 # server in one, an sshd in each generator host), all removed on exit; traffic goes only to them.
 #
-#   sudo scripts/bench-fleet.sh --greet-c PATH [--rate 6000] [--seconds 10] [--rounds 3] [--java PATH]
+#   sudo scripts/bench-fleet.sh --greet-c PATH [--rate 2000] [--seconds 10] [--warmup 5] [--start-delay 15]
+#                               [--generator-cpus 1|none] [--rounds 3] [--java PATH]
 #
 # Per fleet run it checks, and prints: the merged count against the sum of the shards, the merged
 # requested rate against --rate, the start skew, and HdrHistogram's own HistogramLogProcessor on
 # the merged interval log against the merged summary (total count, mean, max). At the end: the
 # median corrected p50 of each fleet kind against the single generator's.
-# The server is pinned to CPU 0 and every generator (shards included) to CPU 1, so the rate must
-# be one a single generator can keep (6,000/s costs one about a third of a CPU in open loop).
+# The server is pinned to CPU 0 and every generator (shards included) to CPU 1 (--generator-cpus
+# none lets them use both), so the rate must
+# be one a single generator keeps easily: N shard JVMs share that CPU, each with its own JIT, GC
+# and timers (2,000/s costs one generator about an eighth of a CPU in open loop). The start delay
+# gives N JVMs on one CPU time to start and go idle before the common instant.
 # Needs root, iproute2, OpenSSH (apt-get install openssh-server) and python3 for the checks.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-rate=6000
+rate=2000
 seconds=10
+warmup=5
+start_delay=15
+generator_cpus=1
 rounds=3
 greet_c=""
 java=""
@@ -26,15 +33,18 @@ while [ $# -gt 0 ]; do
     --greet-c) greet_c=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --start-delay) start_delay=$2; shift 2 ;;
+    --generator-cpus) generator_cpus=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --java) java=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-fleet: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 [ -x "$greet_c" ] || { echo "bench-fleet: --greet-c must name the built C server, got '$greet_c'" >&2; exit 2; }
-for n in "$rate" "$seconds" "$rounds"; do
-  case "$n" in ''|*[!0-9]*) echo "bench-fleet: --rate, --seconds and --rounds take whole numbers, got '$n'" >&2; exit 2 ;; esac
+for n in "$rate" "$seconds" "$rounds" "$warmup" "$start_delay"; do
+  case "$n" in ''|*[!0-9]*) echo "bench-fleet: --rate, --seconds, --warmup, --start-delay and --rounds take whole numbers, got '$n'" >&2; exit 2 ;; esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench-fleet: needs root (network namespaces)" >&2; exit 2; }
 [ -x /usr/sbin/sshd ] || { echo "bench-fleet: needs OpenSSH's sshd (apt-get install openssh-server)" >&2; exit 2; }
@@ -88,19 +98,21 @@ sleep 1
 target="$net.10:$port"
 ssh_opts=(--ssh-option=-i --ssh-option="$out/user_key" --ssh-option=-oStrictHostKeyChecking=no
   --ssh-option=-oUserKnownHostsFile=/dev/null --ssh-option=-oLogLevel=ERROR)
-common=(--target "$target" -R "$rate" -d "${seconds}s" --warmup 2s --cpus 1)
-echo "bench-fleet: greet-c on CPU 0 in its own namespace ($target); generators on CPU 1; -R $rate, ${seconds}s; results in $out"
+common=(--target "$target" -R "$rate" -d "${seconds}s" --warmup "${warmup}s")
+[ "$generator_cpus" = none ] || common+=(--cpus "$generator_cpus")
+fleet=(--start-delay "${start_delay}s")
+echo "bench-fleet: greet-c on CPU 0 in its own namespace ($target); generators on CPUs $generator_cpus; -R $rate, ${seconds}s after ${warmup}s warm-up; fleets start ${start_delay}s after their hosts are ready; results in $out"
 
 run() { # kind round
   local kind=$1 r=$2 dir="$out/$1-r$2"
   case "$kind" in
     single) "$here/greetbench" load "${common[@]}" --json "$dir.json" --hlog "$dir.hlog" >/dev/null 2>&1 || true ;;
-    local-2) "$here/greetbench" load "${common[@]}" --generators local,local --out "$dir" >/dev/null 2>&1 || true ;;
-    local-4) "$here/greetbench" load "${common[@]}" --generators local,local,local,local --out "$dir" >/dev/null 2>&1 || true ;;
+    local-2) "$here/greetbench" load "${common[@]}" --generators local,local "${fleet[@]}" --out "$dir" >/dev/null 2>&1 || true ;;
+    local-4) "$here/greetbench" load "${common[@]}" --generators local,local,local,local "${fleet[@]}" --out "$dir" >/dev/null 2>&1 || true ;;
     ssh-2|ssh-4)
       local hosts="root@$net.11,root@$net.12"
       [ "$kind" = ssh-4 ] && hosts="$hosts,root@$net.13,root@$net.14"
-      "$here/greetbench" load "${common[@]}" --generators "$hosts" "${ssh_opts[@]}" \
+      "$here/greetbench" load "${common[@]}" --generators "$hosts" "${fleet[@]}" "${ssh_opts[@]}" \
         --remote-dir "$out/remote/{host}" --remote-java "$java --enable-native-access=ALL-UNNAMED" \
         --out "$dir" >/dev/null 2>&1 || true ;;
   esac

@@ -175,6 +175,15 @@ public final class LoadGenerator {
             startEpochMillis = started.toEpochMilli();
             if (spec.startAt() != null) {
                 startLate = Duration.between(spec.startAt(), started);
+                if (!startLate.isNegative()) {
+                    // The run's moments hang on the instant, not on this thread's wake-up: a shard
+                    // that woke a few milliseconds late (N shards on one CPU wake one scheduler slice
+                    // apart) still records the same window as the others, and its open-loop
+                    // schedule still interleaves with theirs; the exchanges it owes from the
+                    // instant on are due, and late, in its warm-up.
+                    start -= startLate.toNanos();
+                    startEpochMillis = spec.startAt().toEpochMilli();
+                }
             }
             long measureStart = held ? start : start + spec.warmup().toNanos();
             long measureEnd = held ? Long.MAX_VALUE : measureStart + spec.duration().toNanos();
