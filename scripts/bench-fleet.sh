@@ -5,7 +5,8 @@
 # server in one, an sshd in each generator host), all removed on exit; traffic goes only to them.
 #
 #   sudo scripts/bench-fleet.sh --greet-c PATH [--rate 2000] [--seconds 10] [--warmup 5] [--start-delay 15]
-#                               [--generator-cpus 1|none] [--rounds 3] [--java PATH]
+#                               [--generator-cpus 1|none] [--kinds 'single local-2 local-4 ssh-2 ssh-4']
+#                               [--rounds 3] [--java PATH]
 #
 # Per fleet run it checks, and prints: the merged count against the sum of the shards, the merged
 # requested rate against --rate, the start skew, and HdrHistogram's own HistogramLogProcessor on
@@ -25,6 +26,7 @@ seconds=10
 warmup=5
 start_delay=15
 generator_cpus=1
+kinds="single local-2 local-4 ssh-2 ssh-4"
 rounds=3
 greet_c=""
 java=""
@@ -36,9 +38,10 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --start-delay) start_delay=$2; shift 2 ;;
     --generator-cpus) generator_cpus=$2; shift 2 ;;
+    --kinds) kinds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --java) java=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-fleet: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -139,7 +142,7 @@ PY
 }
 
 for r in $(seq 1 "$rounds"); do
-  for kind in single local-2 local-4 ssh-2 ssh-4; do
+  for kind in $kinds; do
     run "$kind" "$r"
   done
 done
@@ -149,8 +152,9 @@ rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
 by = {}
 for k, v in rows:
     by.setdefault(k, []).append(float(v))
-base = statistics.median(by["single"])
+base = statistics.median(by["single"]) if "single" in by else None
 for k, v in by.items():
     med = statistics.median(v)
-    print(f"median corrected p50 {k:8} {med:8.1f} us  ({med / base:.2f}x one generator's)  runs {', '.join(f'{x:.1f}' for x in v)}")
+    ratio = f"({med / base:.2f}x one generator's)" if base else ""
+    print(f"median corrected p50 {k:8} {med:8.1f} us  {ratio}  runs {', '.join(f'{x:.1f}' for x in v)}")
 PY

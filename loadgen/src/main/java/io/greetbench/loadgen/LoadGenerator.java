@@ -175,6 +175,9 @@ public final class LoadGenerator {
             startEpochMillis = started.toEpochMilli();
             if (spec.startAt() != null) {
                 startLate = Duration.between(spec.startAt(), started);
+                // Other shards on these CPUs woke at this same instant and may be waiting for one:
+                // let them take their start time before this one's workers start and compete.
+                Thread.yield();
                 if (!startLate.isNegative()) {
                     // The run's moments hang on the instant, not on this thread's wake-up: a shard
                     // that woke a few milliseconds late (N shards on one CPU wake one scheduler slice
