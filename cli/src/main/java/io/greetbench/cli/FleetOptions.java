@@ -47,8 +47,8 @@ final class FleetOptions {
     List<String> generators;
 
     @Option(names = "--remote-dir", paramLabel = "DIR",
-            description = {"where each SSH host keeps the jar (copied when missing) and the shards' files; {host} and {index}",
-                "are replaced by the host's name and shard index (default: ${DEFAULT-VALUE})"})
+            description = "where each SSH host keeps the jar (copied when missing) and the shards' files; {host} and {index} "
+                    + "are replaced by the host's name and shard index (default: ${DEFAULT-VALUE})")
     String remoteDir;
 
     @Option(names = "--remote-java", paramLabel = "COMMAND",

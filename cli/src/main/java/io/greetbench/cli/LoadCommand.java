@@ -129,9 +129,9 @@ final class LoadCommand implements Callable<Integer> {
     boolean spectrum;
 
     @Option(names = "--shard", paramLabel = "I/N",
-            description = {"run shard I of N: its share of -c or --held, and rate R/N on a schedule shifted by I/R so the N shards",
-                "interleave into one; N alone takes I from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). Its JSON carries",
-                "its histograms, which greetbench merge adds exactly"})
+            description = "run shard I of N: its share of -c or --held, and rate R/N on a schedule shifted by I/R, so that N shards "
+                    + "interleave into one; N alone takes I from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). "
+                    + "Its JSON carries its histograms, which greetbench merge adds exactly")
     String shard;
 
     @Option(names = "--start-at", paramLabel = "INSTANT",
