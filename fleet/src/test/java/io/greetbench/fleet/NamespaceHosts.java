@@ -51,6 +51,15 @@ public final class NamespaceHosts implements AutoCloseable {
             if (run(List.of("ip", "netns", "list")) != 0) {
                 return Optional.of("'ip netns' does not work here (iproute2 missing?)");
             }
+            // Root in a container may still lack CAP_NET_ADMIN: try one namespace and a bridge.
+            String probe = "gbprobe" + ProcessHandle.current().pid();
+            boolean made = run(List.of("ip", "netns", "add", probe)) == 0;
+            run(List.of("ip", "netns", "del", probe));
+            boolean bridged = made && run(List.of("ip", "link", "add", probe, "type", "bridge")) == 0;
+            run(List.of("ip", "link", "del", probe));
+            if (!bridged) {
+                return Optional.of("cannot create network namespaces and bridges here (no CAP_NET_ADMIN?)");
+            }
         } catch (IOException e) {
             return Optional.of("cannot run id or ip: " + e.getMessage());
         }
