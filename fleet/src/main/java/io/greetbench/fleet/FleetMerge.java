@@ -1,10 +1,10 @@
 package io.greetbench.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.greetbench.loadgen.Percentiles;
+import io.greetbench.loadgen.SummaryJson;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +30,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class FleetMerge {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The fields whose values the shards share: taken from the first shard. */
     private static final List<String> SHARED = List.of("target", "workload", "io_engine", "duration_s", "warmup_s",
             "timeout_s", "payload_bytes", "half_close", "latency_unit");
@@ -63,7 +62,7 @@ public final class FleetMerge {
                 missing.add("shard " + index + " (" + r.host() + "): " + r.failure());
             }
         }
-        ObjectNode merged = JSON.createObjectNode();
+        ObjectNode merged = SummaryJson.object();
         if (!ok.isEmpty()) {
             JsonNode first = ok.getFirst().summary();
             for (String f : SHARED) {
@@ -82,15 +81,15 @@ public final class FleetMerge {
                 if (whole) {
                     merged.put(f, (long) total);
                 } else {
-                    merged.put(f, round3(total));
+                    merged.set(f, SummaryJson.decimal(total));
                 }
             }
             for (String f : MAXIMUM) {
-                merged.put(f, round3(ok.stream().mapToDouble(r -> r.summary().path(f).asDouble()).max().orElse(0)));
+                merged.set(f, SummaryJson.decimal(ok.stream().mapToDouble(r -> r.summary().path(f).asDouble()).max().orElse(0)));
             }
             long exchanges = merged.path("exchanges").asLong();
             double cpu = merged.path("generator_cpu_s").asDouble();
-            merged.put("cpu_per_exchange_us", exchanges == 0 ? 0 : round3(cpu * 1e6 / exchanges));
+            merged.set("cpu_per_exchange_us", SummaryJson.decimal(exchanges == 0 ? 0 : cpu * 1e6 / exchanges));
             Histogram corrected = new Histogram(3);
             Histogram raw = new Histogram(3);
             for (ShardReport r : ok) {
@@ -125,7 +124,7 @@ public final class FleetMerge {
         }
         merged.put("shard_count", expectedShards);
         merged.put("partial", !missing.isEmpty());
-        merged.put("start_skew_ms", ok.isEmpty() ? 0 : round3(maxLate - minLate));
+        merged.set("start_skew_ms", SummaryJson.decimal(ok.isEmpty() ? 0 : maxLate - minLate));
         ArrayNode shards = merged.putArray("shards");
         for (ShardReport r : sorted) {
             ObjectNode s = shards.addObject();
@@ -167,12 +166,8 @@ public final class FleetMerge {
                 sums.merge(e.getKey(), e.getValue().asLong(), Long::sum);
             }
         }
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = SummaryJson.object();
         sums.forEach(node::put);
         return node;
-    }
-
-    static double round3(double v) {
-        return Math.round(v * 1000) / 1000.0;
     }
 }

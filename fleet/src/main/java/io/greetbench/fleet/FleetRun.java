@@ -3,6 +3,7 @@ package io.greetbench.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.greetbench.harness.Parallel;
 import io.greetbench.harness.ToolFailureException;
 import io.greetbench.loadgen.HistogramLogs;
 import io.greetbench.loadgen.SummaryJson;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -38,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * </ol>
  *
  * <p>Threading: the calling thread coordinates; each host's steps run on a platform thread of
- * their own ({@code fleet-<shard>}). A JVM shutdown (Ctrl-C) while shards run kills every shard
+ * their own ({@link Parallel}). A JVM shutdown (Ctrl-C) while shards run kills every shard
  * through a shutdown hook before the JVM exits.
  */
 public final class FleetRun {
@@ -83,7 +85,7 @@ public final class FleetRun {
         String[] installed = new String[n];
         ClockOffset[] offsets = new ClockOffset[n];
         // 1. Install and measure clocks, every host at once.
-        inParallel(n, i -> {
+        Parallel.run("fleet-", shardSteps(n, i -> {
             ShardHost host = hosts.get(i);
             try {
                 installed[i] = host.install(jar);
@@ -93,7 +95,7 @@ public final class FleetRun {
             } catch (IOException | RuntimeException e) {
                 reports[i] = ShardReport.failed(i, host.name(), "could not be reached or prepared: " + e.getMessage());
             }
-        });
+        }));
         Instant startAt = Instant.now().plus(plan.startDelay());
         Instant deadline = plan.deadline(startAt);
         say("fleet of %d shards starts at %s (in %d ms)", n, startAt, plan.startDelay().toMillis());
@@ -114,7 +116,7 @@ public final class FleetRun {
         Runtime.getRuntime().addShutdownHook(killer);
         ConcurrentHashMap<Integer, Path> logs = new ConcurrentHashMap<>();
         try {
-            inParallel(n, i -> {
+            Parallel.run("fleet-", shardSteps(n, i -> {
                 if (reports[i] != null) {
                     return;
                 }
@@ -145,7 +147,7 @@ public final class FleetRun {
                     Thread.currentThread().interrupt();
                     reports[i] = ShardReport.failed(i, host.name(), "interrupted");
                 }
-            });
+            }));
         } finally {
             finished.set(true);
             try {
@@ -155,11 +157,6 @@ public final class FleetRun {
             }
         }
         List<ShardReport> all = List.of(reports);
-        for (ShardReport r : all) {
-            say("shard %d on %s: %s", r.index(), r.host(), r.ok()
-                    ? r.summary().path("exchanges").asLong() + " exchanges, started " + r.summary().path("start_late_ms").asDouble() + " ms late"
-                    : "FAILED: " + r.failure());
-        }
         ObjectNode merged = FleetMerge.merge(all, n, plan.startTolerance());
         Path jsonOut = outDir.resolve("merged.json");
         Path hlogOut = outDir.resolve("merged.hlog");
@@ -199,26 +196,14 @@ public final class FleetRun {
         return new ShardReport(i, host.name(), node, localHlog, null);
     }
 
-    /** One platform thread per shard; returns when all have ended. */
-    private static void inParallel(int n, ShardStep step) {
-        List<Thread> threads = new ArrayList<>();
+    /** One task per shard index, for {@link Parallel#run}. */
+    private static List<Runnable> shardSteps(int n, IntConsumer step) {
+        List<Runnable> tasks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int index = i;
-            threads.add(Thread.ofPlatform().name("fleet-" + i).start(() -> step.run(index)));
+            tasks.add(() -> step.accept(index));
         }
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ToolFailureException("interrupted while the fleet ran", e);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface ShardStep {
-        void run(int index);
+        return tasks;
     }
 
     private void say(String format, Object... args) {

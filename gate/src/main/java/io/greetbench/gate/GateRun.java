@@ -2,6 +2,7 @@ package io.greetbench.gate;
 
 import io.greetbench.harness.CpuPlacement;
 import io.greetbench.harness.ServerKind;
+import io.greetbench.harness.Parallel;
 import io.greetbench.harness.ServerProcess;
 import io.greetbench.harness.ToolFailureException;
 import io.greetbench.loadgen.IoEngine;
@@ -20,9 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -174,7 +172,7 @@ public final class GateRun {
         try {
             // Both JVMs start at once, the drawn side first: on a busy machine a JVM start waits
             // for CPU shares, and two processes waiting together take half the time of two in turn.
-            inParallel(List.of(first, other(first)).stream().<Runnable>map(side -> () -> servers.put(side,
+            Parallel.run("gate-server-", List.of(first, other(first)).stream().<Runnable>map(side -> () -> servers.put(side,
                     startServer(label, subject.kind(), side, placement))).toList());
             String problem = warmUp(subject, servers, first, placement);
             if (problem != null) {
@@ -220,7 +218,7 @@ public final class GateRun {
         } catch (UnreachableTargetException e) {
             throw new ToolFailureException(label + ": a server stopped accepting: " + e.getMessage(), e);
         } finally {
-            inParallel(servers.values().stream().<Runnable>map(server -> () -> {
+            Parallel.run("gate-server-", servers.values().stream().<Runnable>map(server -> () -> {
                 server.stop(SERVER_STOP_GRACE);
                 server.close();
             }).toList());
@@ -261,27 +259,6 @@ public final class GateRun {
             }
         }
         return null;
-    }
-
-    /**
-     * Runs the tasks on platform threads of their own and waits for all; the first failure is
-     * rethrown once every task has ended, so no server is left starting or stopping behind the
-     * caller's back.
-     */
-    private static void inParallel(List<Runnable> tasks) {
-        List<Future<?>> futures;
-        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("gate-server-", 0).factory())) {
-            futures = tasks.stream().<Future<?>>map(threads::submit).toList();
-        }
-        for (Future<?> f : futures) {
-            if (f.state() == Future.State.FAILED) {
-                switch (f.exceptionNow()) {
-                    case RuntimeException e -> throw e;
-                    case Error e -> throw e;
-                    case Throwable t -> throw new IllegalStateException(t);
-                }
-            }
-        }
     }
 
     /** Why a load run cannot be used, or null when it can. */

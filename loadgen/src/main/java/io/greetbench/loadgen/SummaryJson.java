@@ -41,12 +41,12 @@ public final class SummaryJson {
     private SummaryJson() {
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
     /** {@code value} with three decimals, or null when it is not a finite number. */
-    static JsonNode decimal(double value) {
+    public static JsonNode decimal(double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return NullNode.getInstance();
         }
