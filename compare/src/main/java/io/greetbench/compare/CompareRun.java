@@ -138,6 +138,10 @@ public final class CompareRun {
         }
         WarmUpRule rule = settings.warmUpRule();
         lineup.forEach(m -> m.warmUp(rule));
+        // Every server stays alive until its held connections: say what that costs in memory.
+        List<ServerMeasurement> alive = lineup.stream().filter(ServerMeasurement::measuring).toList();
+        long resident = alive.stream().mapToLong(ServerMeasurement::idleRssBytes).filter(b -> b > 0).sum();
+        progress.say(alive.size() + " of " + lineup.size() + " servers ready, " + CompareTable.bytes(resident) + " resident together");
     }
 
     /**

@@ -165,7 +165,8 @@ final class ServerMeasurement {
             verdict = rule.judge(costs);
         }
         boolean capped = verdict != WarmUpRule.Verdict.STEADY;
-        double seconds = CompareSettings.seconds(rule.slice().multipliedBy(costs.size()));
+        Duration took = rule.slice().multipliedBy(costs.size());
+        double seconds = CompareSettings.seconds(took);
         progress.currentStepTook(seconds);
         int n = costs.size();
         int last = Math.min(2, n);
@@ -179,9 +180,14 @@ final class ServerMeasurement {
                     + "exchange agreed within " + CompareTable.percent(rule.tolerance()) + " (" + trend + "); its first round may "
                     + "still have caught it compiling, and its open-loop rates rest on an unsteady rate");
         } else {
-            progress.note(prefix, "steady after " + CompareTable.decimal(seconds) + " s: " + trend);
+            progress.note(prefix, "steady after " + CompareSettings.human(took) + ": " + trend);
         }
         return new WarmUp(c, seconds, capped, List.copyOf(costs), List.copyOf(rates), finalRate);
+    }
+
+    /** The server's resident memory after its warm-up; -1 before that, or when it failed. */
+    long idleRssBytes() {
+        return measuring() ? idleRss : -1;
     }
 
     /** What the warm-up found, or null when there was none or the server failed before it. */
