@@ -102,7 +102,7 @@ final class ServerMeasurement {
         return run.label();
     }
 
-    /** Still being measured: started, and not failed. */
+    /** Still being measured: started, not failed and not stopped. */
     boolean measuring() {
         return process != null && failure == null;
     }
@@ -296,10 +296,12 @@ final class ServerMeasurement {
         }
     }
 
+    /** Stops the server for good: it is no longer {@link #measuring()}, and the shutdown hook has nothing left to stop. */
     private void close() {
         ServerProcess p = process;
         if (p != null) {
             p.close();
+            process = null;
         }
     }
 
