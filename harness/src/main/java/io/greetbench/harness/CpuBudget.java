@@ -83,6 +83,11 @@ public final class CpuBudget implements AutoCloseable {
                     throttledMillis - before.throttledMillis);
         }
 
+        public Throttling plus(Throttling other) {
+            return new Throttling(periods + other.periods, throttledPeriods + other.throttledPeriods,
+                    throttledMillis + other.throttledMillis);
+        }
+
         /** Throttled periods / periods, 0 when there were none. */
         public double throttledShare() {
             return periods == 0 ? 0 : (double) throttledPeriods / periods;
