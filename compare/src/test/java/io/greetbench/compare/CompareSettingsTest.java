@@ -3,8 +3,10 @@ package io.greetbench.compare;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.greetbench.harness.BadInputException;
+import io.greetbench.harness.CpuPlacement;
 import io.greetbench.harness.CpuQuota;
 import io.greetbench.harness.ServerCpus;
 import io.greetbench.protocol.ConfigException;
@@ -61,8 +63,8 @@ class CompareSettingsTest {
     @Test
     void shouldRejectServerCpusThatLeaveTheGeneratorNoneAndAQuotaAboveTheServersCpus() {
         CompareProfile p = CompareProfile.QUICK;
-        int cpus = io.greetbench.harness.CpuPlacement.allowedAtStart().size();
-        org.junit.jupiter.api.Assumptions.assumeTrue(cpus >= 2, "needs 2 CPUs to pin");
+        int cpus = CpuPlacement.allowedAtStart().size();
+        assumeTrue(cpus >= 2, "needs 2 CPUs to pin");
 
         String all = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(),
                 1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
