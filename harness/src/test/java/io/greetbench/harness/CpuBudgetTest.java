@@ -29,6 +29,7 @@ class CpuBudgetTest {
 
     private static final CpuQuota SMALL = new CpuQuota(0.2);
     private static final Duration WINDOW = Duration.ofMillis(1_200);
+    private static final ProcessBuilder SPINNER = new ProcessBuilder("sh", "-c", "while :; do :; done");
 
     @TempDir
     Path tmp;
@@ -36,37 +37,18 @@ class CpuBudgetTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldThrottleSpinningChildAndClassifyItServerBoundThenRemoveTheCgroup() throws Exception {
-        CpuBudget budget = grantedOrSkip("greetbench-test-spin-" + ProcessHandle.current().pid());
-        Process spinner = spin();
-        try {
-            assertTrue(budget.admit(spinner.pid()).isEmpty());
-            Reading r = watch(spinner.pid(), budget);
+        Reading r = underBudget("spin", SPINNER);
 
-            assertTrue(r.throttling.periods() > 0 && r.throttling.throttledPeriods() > 0 && r.throttling.throttledMillis() > 0,
-                    r.toString());
-            assertEquals(BoundBy.SERVER, BoundBy.classify(r.utilization, r.generator, r.throttling.throttledShare()), r.toString());
-        } finally {
-            spinner.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            budget.close();
-        }
-        assertTrue(budget.removed(), "cgroup left behind: " + budget.directory());
+        assertTrue(r.throttling.periods() > 0 && r.throttling.throttledPeriods() > 0 && r.throttling.throttledMillis() > 0, r.toString());
+        assertEquals(BoundBy.SERVER, r.boundBy(), r.toString());
     }
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldClassifySleepingChildUnderBudgetAsNeither() throws Exception {
-        CpuBudget budget = grantedOrSkip("greetbench-test-sleep-" + ProcessHandle.current().pid());
-        Process sleeper = new ProcessBuilder("sleep", "30").start();
-        try {
-            assertTrue(budget.admit(sleeper.pid()).isEmpty());
-            Reading r = watch(sleeper.pid(), budget);
+        Reading r = underBudget("sleep", new ProcessBuilder("sleep", "30"));
 
-            assertEquals(BoundBy.NEITHER, BoundBy.classify(r.utilization, r.generator, r.throttling.throttledShare()), r.toString());
-        } finally {
-            sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            budget.close();
-        }
-        assertTrue(budget.removed(), "cgroup left behind: " + budget.directory());
+        assertEquals(BoundBy.NEITHER, r.boundBy(), r.toString());
     }
 
     @Test
@@ -75,7 +57,7 @@ class CpuBudgetTest {
         // The generator's side is a spinner in a budget of its own, so that its allotment is its
         // quota and a machine busy with other builds cannot starve it below the threshold.
         CpuBudget generatorBudget = grantedOrSkip("greetbench-test-gen-" + ProcessHandle.current().pid());
-        Process generator = spin();
+        Process generator = SPINNER.start();
         Process server = new ProcessBuilder("sleep", "30").start();
         try {
             assertTrue(generatorBudget.admit(generator.pid()).isEmpty());
@@ -161,9 +143,23 @@ class CpuBudgetTest {
         return budget;
     }
 
-    private static Process spin() throws IOException {
-        return new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+    /**
+     * Starts {@code child} in a budget of its own, watches it for a window with this JVM, idle
+     * meanwhile, as the generator, then stops it and checks that the cgroup is gone.
+     */
+    private Reading underBudget(String label, ProcessBuilder child) throws Exception {
+        CpuBudget budget = grantedOrSkip("greetbench-test-" + label + "-" + ProcessHandle.current().pid());
+        Process process = child.start();
+        try {
+            assertTrue(budget.admit(process.pid()).isEmpty());
+            return watch(process.pid(), budget);
+        } finally {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            budget.close();
+            assertTrue(budget.removed(), "cgroup left behind: " + budget.directory());
+        }
     }
+
 
     /** A process under a budget watched for a window; this JVM, idle meanwhile, is the generator. */
     private static Reading watch(long pid, CpuBudget budget) throws InterruptedException {
@@ -180,5 +176,9 @@ class CpuBudgetTest {
     }
 
     private record Reading(double utilization, double generator, Throttling throttling) {
+
+        BoundBy boundBy() {
+            return BoundBy.classify(utilization, generator, throttling.throttledShare());
+        }
     }
 }
