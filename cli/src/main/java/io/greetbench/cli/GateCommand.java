@@ -83,7 +83,7 @@ final class GateCommand implements Callable<Integer> {
 
     @Option(names = "--workload", converter = GateConverters.Workload.class, split = "\\s*,\\s*", splitSynopsisLabel = ",",
             paramLabel = "WORKLOAD",
-            description = "closed:<connections>, open:<exchanges per second> or open:<percent>% (of the baseline's closed-loop "
+            description = "closed:<connections>, open:<exchanges per second> or open:<percent>%% (of the baseline's closed-loop "
                     + "rate on the same server, measured in its first round); comma-separated or repeated. A closed loop gates "
                     + "exchanges/s and CPU per exchange, an open loop CPU per exchange and p99 latency (default: ${DEFAULT-VALUE})")
     List<GateWorkload> workloads;
@@ -102,7 +102,7 @@ final class GateCommand implements Callable<Integer> {
     double latencyThreshold;
 
     @Option(names = "--confidence", converter = GateConverters.Percent.class, paramLabel = "PERCENT",
-            description = "two-sided confidence of the intervals; 100% minus it is the false-alarm rate of the whole gate, "
+            description = "two-sided confidence of the intervals; 100%% minus it is the false-alarm rate of the whole gate, "
                     + "over every row and round (Holm over rows, split over the looks) (default: ${DEFAULT-VALUE})")
     double confidence;
 
