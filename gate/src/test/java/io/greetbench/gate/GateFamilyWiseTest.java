@@ -20,7 +20,7 @@ class GateFamilyWiseTest {
     private static final List<String> SERVERS = List.of("nio", "netty", "loom");
     /** The default workloads: 3 servers × (2 closed + 2 open rows) = 12 rows. */
     private static final List<GateWorkload> WORKLOADS = GateSettings.DEFAULT_WORKLOADS;
-    private static final int RUNS = 300;
+    private static final int RUNS = 200;
     private static final double ALPHA = 1 - GateSettings.DEFAULT_CONFIDENCE;
 
     /** Runs of the whole gate, each on a fresh machine; returns how many ended in each verdict. */
