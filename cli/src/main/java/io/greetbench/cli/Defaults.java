@@ -3,6 +3,7 @@ package io.greetbench.cli;
 import io.greetbench.compare.CompareSettings;
 import io.greetbench.fleet.FleetPlan;
 import io.greetbench.gate.GateSettings;
+import io.greetbench.gate.GateWorkload;
 import io.greetbench.harness.ServerKind;
 import io.greetbench.hostile.HostileSuite;
 import io.greetbench.loadgen.IoEngine;
@@ -64,9 +65,10 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
 
             // gate
             Map.entry("gate --servers", String.join(",", GateSettings.DEFAULT_SERVERS.stream().map(ServerKind::cliName).toList())),
-            Map.entry("gate --workload", GateSettings.DEFAULT_WORKLOAD.name()),
+            Map.entry("gate --workload", String.join(",", GateSettings.DEFAULT_WORKLOADS.stream().map(GateWorkload::name).toList())),
             Map.entry("gate --budget", duration(GateSettings.DEFAULT_BUDGET)),
             Map.entry("gate --threshold", GateSettings.percent(GateSettings.DEFAULT_THRESHOLD)),
+            Map.entry("gate --latency-threshold", GateSettings.percent(GateSettings.DEFAULT_LATENCY_THRESHOLD)),
             Map.entry("gate --confidence", GateSettings.percent(GateSettings.DEFAULT_CONFIDENCE)),
             Map.entry("gate --round", duration(GateSettings.DEFAULT_ROUND)),
             Map.entry("gate --slice", duration(GateSettings.DEFAULT_SLICE)),
