@@ -54,6 +54,8 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("compare --handler", HandlerWork.NONE.toString()),
             Map.entry("compare --servers", String.join(",", CompareSettings.DEFAULT_SERVERS)),
             Map.entry("compare --pin", CompareSettings.DEFAULT_PINNING.toString()),
+            Map.entry("compare --server-cpus", CompareSettings.DEFAULT_SERVER_CPUS.toString()),
+            Map.entry("compare --server-cpu-quota", CompareSettings.DEFAULT_SERVER_CPU_QUOTA.toString()),
             Map.entry("compare --timeout", duration(CompareSettings.DEFAULT_EXCHANGE_TIMEOUT)),
             Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
 
