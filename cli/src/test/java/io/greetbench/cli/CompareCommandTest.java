@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code greetbench compare} in-process, end to end on two servers and one that cannot start, with
  * tiny settings: the lineup runs in shuffled rounds from the seed, the failed server does not stop
- * the others, every output is written and holds the measured servers; user mistakes are usage errors before anything runs.
+ * the others, every output is written and holds the measured servers; user mistakes are usage
+ * errors before anything runs.
  * Timings are never asserted.
  */
 class CompareCommandTest {
@@ -44,6 +45,9 @@ class CompareCommandTest {
         assertTrue(text.contains("\"closed_loop\"") && text.contains("\"held\"") && text.contains("\"placement\"") && text.contains("\"units\""), text);
         assertTrue(text.contains("\"profile\": \"quick\"") && text.contains("\"noise_threshold\": 0.1")
                 && text.contains("\"exchange_timeout\": \"2s\"") && text.contains("\"handlers\": [ \"none\" ]"), text);
+        assertTrue(text.contains("\"bound_by\"") && text.contains("\"server_cpu_utilization\"") && text.contains("\"generator_cpu_utilization\"")
+                && text.contains("\"lower_bound\"") && text.contains("\"cpu_budget\": \"no CPU budget (--pin none)\""), text);
+        assertTrue(run.out().contains("server CPU: not pinned: --pin none; no CPU budget (--pin none)"), run.toString());
         JsonNode json = new ObjectMapper().readTree(text);
         JsonNode settings = json.get("provenance").get("settings");
         assertEquals(7, settings.get("seed").asLong());
@@ -83,8 +87,9 @@ class CompareCommandTest {
         // picocli wraps lines where it likes, even inside a list.
         String help = run.out().replaceAll("\\s+", "");
         for (String expected : new String[] {"heldconnections(default:quick)", "sleep:<milliseconds>(default:none)",
-            "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinning(default:auto)",
-            "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)"}) {
+            "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinningandnoCPUbudget(default:auto)",
+            "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)", "getstherest(default:half)",
+            "andsaysso(default:0.5)"}) {
             assertTrue(help.contains(expected), "help lacks '" + expected + "':\n" + run.out());
         }
         assertFalse(help.contains("${DEFAULT-VALUE}"), run.out());
@@ -108,6 +113,26 @@ class CompareCommandTest {
         assertTrue(profile.err().contains("--profile") && profile.err().contains("quick") && profile.err().contains("full"), profile.toString());
         assertEquals(ExitCode.USAGE.code(), pin.code(), pin.toString());
         assertTrue(pin.err().contains("--pin") && pin.err().contains("auto") && pin.err().contains("none"), pin.toString());
+    }
+
+    @Test
+    void shouldRejectMalformedServerCpusAndQuotaInOneLineBeforeStartingAnything() {
+        CliRun cpus = CliRun.of("compare", "--servers", "nio", "--server-cpus", "0", "--out", dir.resolve("x").toString());
+        CliRun quota = CliRun.of("compare", "--servers", "nio", "--server-cpu-quota", "half", "--out", dir.resolve("x").toString());
+        CliRun tooMany = CliRun.of("compare", "--servers", "nio", "--server-cpus", "64", "--out", dir.resolve("x").toString());
+        CliRun unpinned = CliRun.of("compare", "--servers", "nio", "--pin", "none", "--server-cpu-quota", "0.5",
+                "--out", dir.resolve("x").toString());
+
+        for (CliRun run : List.of(cpus, quota, tooMany, unpinned)) {
+            assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
+            assertEquals(1, run.err().lines().filter(l -> l.startsWith("greetbench:")).count(), run.toString());
+            assertFalse(run.err().contains("\tat "), "a stack trace for a user mistake:\n" + run);
+        }
+        assertTrue(cpus.err().contains("--server-cpus") && cpus.err().contains("0-0"), cpus.toString());
+        assertTrue(quota.err().contains("--server-cpu-quota"), quota.toString());
+        assertTrue(tooMany.err().contains("--server-cpus 64 leaves no CPU for the load generator"), tooMany.toString());
+        assertTrue(unpinned.err().contains("--pin none turns off"), unpinned.toString());
+        assertFalse(Files.exists(dir.resolve("x")), "an output directory was created for a usage error");
     }
 
     @Test

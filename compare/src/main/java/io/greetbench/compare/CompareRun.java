@@ -26,7 +26,8 @@ import java.util.Optional;
 /**
  * One {@code greetbench compare} run: every server measured under the same load, in interleaved
  * rounds, by the procedure this package's design note describes. {@link #run()} resolves the
- * lineup, places server and generator on their CPUs, and takes the whole lineup through the
+ * lineup, places server and generator on their CPUs, puts the servers under their CPU budget
+ * ({@link ServerBudget}), and takes the whole lineup through the
  * phases in order, each server's part of a phase done by its {@link ServerMeasurement}:
  * {@link #startLineup start}, {@link #warmUpLineup warm up until steady},
  * {@link #fixRateBases fix the open-loop rate bases}, {@link #measureRounds measure in shuffled
@@ -82,12 +83,21 @@ public final class CompareRun {
         List<ServerRun> runs = runs(servers, settings.handlers());
         createOutputDirectory();
         int heldCount = capHeld(settings.held());
-        CpuPlacement placement = settings.pinning().placement();
+        CpuPlacement placement = settings.pinning().placement(settings.serverCpus());
+        try (ServerBudget budget = ServerBudget.apply(settings, placement)) {
+            return run(runs, servers, heldCount, placement, budget);
+        }
+    }
+
+    private CompareResults run(List<ServerRun> runs, List<ComparedServer> servers, int heldCount, CpuPlacement placement, ServerBudget budget) {
         double perServer = settings.plannedSecondsPerServer();
         List<List<Integer>> order = RoundOrder.of(runs.size(), settings.repeats(), settings.seed());
         progress.say(runs.size() + " servers, profile " + settings.profile() + ", handler "
                 + String.join(", ", settings.handlers().stream().map(HandlerWork::toString).toList()) + ", " + settings.repeats()
-                + " rounds in shuffled order (seed " + settings.seed() + "); " + placement.description());
+                + " rounds in shuffled order (seed " + settings.seed() + "); " + placement.description() + "; " + budget.description());
+        if (budget.refused()) {
+            warnings.add(budget.description());
+        }
         progress.say("about " + CompareTable.clock(perServer * runs.size()) + " in all; results in " + dir);
 
         Instant startedAt = Instant.now();
@@ -95,7 +105,7 @@ public final class CompareRun {
         progress.start(perServer * runs.size());
         List<ServerMeasurement> lineup = new ArrayList<>();
         for (ServerRun run : runs) {
-            lineup.add(new ServerMeasurement(run, settings, heldCount, placement.serverCpus(), dir, progress, warnings));
+            lineup.add(new ServerMeasurement(run, settings, heldCount, placement.serverCpus(), budget, dir, progress, warnings));
         }
         started = List.copyOf(lineup);
         Thread stopServers = new Thread(() -> started.forEach(m -> m.stopServer(Duration.ofSeconds(2))), "compare-stop-servers");
@@ -117,14 +127,15 @@ public final class CompareRun {
         }
         List<ServerResult> results = lineup.stream().map(ServerMeasurement::result).toList();
         Instant finished = Instant.now();
-        return new CompareResults(provenance(startedAt, finished, placement, loadAtStart, servers, lineup, order), results,
+        return new CompareResults(provenance(startedAt, finished, placement, budget, loadAtStart, servers, lineup, order), results,
                 warnings.summarize(settings.noiseThreshold(), loadAtStart, HostProbes.loadAverage()));
     }
 
     /**
      * Phase 1: every server started at once, each in its own process and on its own port, all on
-     * the server CPUs. An idle server costs next to nothing there (a JVM's idle threads wake a few
-     * times a second), and starting each once keeps one JIT history per server across the rounds.
+     * the server CPUs and inside the one CPU budget. An idle server costs next to nothing there (a
+     * JVM's idle threads wake a few times a second), so the budget is the measured server's, and
+     * starting each once keeps one JIT history per server across the rounds.
      */
     private void startLineup(List<ServerMeasurement> lineup) {
         progress.say("starting the lineup");
@@ -270,7 +281,7 @@ public final class CompareRun {
         return capped;
     }
 
-    private Provenance provenance(Instant started, Instant finished, CpuPlacement placement, String loadAtStart,
+    private Provenance provenance(Instant started, Instant finished, CpuPlacement placement, ServerBudget budget, String loadAtStart,
                                   List<ComparedServer> servers, List<ServerMeasurement> lineup, List<List<Integer>> order) {
         Map<String, Object> s = new LinkedHashMap<>(settings.describe());
         Map<String, String> commands = new LinkedHashMap<>();
@@ -286,6 +297,6 @@ public final class CompareRun {
         String python = ComparedServer.pythonExecutable().map(HostProbes::pythonVersion).orElse("absent");
         return new Provenance(started, finished, commandLine, CpuPlacement.allowedAtStart().size(), HostProbes.cpuModel(),
                 HostProbes.memoryBytes(), HostProbes.kernel(), System.getProperty("java.vm.name") + " " + Runtime.version(), python,
-                placement.description(), loadAtStart, s);
+                placement.description(), loadAtStart, s, budget.description());
     }
 }

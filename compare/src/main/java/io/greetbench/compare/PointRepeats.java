@@ -1,14 +1,17 @@
 package io.greetbench.compare;
 
+import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.Latency;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
 import io.greetbench.compare.CompareResults.PercentilePoint;
+import io.greetbench.compare.ServerBudget.CpuSample;
 import io.greetbench.loadgen.LoadResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -16,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * median repeat quoted, the spread between repeats computed and flagged beyond the noise
  * threshold. A repeat keeps only its figures, not its histograms, except that an open-loop point's
  * histograms are merged as its repeats arrive: its percentiles are those of every exchange of
- * every repeat, never an average of the repeats' percentiles.
+ * every repeat, never an average of the repeats' percentiles. Both sides' CPU readings are summed
+ * over the repeats, and who bounded the point is judged from the sum.
  *
  * <p>Threading: confined to the thread that runs the comparison.
  */
@@ -35,12 +39,14 @@ final class PointRepeats {
 
         private final int connections;
         private final List<Repeat> repeats = new ArrayList<>();
+        private CpuSample cpu = CpuSample.NONE;
 
         Closed(int connections) {
             this.connections = connections;
         }
 
-        void add(LoadResult result, long serverCpuNanos, String hlog) {
+        void add(LoadResult result, long serverCpuNanos, CpuSample sample, String hlog) {
+            cpu = cpu.plus(sample);
             repeats.add(new Repeat(result.exchangesPerSecond(), Latency.ofNanos(result.corrected()), serverCpuNanos, result.exchanges(),
                     result.generatorCpuNanos(), result.valid() ? null : result.invalidReason(), hlog));
         }
@@ -50,7 +56,7 @@ final class PointRepeats {
         }
 
         /** The point, from the repeats so far; {@code label} names it in a noise warning. */
-        ClosedLoopPoint point(String label, double noiseThreshold, RunWarnings warnings) {
+        ClosedLoopPoint point(String label, double noiseThreshold, RunWarnings warnings, Function<CpuSample, BoundReading> judge) {
             List<Double> rates = repeats.stream().map(Repeat::rate).toList();
             double median = median(rates);
             double spread = spread(rates, median);
@@ -61,7 +67,7 @@ final class PointRepeats {
             String invalidReason = repeats.stream().map(Repeat::invalidReason).filter(r -> r != null).findFirst().orElse(null);
             flagNoise(label + " c=" + connections, rates, spread, noiseThreshold, warnings);
             return new ClosedLoopPoint(connections, rates, median, spread, typical.latency(), perThousand(serverCpu, exchanges),
-                    exchanges == 0 ? Double.NaN : generatorCpu / 1e3 / exchanges, invalidReason, typical.hlog());
+                    exchanges == 0 ? Double.NaN : generatorCpu / 1e3 / exchanges, invalidReason, typical.hlog(), judge.apply(cpu));
         }
     }
 
@@ -77,6 +83,7 @@ final class PointRepeats {
         private long serverCpuNanos;
         private long exchanges;
         private String invalidReason;
+        private CpuSample cpu = CpuSample.NONE;
 
         Open(double fraction, double requestedRate) {
             this.fraction = fraction;
@@ -87,7 +94,8 @@ final class PointRepeats {
             return requestedRate;
         }
 
-        void add(LoadResult result, long serverCpuNanos, String hlog) {
+        void add(LoadResult result, long serverCpuNanos, CpuSample sample, String hlog) {
+            cpu = cpu.plus(sample);
             if (corrected == null) {
                 // Auto-resizing, so a later repeat's slower tail still fits.
                 corrected = new Histogram(result.corrected().getNumberOfSignificantValueDigits());
@@ -109,13 +117,13 @@ final class PointRepeats {
         }
 
         /** The point, from the repeats so far; {@code label} names it in a noise warning. */
-        OpenLoopPoint point(String label, double noiseThreshold, RunWarnings warnings) {
+        OpenLoopPoint point(String label, double noiseThreshold, RunWarnings warnings, Function<CpuSample, BoundReading> judge) {
             double median = median(achievedRates);
             double spread = spread(achievedRates, median);
             flagNoise(label + " open loop " + CompareTable.percent(fraction), achievedRates, spread, noiseThreshold, warnings);
             return new OpenLoopPoint(fraction, requestedRate, List.copyOf(achievedRates), median, spread, Latency.ofNanos(corrected),
                     Latency.ofNanos(raw), PercentilePoint.spectrumOfNanos(corrected), perThousand(serverCpuNanos, exchanges), invalidReason,
-                    List.copyOf(hlogs));
+                    List.copyOf(hlogs), judge.apply(cpu));
         }
     }
 

@@ -8,6 +8,7 @@ import io.greetbench.compare.CompareResults.RateBasis;
 import io.greetbench.compare.CompareResults.ServerResult;
 import io.greetbench.compare.CompareResults.WarmUp;
 import io.greetbench.compare.CompareRun.ServerRun;
+import io.greetbench.compare.ServerBudget.CpuSample;
 import io.greetbench.harness.ComparedServer;
 import io.greetbench.harness.GreetbenchException;
 import io.greetbench.harness.ServerProcess;
@@ -54,6 +55,7 @@ final class ServerMeasurement {
     private final CompareSettings settings;
     private final int heldCount;
     private final Optional<String> serverCpus;
+    private final ServerBudget budget;
     private final Path dir;
     private final Progress progress;
     private final RunWarnings warnings;
@@ -61,6 +63,8 @@ final class ServerMeasurement {
     private final List<PointRepeats.Closed> closed = new ArrayList<>();
     private final List<PointRepeats.Open> open = new ArrayList<>();
     private volatile ServerProcess process;
+    /** Whether the server runs inside the CPU budget: there is one, and admitting it worked. */
+    private boolean admitted;
     private InetSocketAddress target;
     private String failure;
     /** Seconds of this server's plan not yet announced as steps: what a failure takes off the estimate. */
@@ -76,16 +80,18 @@ final class ServerMeasurement {
     /**
      * @param heldCount  held connections, after capping to the descriptor limit
      * @param serverCpus the server's {@code taskset -c} list, when pinned
+     * @param budget     the servers' CPU quota, if any, and the CPU readings around each run
      * @param dir        the output directory; interval logs go to its {@code hlog}
      */
-    ServerMeasurement(ServerRun run, CompareSettings settings, int heldCount, Optional<String> serverCpus, Path dir,
-                      Progress progress, RunWarnings warnings) {
+    ServerMeasurement(ServerRun run, CompareSettings settings, int heldCount, Optional<String> serverCpus, ServerBudget budget,
+                      Path dir, Progress progress, RunWarnings warnings) {
         this.run = run;
         this.server = run.server();
         this.prefix = "[" + run.label() + "] ";
         this.settings = settings;
         this.heldCount = heldCount;
         this.serverCpus = serverCpus;
+        this.budget = budget;
         this.dir = dir;
         this.progress = progress;
         this.warnings = warnings;
@@ -121,6 +127,12 @@ final class ServerMeasurement {
         attempt(() -> {
             process = server.start(run.handler(), serverCpus, START_TIMEOUT);
             target = process.address();
+            Optional<String> admission = budget.admit(process);
+            admitted = budget.admitted(admission);
+            admission.ifPresent(why -> {
+                progress.note(prefix, "runs without its CPU budget: " + why);
+                warnings.add(run.label() + " ran without its CPU budget, so its figures may be the generator's: " + why);
+            });
         });
     }
 
@@ -232,9 +244,11 @@ final class ServerMeasurement {
                 step(r + "closed loop c=" + c, runSeconds());
                 String name = "closed-c" + c + "-r" + round;
                 long before = process.cpuNanos();
+                ServerBudget.Meter meter = budget.start(process, admitted);
                 LoadResult result = load(LoadSpec.builder(target).closed(c).duration(settings.duration()).hlog(hlog(name)),
                         "closed loop c=" + c + " round " + round);
-                point.add(result, process.cpuNanos() - before, relative(hlog(name)));
+                CpuSample sample = meter.stop();
+                point.add(result, process.cpuNanos() - before, sample, relative(hlog(name)));
             }
             if (round > settings.openLoopRepeats()) {
                 return;
@@ -246,9 +260,11 @@ final class ServerMeasurement {
                         + CompareTable.rate(point.requestedRate()) + "/s", runSeconds());
                 String name = "open-" + Math.round(fraction * 100) + "pct-r" + round;
                 long before = process.cpuNanos();
+                ServerBudget.Meter meter = budget.start(process, admitted);
                 LoadResult result = load(LoadSpec.builder(target).open(point.requestedRate()).duration(settings.duration()).hlog(hlog(name)),
                         "open loop " + CompareTable.percent(fraction) + " round " + round);
-                point.add(result, process.cpuNanos() - before, relative(hlog(name)));
+                CpuSample sample = meter.stop();
+                point.add(result, process.cpuNanos() - before, sample, relative(hlog(name)));
             }
         });
     }
@@ -276,9 +292,9 @@ final class ServerMeasurement {
     /** What was measured: every point from the repeats it completed, even when it failed later. */
     ServerResult result() {
         List<ClosedLoopPoint> closedPoints = closed.stream().filter(p -> !p.isEmpty())
-                .map(p -> p.point(run.label(), settings.noiseThreshold(), warnings)).toList();
+                .map(p -> p.point(run.label(), settings.noiseThreshold(), warnings, sample -> budget.judge(sample, admitted))).toList();
         List<OpenLoopPoint> openPoints = open.stream().filter(p -> !p.isEmpty())
-                .map(p -> p.point(run.label(), settings.noiseThreshold(), warnings)).toList();
+                .map(p -> p.point(run.label(), settings.noiseThreshold(), warnings, sample -> budget.judge(sample, admitted))).toList();
         return new ServerResult(server.name(), run.handler().toString(), server.model(), server.describeCommand(), failure, warmUp,
                 rateBasis, closedPoints, openPoints, held, idleRss, gcMillis, gcCount, Collections.unmodifiableMap(errors));
     }

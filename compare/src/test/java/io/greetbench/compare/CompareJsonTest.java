@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.Latency;
@@ -14,6 +15,8 @@ import io.greetbench.compare.CompareResults.Provenance;
 import io.greetbench.compare.CompareResults.RateBasis;
 import io.greetbench.compare.CompareResults.ServerResult;
 import io.greetbench.compare.CompareResults.WarmUp;
+import io.greetbench.harness.BoundBy;
+import io.greetbench.harness.CpuBudget.Throttling;
 import io.greetbench.protocol.HandlerWork;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +45,10 @@ class CompareJsonTest {
             // the fair order: warm-up until steady, the open-loop rate basis, repeated open-loop points, the round order
             "warm_up", "seconds", "capped", "slice_costs", "slice_rates", "final_rate", "rate_basis", "rate", "source",
             "repeat_achieved_rates", "warmup_min", "warmup_slice", "warmup_steady_within", "open_loop_repeats", "seed", "round_order",
+            // who bounded each point, and the server's CPU budget
+            "server_cpu_utilization", "generator_cpu_utilization", "bound_by", "lower_bound", "throttling", "periods",
+            "throttled_periods", "throttled_millis", "cpu_budget", "cpu_utilization", "pin", "server_cpus", "server_cpu_quota",
+            "cpu_budget_period",
             // map keys: error kinds, and the settings' server command
             "reset", "timeout", "nio");
 
@@ -52,10 +59,11 @@ class CompareJsonTest {
         }
         Latency l = Latency.ofNanos(h);
         List<ClosedLoopPoint> closed = List.of(
-                new ClosedLoopPoint(64, List.of(1234.5678, 1300.0), 1267.2839, 0.0521, l, 30.123456789, Double.NaN, null, "hlog/a.hlog"),
-                new ClosedLoopPoint(16, List.of(), 0, 0, l, Double.POSITIVE_INFINITY, 1e-7, "late \"x\"\n\t\u0001", "hlog/b.hlog"));
+                new ClosedLoopPoint(64, List.of(1234.5678, 1300.0), 1267.2839, 0.0521, l, 30.123456789, Double.NaN, null, "hlog/a.hlog",
+                        new BoundReading(0.7, 0.98, BoundBy.GENERATOR, null)),
+                new ClosedLoopPoint(16, List.of(), 0, 0, l, Double.POSITIVE_INFINITY, 1e-7, "late \"x\"\n\t\u0001", "hlog/b.hlog", BoundReading.UNKNOWN));
         List<OpenLoopPoint> open = List.of(new OpenLoopPoint(0.5, 617, List.of(616.9, 617.0), 616.95, 0.0002, l, l, PercentilePoint.spectrumOfNanos(h),
-                31, null, List.of("hlog/c-r1.hlog", "hlog/c-r2.hlog")));
+                31, null, List.of("hlog/c-r1.hlog", "hlog/c-r2.hlog"), new BoundReading(0.5, 0.6, BoundBy.NEITHER, new Throttling(1500, 300, 120.5))));
         WarmUp warmUp = new WarmUp(64, 3, false, List.of(60.0, 41.0, 40.0), List.of(900.0, 1230.0, 1240.0), 1235);
         HeldResult held = new HeldResult(1000, 999, 1010, 50 << 20, (50 << 20) + 2_000_000,
                 HeldResult.perConnection(50 << 20, (50 << 20) + 2_000_000, 999), l, 0, null, "hlog/d.hlog");
@@ -71,7 +79,8 @@ class CompareJsonTest {
         settings.put("servers", Map.of("nio", "greetbench serve nio"));
         settings.put("round_order", List.of(List.of("nio", "ext"), List.of("ext", "nio")));
         Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00.123Z"),
-                "compare --servers nio", 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1", settings);
+                "compare --servers nio", 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1", settings,
+                "server under a CPU quota of 0.5 CPU");
         return new CompareResults(p, List.of(measured, failed), List.of("a <noisy> run"));
     }
 
@@ -110,6 +119,23 @@ class CompareJsonTest {
         assertTrue(json.get("servers").get(1).get("rate_basis").isNull());
         assertEquals("microseconds", json.get("units").get("latency").asText());
         assertTrue(text.endsWith("}\n") && !text.contains("NaN"), text);
+    }
+
+    @Test
+    void shouldMarkEveryPointWithWhoBoundedItAndAGeneratorBoundPeakAsALowerBound() throws Exception {
+        JsonNode nio = new ObjectMapper().readTree(CompareJson.write(results())).get("servers").get(0);
+
+        JsonNode peak = nio.get("closed_loop").get(0);
+        assertEquals("generator", peak.get("bound_by").asText());
+        assertTrue(peak.get("lower_bound").asBoolean());
+        assertEquals(1267.28, peak.get("median_rate").asDouble(), "a lower bound stays a number");
+        assertEquals(0.98, peak.get("generator_cpu_utilization").asDouble());
+        assertTrue(peak.get("throttling").isNull());
+        assertTrue(nio.get("closed_loop").get(1).get("server_cpu_utilization").isNull(), "unknown is null");
+        JsonNode open = nio.get("open_loop").get(0);
+        assertEquals("neither", open.get("bound_by").asText());
+        assertEquals(300, open.get("throttling").get("throttled_periods").asInt());
+        assertTrue(CompareTable.text(results()).contains("≥ 1,267"), CompareTable.text(results()));
     }
 
     private static void collectNames(JsonNode node, Set<String> names) {
