@@ -2,6 +2,7 @@ package io.greetbench.capacity;
 
 import io.greetbench.harness.BadInputException;
 import io.greetbench.loadgen.LoadSpec;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -56,7 +57,7 @@ public record CapacitySettings(Slo slo, double startRate, double growth, double 
             throw invalid("--growth", "must be above 1 and at most 100, got " + growth);
         }
         if (!(tolerance > 0) || tolerance > 10) {
-            throw invalid("--tolerance", "must be above 0 and at most 10 (1000%), got " + tolerance);
+            throw invalid("--tolerance", "must be above 0% and at most 1000%, got " + BigDecimal.valueOf(tolerance * 100).stripTrailingZeros().toPlainString() + "%");
         }
         if (maxSteps < 1 || maxSteps > MAX_STEPS) {
             throw invalid("--max-steps", "must be between 1 and " + MAX_STEPS + ", got " + maxSteps);

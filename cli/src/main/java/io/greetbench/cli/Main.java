@@ -1,5 +1,6 @@
 package io.greetbench.cli;
 
+import io.greetbench.capacity.Slo;
 import io.greetbench.compare.CompareProfile;
 import io.greetbench.compare.Pinning;
 import io.greetbench.harness.ServerKind;
@@ -38,6 +39,7 @@ import io.greetbench.harness.GreetbenchException;
             MergeCommand.class,
             GateCommand.class,
             CompareCommand.class,
+            CapacityCommand.class,
             JmhCommand.class,
             HostileCommand.class,
             KubeLoadCommand.class,
@@ -99,6 +101,7 @@ public final class Main implements Callable<Integer> {
         cmd.registerConverter(HostPort.class, parsedBy(HostPort::parse));
         cmd.registerConverter(CompareProfile.class, parsedBy(CompareProfile::parse));
         cmd.registerConverter(Pinning.class, parsedBy(Pinning::parse));
+        cmd.registerConverter(Slo.class, parsedBy(Slo::parse));
         cmd.registerConverter(Duration.class, DurationConverter::parse);
         cmd.setDefaultValueProvider(new Defaults());
     }
