@@ -31,14 +31,20 @@ public record CapacityResult(Slo slo, double rate, boolean lowerBound, double fa
         return steps.stream().anyMatch(s -> !Double.isNaN(s.measured().serverUtilization()));
     }
 
-    /** {@code 12,800/s} or {@code >= 12,800/s}: how the capacity reads in a table. */
+    /**
+     * {@code 12,800/s}, {@code >= 12,800/s}, or {@code unknown} when the generator was the bound
+     * before any step passed: how the capacity reads in a table.
+     */
     public String rateText() {
+        if (lowerBound && rate == 0) {
+            return "unknown";
+        }
         return (lowerBound ? ">= " : "") + CapacitySearch.rate(rate) + "/s";
     }
 
     /** The result's lines after the steps: the capacity, how the search ended, and what was judged. */
     public String summary() {
-        return "Capacity at " + slo + ": " + rateText() + (lowerBound ? " (a lower bound)" : "") + "\n"
+        return "Capacity at " + slo + ": " + rateText() + (lowerBound && rate > 0 ? " (a lower bound)" : "") + "\n"
                 + "  " + reason + "\n"
                 + (serverJudged() ? "" : "  Server side not judged (no --pid): bound_by says only whether the generator was the limit.\n");
     }

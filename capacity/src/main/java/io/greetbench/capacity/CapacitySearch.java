@@ -60,9 +60,9 @@ public final class CapacitySearch {
             switch (step.verdict()) {
                 case GENERATOR_BOUND -> {
                     return new CapacityResult(slo, lastPass, true, firstFail, steps, String.format(Locale.ROOT,
-                            "the generator was the bound at %s/s (%s), so the server's capacity is at least %s/s; "
-                                    + "give the generator more CPU (or the server less) to find it",
-                            rate(rate), step.reason(), rate(lastPass)));
+                            "the generator was the bound at %s/s (%s), so %s; give the generator more CPU (or the server less) to find it",
+                            rate(rate), step.reason(), lastPass == 0 ? "nothing is known of the server's capacity"
+                                    : "the server's capacity is at least " + rate(lastPass) + "/s"));
                 }
                 case PASS -> lastPass = rate;
                 case FAIL -> {
@@ -118,9 +118,9 @@ public final class CapacitySearch {
         String value = slo.percentileLabel() + " " + LoadResult.formatNanos(m.percentileNanos());
         String limit = LoadResult.formatNanos(slo.limit().toNanos());
         if (m.boundBy() == BoundBy.GENERATOR) {
-            return new CapacityStep(number, phase, m, Verdict.GENERATOR_BOUND, String.format(Locale.ROOT,
-                    "generator-bound: its CPU %.0f%% of its allotment%s", m.generatorUtilization() * 100,
-                    m.valid() ? "" : ", " + m.invalidReason()));
+            return new CapacityStep(number, phase, m, Verdict.GENERATOR_BOUND, m.valid()
+                    ? String.format(Locale.ROOT, "the generator used %.0f%% of its CPUs", m.generatorUtilization() * 100)
+                    : m.invalidReason());
         }
         if (!m.valid()) {
             return new CapacityStep(number, phase, m, Verdict.FAIL, "invalid run: " + m.invalidReason());

@@ -46,16 +46,18 @@ public record CapacityStep(int number, Phase phase, StepMeasurement measured, Ve
         return verdict == Verdict.PASS;
     }
 
-    /** One line for the terminal, printed as the step ends. */
-    public String line() {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "step %2d %-6s %,9.0f/s  achieved %,9.0f/s  %s %9s  %s",
-                number, phase.key(), measured.rate(), measured.achievedRate(), "corrected",
-                LoadResult.formatNanos(measured.percentileNanos()), "bound by " + measured.boundBy()));
-        s.append(String.format(Locale.ROOT, "  cpu gen %.0f%%", measured.generatorUtilization() * 100));
+    /**
+     * One line for the terminal, printed as the step ends: {@code step  3 grow  800/s  achieved
+     * 800/s  p99 1.20ms  bound by neither (cpu gen 12%, server 40%)  PASS: p99 1.20ms within 5.00ms}.
+     */
+    public String line(Slo slo) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "step %2d %-6s %,9.0f/s  achieved %,9.0f/s  %s %9s  bound by %s (cpu gen %.0f%%",
+                number, phase.key(), measured.rate(), measured.achievedRate(), slo.percentileLabel(),
+                LoadResult.formatNanos(measured.percentileNanos()), measured.boundBy(), measured.generatorUtilization() * 100));
         if (!Double.isNaN(measured.serverUtilization())) {
-            s.append(String.format(Locale.ROOT, " server %.0f%%", measured.serverUtilization() * 100));
+            s.append(String.format(Locale.ROOT, ", server %.0f%%", measured.serverUtilization() * 100));
         }
-        return s.append("  ").append(verdict.name()).append(": ").append(reason).toString();
+        return s.append(")  ").append(verdict.name()).append(": ").append(reason).toString();
     }
 
     ObjectNode json() {

@@ -46,8 +46,8 @@ class KneeSearchTest {
             assertTrue(result.steps().size() >= 2 && result.steps().size() <= 6, result::toString);
             assertFalse(result.serverJudged());
             for (CapacityStep step : result.steps()) {
-                assertTrue(step.measured().boundBy() == BoundBy.NOT_GENERATOR, step::line);
-                assertTrue(step.passed() == step.measured().rate() <= result.rate(), step::line);
+                assertTrue(step.measured().boundBy() == BoundBy.NOT_GENERATOR, () -> step.line(result.slo()));
+                assertTrue(step.passed() == step.measured().rate() <= result.rate(), () -> step.line(result.slo()));
             }
         }
     }

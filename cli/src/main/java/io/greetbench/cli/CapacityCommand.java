@@ -109,7 +109,7 @@ final class CapacityCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "  server side: pid %d, %s CPUs' worth", pid, Defaults.number(server.allotment())));
         out.flush();
         CapacityResult result = CapacitySearch.run(address, settings, server, step -> {
-            out.println(step.line());
+            out.println(step.line(settings.slo()));
             out.flush();
         });
         out.print(result.summary());
