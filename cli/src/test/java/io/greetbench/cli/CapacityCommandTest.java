@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.greetbench.harness.ServerKind;
-import io.greetbench.loom.LoomThreads;
-import io.greetbench.netty.NettyTransport;
-import io.greetbench.protocol.GreetServer;
-import io.greetbench.protocol.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,23 +29,11 @@ class CapacityCommandTest {
     @TempDir
     Path dir;
 
-    private GreetServer server;
-    private String target;
-
-    @BeforeEach
-    void startServer() throws IOException {
-        server = ServerKind.LOOM.create(ServerConfig.ephemeral(), NettyTransport.AUTO, LoomThreads.VIRTUAL);
-        server.start();
-        target = "127.0.0.1:" + server.boundAddress().getPort();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    final LoomTarget loom = new LoomTarget();
 
     private CliRun capacity(String... args) {
-        List<String> all = new ArrayList<>(List.of("capacity", "--target", target));
+        List<String> all = new ArrayList<>(List.of("capacity", "--target", loom.target()));
         all.addAll(List.of(SHORT));
         all.addAll(List.of(args));
         return CliRun.of(all.toArray(String[]::new));
@@ -81,7 +63,7 @@ class CapacityCommandTest {
         CliRun run = capacity("--slo", "p99=500ms", "--pid", Long.toString(pid), "--json", json.toString());
         JsonNode doc = JSON.readTree(json.toFile());
         JsonNode capacity = doc.get("capacity");
-        assertEquals(target, doc.get("target").asText());
+        assertEquals(loom.target(), doc.get("target").asText());
         assertEquals(pid, doc.get("pid").asLong());
         assertEquals(List.of("rate", "slo", "lower_bound", "failed_at", "reason", "server_judged", "steps"), names(capacity));
         assertEquals("p99=500ms", capacity.get("slo").get("text").asText());
