@@ -1,54 +1,39 @@
 package io.greetbench.capacity;
 
+import io.greetbench.harness.BoundBy;
 import io.greetbench.loadgen.LoadResult;
 
 /**
- * Decides which side bounded one step. The plug-in point for a classifier with measured
- * thresholds (the harness CPU budget's): the search only needs a {@link BoundBy} per step.
+ * Decides which side bounded one step. The search only needs a {@link BoundBy} per step; the
+ * default is the harness's classifier ({@link BoundBy#classify}, thresholds set by measurement),
+ * behind an interface so that another can be tried without touching the search.
  */
 @FunctionalInterface
 public interface BoundJudge {
 
     /**
-     * A side that used this share of its CPU allotment or more is taken as saturated. Below 1
-     * because loopback TCP work runs in softirq context, charged to whichever task is running: a
-     * server measured saturated under a 0.5-CPU quota read 0.41 (82%), so a threshold near 100%
-     * would call saturated sides idle. A stand-in until the thresholds are set by measurement.
+     * The generator when it fell behind its own schedule (see {@link #generatorFellBehind}), else
+     * {@link BoundBy#classify}: an unknown server side (NaN, no {@code --pid}) is never named as the
+     * limit, so such a step reads {@code generator} or {@code neither}.
      */
-    double DEFAULT_SATURATED_SHARE = 0.75;
-
-    /** The default: by CPU share, generator first, since its limit must never pass for the server's. */
-    BoundJudge DEFAULT = byCpuShare(DEFAULT_SATURATED_SHARE);
+    BoundJudge DEFAULT = (load, generator, server, throttledShare) -> generatorFellBehind(load)
+            ? BoundBy.GENERATOR
+            : BoundBy.classify(server, generator, throttledShare);
 
     /**
      * @param load                  what the step's load run measured
-     * @param generatorUtilization  the generator's whole-process CPU over its allotment, 0-1
+     * @param generatorUtilization  the generator's whole-process CPU over its CPUs, 0-1
      * @param serverUtilization     the server's CPU over its allotment, 0-1, or NaN when not read
+     * @param throttledShare        the server cgroup's throttled periods over its periods in the
+     *                              step, or NaN when it had no CPU budget
      */
-    BoundBy judge(LoadResult load, double generatorUtilization, double serverUtilization);
-
-    /**
-     * Generator when its share reaches {@code saturated} or the run says it fell behind its own
-     * schedule; then server when its share reaches {@code saturated}; else neither (or
-     * {@link BoundBy#NOT_GENERATOR} when the server was not read). The generator is checked first:
-     * when both look busy, the step is not trusted as the server's.
-     */
-    static BoundJudge byCpuShare(double saturated) {
-        return (load, generator, server) -> {
-            if (generator >= saturated || generatorFellBehind(load)) {
-                return BoundBy.GENERATOR;
-            }
-            if (Double.isNaN(server)) {
-                return BoundBy.NOT_GENERATOR;
-            }
-            return server >= saturated ? BoundBy.SERVER : BoundBy.NEITHER;
-        };
-    }
+    BoundBy judge(LoadResult load, double generatorUtilization, double serverUtilization, double throttledShare);
 
     /**
      * An invalid run with exchanges completed and no errors: what remains of the load generator's
      * invalid reasons are its own (it started exchanges late with connections free, or one of its
-     * threads was saturated), not the server's.
+     * threads was saturated), not the server's. Such a step must not fail the server: that would
+     * present the generator's limit as the server's.
      */
     static boolean generatorFellBehind(LoadResult load) {
         return !load.valid() && load.totalErrors() == 0 && load.exchanges() > 0;
@@ -60,7 +45,6 @@ public interface BoundJudge {
      * reports it itself.
      */
     static double generatorUtilization(LoadResult load) {
-        long window = load.elapsed().toNanos();
-        return window <= 0 ? 0 : (double) load.generatorCpuNanos() / (window * (double) Runtime.getRuntime().availableProcessors());
+        return BoundBy.utilization(load.generatorCpuNanos(), load.elapsed().toNanos(), Runtime.getRuntime().availableProcessors());
     }
 }

@@ -1,5 +1,6 @@
 package io.greetbench.capacity;
 
+import io.greetbench.harness.BoundBy;
 import io.greetbench.capacity.CapacityStep.Phase;
 import io.greetbench.capacity.CapacityStep.Verdict;
 import io.greetbench.loadgen.LoadResult;

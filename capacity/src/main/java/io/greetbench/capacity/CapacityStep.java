@@ -72,7 +72,7 @@ public record CapacityStep(int number, Phase phase, StepMeasurement measured, Ve
         j.put("invalid_reason", measured.invalidReason());
         j.put("overloaded", measured.overloaded());
         j.put("errors", measured.errors());
-        j.put("bound_by", measured.boundBy().key());
+        j.put("bound_by", measured.boundBy().toString());
         j.set("generator_cpu_utilization", SummaryJson.decimal(measured.generatorUtilization()));
         j.set("server_cpu_utilization", SummaryJson.decimal(measured.serverUtilization()));
         j.put("pass", passed());

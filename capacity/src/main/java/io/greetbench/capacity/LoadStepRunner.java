@@ -1,5 +1,7 @@
 package io.greetbench.capacity;
 
+import io.greetbench.harness.BoundBy;
+import io.greetbench.harness.CpuBudget;
 import io.greetbench.harness.ToolFailureException;
 import io.greetbench.harness.UnreachableException;
 import io.greetbench.loadgen.LoadGenerator;
@@ -34,6 +36,7 @@ final class LoadStepRunner implements StepRunner {
         LoadSpec spec = LoadSpec.builder(target).open(rate).duration(settings.stepDuration()).warmup(settings.stepWarmup())
                 .exchangeTimeout(settings.exchangeTimeout()).build();
         long serverBefore = server.cpuNanos();
+        CpuBudget.Throttling throttledBefore = server.throttling();
         long wallBefore = System.nanoTime();
         LoadResult load;
         try {
@@ -45,15 +48,19 @@ final class LoadStepRunner implements StepRunner {
         }
         long wall = System.nanoTime() - wallBefore;
         long serverAfter = server.cpuNanos();
+        CpuBudget.Throttling throttledAfter = server.throttling();
         // Over the whole run, warm-up included: the rate is the same throughout, and /proc's 10 ms
         // ticks are coarse over the recorded window alone.
-        double serverShare = serverBefore < 0 || serverAfter < 0 || server.allotment() <= 0
+        double serverShare = serverBefore < 0 || serverAfter < 0
                 ? Double.NaN
-                : (serverAfter - serverBefore) / (wall * server.allotment());
+                : BoundBy.utilization(serverAfter - serverBefore, wall, server.allotment());
+        double throttledShare = throttledBefore == null || throttledAfter == null
+                ? Double.NaN
+                : throttledAfter.minus(throttledBefore).throttledShare();
         double generatorShare = BoundJudge.generatorUtilization(load);
         return new StepMeasurement(rate, load.achievedRate(), load.exchanges(), load.correctedNanos(settings.slo().percentile()),
                 load.valid(), load.invalidReason(), overloaded(load, settings.slo()), load.totalErrors(), generatorShare,
-                serverShare, judge.judge(load, generatorShare, serverShare));
+                serverShare, judge.judge(load, generatorShare, serverShare, throttledShare));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.greetbench.capacity;
 
 import io.greetbench.harness.BadInputException;
+import io.greetbench.harness.CpuBudget;
 import io.greetbench.harness.ServerProcess;
 import io.greetbench.loadgen.CpuPinning;
 import java.io.IOException;
@@ -10,8 +11,9 @@ import java.nio.file.Path;
 /**
  * Reads the server's CPU, so a step can say whether the server was the bound. The one place the
  * search learns about the server's side: {@link #ofPid} reads any process from {@code /proc};
- * {@code compare} can pass one built from its {@link ServerProcess}, and a CPU budget (a quota
- * smaller than the CPU set) by giving its own {@link #allotment()}.
+ * {@code compare} can pass one built from its {@link ServerProcess} and its
+ * {@link io.greetbench.harness.CpuBudget} (the quota as {@link #allotment()}, the budget's counters
+ * as {@link #throttling()}).
  */
 public interface ServerCpuMeter {
 
@@ -33,6 +35,11 @@ public interface ServerCpuMeter {
 
     /** How many CPUs' worth of time the server may use each second: its CPU set, or its quota when smaller. */
     double allotment();
+
+    /** The server's CPU budget's cumulative throttling counters, or null when it has no budget. */
+    default CpuBudget.Throttling throttling() {
+        return null;
+    }
 
     /**
      * Process {@code pid}, read from {@code /proc/<pid>/stat}; its allotment is the size of its

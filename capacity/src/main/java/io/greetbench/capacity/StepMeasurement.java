@@ -1,5 +1,6 @@
 package io.greetbench.capacity;
 
+import io.greetbench.harness.BoundBy;
 /**
  * What one step of the search measured, before it is judged against the SLO.
  *

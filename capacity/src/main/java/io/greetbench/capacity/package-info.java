@@ -18,7 +18,7 @@
  * failure is within the tolerance above the last pass, or the step limit is reached. Each step is
  * one open-loop run with its own warm-up, judged in this order:
  * <ol>
- * <li><b>Generator-bound</b> ({@link io.greetbench.capacity.BoundBy#GENERATOR}): the step says
+ * <li><b>Generator-bound</b> ({@link io.greetbench.harness.BoundBy#GENERATOR}): the step says
  * nothing about the server, and the search stops; the capacity is the last pass, reported as a
  * lower bound. A generator's limit must never read as a server's.</li>
  * <li><b>Invalid</b> (errors, nothing completed): fail.</li>
@@ -30,15 +30,17 @@
  * the step limit has the last rate tried as a lower bound.
  *
  * <h2>Who was the bound</h2>
- * {@link io.greetbench.capacity.BoundJudge} decides from CPU shares: the generator's whole process
- * (GC and JIT included) over the CPUs it may use, and the server's CPU over its allotment when a
- * {@link io.greetbench.capacity.ServerCpuMeter} can read it (a pid, or compare's child process).
- * Without one, a step is only known to be generator-bound or
- * {@link io.greetbench.capacity.BoundBy#NOT_GENERATOR}. Both are interfaces so that a classifier
- * with measured thresholds and a CPU budget (a quota rather than a CPU set) plug in without
- * touching the search; the readings that stand in until then (the generator's share, the
- * overloaded test) are each computed in one place ({@code BoundJudge.generatorUtilization},
- * {@code LoadStepRunner.overloaded}).
+ * {@link io.greetbench.capacity.BoundJudge} decides: a generator that fell behind its own
+ * schedule is the bound; otherwise the harness's classifier
+ * ({@link io.greetbench.harness.BoundBy#classify}, thresholds set by measurement) from the
+ * generator's whole process (GC and JIT included) over the CPUs it may use, and the server's CPU
+ * over its allotment (and its CPU budget's throttling) when a
+ * {@link io.greetbench.capacity.ServerCpuMeter} can read it (a pid, or compare's child process and
+ * budget). Without one the server side is unknown and never named as the limit, so a step reads
+ * {@code generator} or {@code neither}, and the result says the server was not judged. Judge and
+ * meter are interfaces, so they change without touching the search; the readings that stand in
+ * until the load result reports them (the generator's share, the overloaded test) are each
+ * computed in one place ({@code BoundJudge.generatorUtilization}, {@code LoadStepRunner.overloaded}).
  *
  * <p>The search itself is pure over a {@link io.greetbench.capacity.StepRunner}, so the
  * bracketing is tested without a network; {@code LoadStepRunner} is the real one.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.greetbench.capacity.CapacityStep.Phase;
 import io.greetbench.capacity.CapacityStep.Verdict;
+import io.greetbench.harness.BoundBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.greetbench.capacity.CapacityStep.Verdict;
+import io.greetbench.harness.BoundBy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +47,7 @@ class KneeSearchTest {
             assertTrue(result.steps().size() >= 2 && result.steps().size() <= 6, result::toString);
             assertFalse(result.serverJudged());
             for (CapacityStep step : result.steps()) {
-                assertTrue(step.measured().boundBy() == BoundBy.NOT_GENERATOR, () -> step.line(result.slo()));
+                assertTrue(step.measured().boundBy() == BoundBy.NEITHER, () -> step.line(result.slo()));
                 assertTrue(step.passed() == step.measured().rate() <= result.rate(), () -> step.line(result.slo()));
             }
         }
