@@ -518,9 +518,9 @@ public final class LoadGenerator {
             }
             if (open && (lagP99 > MAX_GENERATOR_LAG.toNanos() || lagMax > MAX_GENERATOR_STALL.toNanos())) {
                 reasons.add("the generator fell behind its schedule: it started exchanges " + LoadResult.formatNanos(lagP99)
-                        + " late (p99; at most " + LoadResult.formatDuration(MAX_GENERATOR_LAG) + ") and up to "
-                        + LoadResult.formatNanos(lagMax) + " (at most " + LoadResult.formatDuration(MAX_GENERATOR_STALL)
-                        + ") with connections free (its own CPU or GC; try more threads or a lower rate)");
+                        + " late at p99 (limit " + LoadResult.formatDuration(MAX_GENERATOR_LAG) + ") and "
+                        + LoadResult.formatNanos(lagMax) + " at most (limit " + LoadResult.formatDuration(MAX_GENERATOR_STALL)
+                        + ") with connections free (its own CPU or GC: try more threads or a lower rate)");
             }
             if (open && saturated(cpuShare)) {
                 reasons.add(String.format(Locale.ROOT, "the generator was saturated: its whole process (GC and JIT included) was busy "
