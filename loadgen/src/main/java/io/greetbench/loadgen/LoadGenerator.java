@@ -49,8 +49,8 @@ public final class LoadGenerator {
     public static final Duration MAX_GENERATOR_STALL = Duration.ofMillis(100);
     /**
      * The open loop is also invalid when the generator was busy more than this share of the
-     * recorded window: the whole process (GC, JIT, the coordinator, the servers of an in-process
-     * test) over the CPUs it may use, or any one generator thread. A saturated generator reads
+     * recorded window: the whole process (its threads, GC, JIT, the coordinator) over the CPUs it
+     * may use, or any one generator thread. A saturated generator reads
      * replies late, so its raw times include its own queue, and connections it has not yet freed
      * count as late, blamed on the server.
      */
