@@ -30,8 +30,9 @@ class LoadCommandTest {
     private static final List<String> LOAD_JSON_FIELDS = List.of("target", "workload", "connections", "held_connections",
             "threads", "io_engine", "duration_s", "warmup_s", "timeout_s", "payload_bytes", "half_close", "elapsed_s",
             "exchanges", "exchanges_per_second", "requested_rate", "achieved_rate", "late", "generator_lag_p99_us",
-            "latency_unit", "corrected", "raw", "errors", "errors_total", "generator_cpu_s", "cpu_per_exchange_us",
-            "peak_connections", "unfinished", "valid", "invalid_reason");
+            "generator_lag_max_us", "latency_unit", "corrected", "raw", "errors", "errors_total", "generator_cpu_s",
+            "generator_cpu_utilization", "cpu_per_exchange_us", "peak_connections", "unfinished", "due", "lower_bounds",
+            "overloaded", "overloaded_reason", "valid", "invalid_reason");
 
     @TempDir
     Path dir;
