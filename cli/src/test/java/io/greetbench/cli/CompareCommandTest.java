@@ -50,7 +50,7 @@ class CompareCommandTest {
         assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         // picocli wraps lines where it likes, even inside a list.
         String help = run.out().replaceAll("\\s+", "");
-        for (String expected : new String[] {"heldconnections(default:quick)", "sleep:<milliseconds>(default:none)",
+        for (String expected : new String[] {"heldconnections(default:quick)", "tail:<percent>:<milliseconds>(default:none)",
             "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinning(default:auto)",
             "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)"}) {
             assertTrue(help.contains(expected), "help lacks '" + expected + "':\n" + run.out());

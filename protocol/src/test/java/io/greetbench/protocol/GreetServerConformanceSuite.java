@@ -24,6 +24,13 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +45,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>The protocol cases are {@link ConformanceCheck}'s, the same ones {@code greetbench check} runs
  * against any live server, here run against one in-process server per test class, and each must
  * {@link CaseVerdict#PASS}: a greetbench server has none of the reference's known bugs. The contract
- * tests below them (port 0, graceful close, the connection cap, dual-stack, the idle timeout) start
- * servers of their own with the settings they need.
+ * tests below them (port 0, graceful close, the connection cap, dual-stack, the idle timeout, a tail
+ * handler's held replies) start servers of their own with the settings they need.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class GreetServerConformanceSuite {
@@ -282,7 +289,158 @@ public abstract class GreetServerConformanceSuite {
         assertThrows(ConnectException.class, () -> connect(bound).close(), "a closed server refuses connections");
     }
 
+    // ---- a tail handler: delayed replies wait side by side, and nothing waits for them ----
+
+    /**
+     * Eight clients at once, every reply held: all are greeted, each no sooner than the delay, and
+     * together in about one delay. A server that waited on its I/O thread (one, here) would need
+     * at least eight delays back to back; the bound is half that, so only a serial wait fails it,
+     * not a slow machine.
+     */
+    @Test
+    @Timeout(60)
+    void shouldHoldEveryReplyAtTailOneHundredPercentSideBySideNotInSeries() throws Exception {
+        int clients = 8;
+        Duration delay = Duration.ofSeconds(1);
+        try (GreetServer server = started(tailConfig("tail:100:" + delay.toMillis()))) {
+            Exchanges done = exchangeAtOnce(server.boundAddress(), clients);
+            for (long waited : done.waitedNanos()) {
+                assertTrue(waited >= delay.toNanos() * 9 / 10, "every reply is held for the delay, one came after " + waited / 1_000_000 + " ms");
+            }
+            assertTrue(done.totalNanos() < delay.toNanos() * clients / 2, () -> clients + " delayed exchanges took "
+                    + done.totalNanos() / 1_000_000 + " ms in all; held one after another they take at least "
+                    + delay.toMillis() * clients + " ms");
+        }
+    }
+
+    /**
+     * Half the replies held: some come at once and some after the delay. Counts, not timings: a
+     * held reply cannot come before the delay, and with 40 clients the odds that a draw holds all
+     * or none are 2 in 10^12.
+     */
+    @Test
+    @Timeout(60)
+    void shouldHoldSomeRepliesAndNotOthersAtTailFiftyPercent() throws Exception {
+        int clients = 40;
+        Duration delay = Duration.ofSeconds(1);
+        try (GreetServer server = started(tailConfig("tail:50:" + delay.toMillis()))) {
+            long[] waited = exchangeAtOnce(server.boundAddress(), clients).waitedNanos();
+            long fast = Arrays.stream(waited).filter(w -> w < delay.toNanos() / 2).count();
+            long slow = Arrays.stream(waited).filter(w -> w >= delay.toNanos() * 9 / 10).count();
+            assertTrue(fast > 0 && slow > 0, "expected some replies at once and some held, got " + fast + " under "
+                    + delay.toMillis() / 2 + " ms and " + slow + " held of " + clients);
+        }
+    }
+
+    /**
+     * Clients that hang up while their reply is held, with a FIN or with a reset: the delayed write
+     * fails or lands in a closed socket, and the server goes on greeting the next client.
+     */
+    @Test
+    @Timeout(60)
+    void shouldKeepServingAfterClientsHangUpDuringTheirDelay() throws Exception {
+        try (GreetServer server = started(tailConfig("tail:100:300"))) {
+            InetSocketAddress bound = server.boundAddress();
+            for (int i = 0; i < 6; i++) {
+                Socket gone = connect(bound);
+                gone.getOutputStream().write(REQUEST);
+                if (i % 2 == 0) {
+                    gone.setSoLinger(true, 0); // the close resets
+                }
+                gone.close();
+            }
+            // Same delay for all, so the hung-up clients' replies fall due before this one's.
+            for (int i = 0; i < 2; i++) {
+                try (Socket next = connect(bound)) {
+                    next.getOutputStream().write(REQUEST);
+                    assertGreetedThenFin(next, Greeting.replyTo((InetSocketAddress) next.getLocalSocketAddress()));
+                }
+            }
+        }
+    }
+
+    /** A reply held when close() begins is still sent within the grace period, then close() returns. */
+    @Test
+    @Timeout(60)
+    void shouldGreetClientWhoseReplyIsHeldWhenCloseBegins() throws Exception {
+        GreetServer server = started(tailConfig("tail:100:1000").with(c -> c.shutdownGrace = Duration.ofSeconds(15)));
+        Thread closer = null;
+        try (Socket inFlight = connect(server.boundAddress())) {
+            inFlight.getOutputStream().write(REQUEST);
+            // The request must have been read, so that the reply is held, before close() begins.
+            Thread.sleep(300);
+            closer = Thread.ofPlatform().name("closer").start(server::close);
+            assertGreetedThenFin(inFlight, Greeting.replyTo((InetSocketAddress) inFlight.getLocalSocketAddress()));
+        } finally {
+            if (closer == null) {
+                server.close();
+            } else {
+                closer.join(TimeUnit.SECONDS.toMillis(20));
+            }
+        }
+        assertFalse(closer.isAlive(), "close() must return once the held reply is sent");
+    }
+
     // ---- helpers ----
+
+    /**
+     * One I/O thread, so that a server waiting on it would show: every delayed exchange would
+     * then wait for the ones before it.
+     */
+    private static ServerConfig tailConfig(String handler) {
+        return ServerConfig.ephemeral().with(c -> {
+            c.handler = HandlerWork.parse(handler);
+            c.ioThreads = 1;
+        });
+    }
+
+    /** What {@link #exchangeAtOnce} saw: each client's time from its request to end of stream, and the span of all. */
+    private record Exchanges(long[] waitedNanos, long totalNanos) {
+    }
+
+    /**
+     * Connects {@code clients} clients, then sends each its request and reads its reply on a
+     * thread of its own, so the clients wait side by side; requires each to be greeted then FIN.
+     */
+    private static Exchanges exchangeAtOnce(InetSocketAddress bound, int clients) throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                sockets.add(connect(bound));
+            }
+            long[] waited = new long[clients];
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < clients; i++) {
+                    Socket client = sockets.get(i);
+                    int index = i;
+                    done.add(threads.submit(() -> {
+                        long sent = System.nanoTime();
+                        client.getOutputStream().write(REQUEST);
+                        assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
+                        waited[index] = System.nanoTime() - sent;
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Error error) {
+                            throw error; // a failed assertion in a client
+                        }
+                        throw e.getCause() instanceof Exception cause ? cause : e;
+                    }
+                }
+            }
+            return new Exchanges(waited, System.nanoTime() - start);
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
 
     /** Check settings for {@code target}, with this suite's case timeout. */
     private static Settings settings(InetSocketAddress target) {
