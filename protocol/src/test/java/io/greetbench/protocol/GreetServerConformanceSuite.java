@@ -55,6 +55,8 @@ public abstract class GreetServerConformanceSuite {
     protected abstract GreetServer newServer(ServerConfig config);
 
     private static final byte[] REQUEST = "hi\n".getBytes(StandardCharsets.US_ASCII);
+    /** How long a tail handler holds a reply in the cases that time replies. */
+    private static final Duration TAIL_DELAY = Duration.ofSeconds(1);
     /** Per-case limit inside the check; the JUnit timeouts are above it so the check reports first. */
     private static final Duration CASE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -164,8 +166,7 @@ public abstract class GreetServerConformanceSuite {
             assertNotEquals(0, bound.getPort(), "boundAddress() must carry the port the kernel picked");
             assertEquals("Serving on ('127.0.0.1', " + bound.getPort() + ")", Greeting.servingLine(bound));
             try (Socket client = connect(bound)) {
-                client.getOutputStream().write(REQUEST);
-                assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
+                assertGreetedOnRequest(client);
             }
         }
     }
@@ -196,14 +197,9 @@ public abstract class GreetServerConformanceSuite {
             }
             assertTrue(refused, "new connects must be refused soon after close() begins (still accepted after 5 s)");
             assertTrue(closer.isAlive(), "close() must wait for the in-flight client (grace 15 s), not return at once");
-            inFlight.getOutputStream().write(REQUEST);
-            assertGreetedThenFin(inFlight, Greeting.replyTo((InetSocketAddress) inFlight.getLocalSocketAddress()));
+            assertGreetedOnRequest(inFlight);
         } finally {
-            if (closer == null) {
-                server.close();
-            } else {
-                closer.join(TimeUnit.SECONDS.toMillis(20));
-            }
+            finishClosing(server, closer);
         }
         assertFalse(closer.isAlive(), "close() must return once the in-flight client is served");
         assertThrows(ConnectException.class, () -> connect(bound).close(), "a closed server refuses connections");
@@ -224,13 +220,11 @@ public abstract class GreetServerConformanceSuite {
                 assertThrows(SocketTimeoutException.class, () -> third.getInputStream().read(),
                         "with maxConnections=2 and two clients open, a third must wait in the backlog, unanswered");
 
-                first.getOutputStream().write(REQUEST);
-                assertGreetedThenFin(first, Greeting.replyTo((InetSocketAddress) first.getLocalSocketAddress()));
+                assertGreetedOnRequest(first);
                 first.close();
 
                 assertGreetedThenFin(third, Greeting.replyTo((InetSocketAddress) third.getLocalSocketAddress()));
-                second.getOutputStream().write(REQUEST);
-                assertGreetedThenFin(second, Greeting.replyTo((InetSocketAddress) second.getLocalSocketAddress()));
+                assertGreetedOnRequest(second);
             }
         } finally {
             first.close();
@@ -301,16 +295,13 @@ public abstract class GreetServerConformanceSuite {
     @Timeout(60)
     void shouldHoldEveryReplyAtTailOneHundredPercentSideBySideNotInSeries() throws Exception {
         int clients = 8;
-        Duration delay = Duration.ofSeconds(1);
-        try (GreetServer server = started(tailConfig("tail:100:" + delay.toMillis()))) {
-            Exchanges done = exchangeAtOnce(server.boundAddress(), clients);
-            for (long waited : done.waitedNanos()) {
-                assertTrue(waited >= delay.toNanos() * 9 / 10, "every reply is held for the delay, one came after " + waited / 1_000_000 + " ms");
-            }
-            assertTrue(done.totalNanos() < delay.toNanos() * clients / 2, () -> clients + " delayed exchanges took "
-                    + done.totalNanos() / 1_000_000 + " ms in all; held one after another they take at least "
-                    + delay.toMillis() * clients + " ms");
+        Exchanges done = exchangeAtOnceWithTail(100, clients);
+        for (long waited : done.waitedNanos()) {
+            assertTrue(held(waited), "every reply is held for the delay, one came after " + waited / 1_000_000 + " ms");
         }
+        assertTrue(done.totalNanos() < TAIL_DELAY.toNanos() * clients / 2, () -> clients + " delayed exchanges took "
+                + done.totalNanos() / 1_000_000 + " ms in all; held one after another they take at least "
+                + TAIL_DELAY.toMillis() * clients + " ms");
     }
 
     /**
@@ -322,14 +313,11 @@ public abstract class GreetServerConformanceSuite {
     @Timeout(60)
     void shouldHoldSomeRepliesAndNotOthersAtTailFiftyPercent() throws Exception {
         int clients = 40;
-        Duration delay = Duration.ofSeconds(1);
-        try (GreetServer server = started(tailConfig("tail:50:" + delay.toMillis()))) {
-            long[] waited = exchangeAtOnce(server.boundAddress(), clients).waitedNanos();
-            long fast = Arrays.stream(waited).filter(w -> w < delay.toNanos() / 2).count();
-            long slow = Arrays.stream(waited).filter(w -> w >= delay.toNanos() * 9 / 10).count();
-            assertTrue(fast > 0 && slow > 0, "expected some replies at once and some held, got " + fast + " under "
-                    + delay.toMillis() / 2 + " ms and " + slow + " held of " + clients);
-        }
+        long[] waited = exchangeAtOnceWithTail(50, clients).waitedNanos();
+        long fast = Arrays.stream(waited).filter(w -> w < TAIL_DELAY.toNanos() / 2).count();
+        long slow = Arrays.stream(waited).filter(GreetServerConformanceSuite::held).count();
+        assertTrue(fast > 0 && slow > 0, "expected some replies at once and some held, got " + fast + " under "
+                + TAIL_DELAY.toMillis() / 2 + " ms and " + slow + " held of " + clients);
     }
 
     /**
@@ -352,8 +340,7 @@ public abstract class GreetServerConformanceSuite {
             // Same delay for all, so the hung-up clients' replies fall due before this one's.
             for (int i = 0; i < 2; i++) {
                 try (Socket next = connect(bound)) {
-                    next.getOutputStream().write(REQUEST);
-                    assertGreetedThenFin(next, Greeting.replyTo((InetSocketAddress) next.getLocalSocketAddress()));
+                    assertGreetedOnRequest(next);
                 }
             }
         }
@@ -372,16 +359,24 @@ public abstract class GreetServerConformanceSuite {
             closer = Thread.ofPlatform().name("closer").start(server::close);
             assertGreetedThenFin(inFlight, Greeting.replyTo((InetSocketAddress) inFlight.getLocalSocketAddress()));
         } finally {
-            if (closer == null) {
-                server.close();
-            } else {
-                closer.join(TimeUnit.SECONDS.toMillis(20));
-            }
+            finishClosing(server, closer);
         }
         assertFalse(closer.isAlive(), "close() must return once the held reply is sent");
     }
 
     // ---- helpers ----
+
+    /** Starts a server whose handler is {@code tail:<percent>:}{@link #TAIL_DELAY} and runs {@link #exchangeAtOnce} on it. */
+    private Exchanges exchangeAtOnceWithTail(int percent, int clients) throws Exception {
+        try (GreetServer server = started(tailConfig("tail:" + percent + ":" + TAIL_DELAY.toMillis()))) {
+            return exchangeAtOnce(server.boundAddress(), clients);
+        }
+    }
+
+    /** A reply that came no sooner than the tail delay (a little slack for the two clocks' rounding). */
+    private static boolean held(long waitedNanos) {
+        return waitedNanos >= TAIL_DELAY.toNanos() * 9 / 10;
+    }
 
     /**
      * One I/O thread, so that a server waiting on it would show: every delayed exchange would
@@ -417,8 +412,7 @@ public abstract class GreetServerConformanceSuite {
                     int index = i;
                     done.add(threads.submit(() -> {
                         long sent = System.nanoTime();
-                        client.getOutputStream().write(REQUEST);
-                        assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
+                        assertGreetedOnRequest(client);
                         waited[index] = System.nanoTime() - sent;
                         return null;
                     }));
@@ -482,6 +476,24 @@ public abstract class GreetServerConformanceSuite {
             throw e;
         }
         return socket;
+    }
+
+    /**
+     * The end of a test that closes {@code server} on the thread {@code closer}: waits for that
+     * close, or closes the server here when the test failed before starting it.
+     */
+    private static void finishClosing(GreetServer server, Thread closer) throws InterruptedException {
+        if (closer == null) {
+            server.close();
+        } else {
+            closer.join(TimeUnit.SECONDS.toMillis(20));
+        }
+    }
+
+    /** Sends a request and requires the greeting for the client's own address, then a FIN. */
+    private static void assertGreetedOnRequest(Socket client) throws IOException {
+        client.getOutputStream().write(REQUEST);
+        assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
     }
 
     /** Reads to end of stream and requires exactly {@code expected}, then a FIN (not RST). */
