@@ -8,6 +8,9 @@ import io.greetbench.compare.CompareSettings;
 import io.greetbench.compare.CompareTable;
 import io.greetbench.compare.HtmlReport;
 import io.greetbench.compare.Pinning;
+import io.greetbench.harness.BadInputException;
+import io.greetbench.harness.CpuQuota;
+import io.greetbench.harness.ServerCpus;
 import io.greetbench.harness.ToolFailureException;
 import io.greetbench.protocol.HandlerWork;
 import java.io.IOException;
@@ -39,6 +42,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compares the servers under the same load: closed loop, open loop at fractions of the peak, held connections.",
+            "The server runs on its own CPUs under a CPU quota, so that it, not the generator, is the limit; every figure says which side was.",
             "Writes a table to stdout and results.json, raw .hlog files and report.html to --out."})
 final class CompareCommand implements Callable<Integer> {
 
@@ -68,8 +72,19 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--pin", paramLabel = "auto|none",
             description = "auto: server and generator on separate CPUs with taskset when there are 2 or more; none: no pinning "
-                    + "(default: ${DEFAULT-VALUE})")
+                    + "and no CPU budget (default: ${DEFAULT-VALUE})")
     Pinning pin;
+
+    @Option(names = "--server-cpus", paramLabel = "half|N|LIST",
+            description = "the server's CPUs when pinned: half, a count N (the first N), or a list such as 0-0, 0-1 or 2,3; "
+                    + "the generator gets the rest (default: ${DEFAULT-VALUE})")
+    ServerCpus serverCpus;
+
+    @Option(names = "--server-cpu-quota", paramLabel = "CPUS|none",
+            description = "CPU time the server may use when pinned, in CPUs (0.5 = half of one), with a cgroup quota, so that the "
+                    + "server, not the generator, saturates; without permission the run goes on without it and says so "
+                    + "(default: ${DEFAULT-VALUE})")
+    CpuQuota serverCpuQuota;
 
     @Mixin
     ProfileOverrides overrides = new ProfileOverrides();
@@ -105,6 +120,10 @@ final class CompareCommand implements Callable<Integer> {
     /** The profile with the command line's overrides; every mistake is reported before anything runs. */
     private CompareSettings settings() {
         ProfileOverrides o = overrides;
+        var parsed = spec.commandLine().getParseResult();
+        if (pin == Pinning.NONE && (parsed.hasMatchedOption("--server-cpus") || parsed.hasMatchedOption("--server-cpu-quota"))) {
+            throw new BadInputException("--pin none turns off --server-cpus and --server-cpu-quota; leave them out, or use --pin auto");
+        }
         return new CompareSettings(profile, handlers,
                 Objects.requireNonNullElse(o.warmup, profile.warmup()),
                 Objects.requireNonNullElse(o.duration, profile.duration()),
@@ -114,7 +133,7 @@ final class CompareCommand implements Callable<Integer> {
                 Objects.requireNonNullElse(o.held, profile.held()),
                 Objects.requireNonNullElse(o.think, profile.think()),
                 timeout, noisePercent / 100,
-                servers, spec.commandLine().getParseResult().hasMatchedOption("--servers"), externals, pin);
+                servers, parsed.hasMatchedOption("--servers"), externals, pin, serverCpus, serverCpuQuota);
     }
 
     /**

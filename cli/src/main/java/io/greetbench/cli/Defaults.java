@@ -3,6 +3,7 @@ package io.greetbench.cli;
 import io.greetbench.compare.CompareSettings;
 import io.greetbench.fleet.FleetPlan;
 import io.greetbench.gate.GateSettings;
+import io.greetbench.gate.GateWorkload;
 import io.greetbench.harness.ServerKind;
 import io.greetbench.hostile.HostileSuite;
 import io.greetbench.loadgen.IoEngine;
@@ -53,6 +54,8 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("compare --handler", HandlerWork.NONE.toString()),
             Map.entry("compare --servers", String.join(",", CompareSettings.DEFAULT_SERVERS)),
             Map.entry("compare --pin", CompareSettings.DEFAULT_PINNING.toString()),
+            Map.entry("compare --server-cpus", CompareSettings.DEFAULT_SERVER_CPUS.toString()),
+            Map.entry("compare --server-cpu-quota", CompareSettings.DEFAULT_SERVER_CPU_QUOTA.toString()),
             Map.entry("compare --timeout", duration(CompareSettings.DEFAULT_EXCHANGE_TIMEOUT)),
             Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
 
@@ -62,9 +65,10 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
 
             // gate
             Map.entry("gate --servers", String.join(",", GateSettings.DEFAULT_SERVERS.stream().map(ServerKind::cliName).toList())),
-            Map.entry("gate --workload", GateSettings.DEFAULT_WORKLOAD.name()),
+            Map.entry("gate --workload", String.join(",", GateSettings.DEFAULT_WORKLOADS.stream().map(GateWorkload::name).toList())),
             Map.entry("gate --budget", duration(GateSettings.DEFAULT_BUDGET)),
             Map.entry("gate --threshold", GateSettings.percent(GateSettings.DEFAULT_THRESHOLD)),
+            Map.entry("gate --latency-threshold", GateSettings.percent(GateSettings.DEFAULT_LATENCY_THRESHOLD)),
             Map.entry("gate --confidence", GateSettings.percent(GateSettings.DEFAULT_CONFIDENCE)),
             Map.entry("gate --round", duration(GateSettings.DEFAULT_ROUND)),
             Map.entry("gate --slice", duration(GateSettings.DEFAULT_SLICE)),

@@ -63,7 +63,8 @@ final class GateCommand implements Callable<Integer> {
         }
     }
 
-    private static final List<String> SERVER_GATE_OPTIONS = List.of("--baseline", "--candidate", "--servers", "--workload");
+    private static final List<String> SERVER_GATE_OPTIONS = List.of("--baseline", "--candidate", "--servers", "--workload",
+            "--latency-threshold");
 
     @Spec
     CommandSpec spec;
@@ -80,8 +81,11 @@ final class GateCommand implements Callable<Integer> {
             description = "servers to gate, comma-separated (default: ${DEFAULT-VALUE})")
     List<ServerKind> servers;
 
-    @Option(names = "--workload", converter = GateConverters.Workload.class, paramLabel = "WORKLOAD",
-            description = "closed:<connections> or open:<exchanges per second>; repeatable (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workload", converter = GateConverters.Workload.class, split = "\\s*,\\s*", splitSynopsisLabel = ",",
+            paramLabel = "WORKLOAD",
+            description = "closed:<connections>, open:<exchanges per second> or open:<percent>%% (of the baseline's closed-loop "
+                    + "rate on the same server, measured in its first round); comma-separated or repeated. A closed loop gates "
+                    + "exchanges/s and CPU per exchange, an open loop CPU per exchange and p99 latency (default: ${DEFAULT-VALUE})")
     List<GateWorkload> workloads;
 
     @Option(names = "--budget", paramLabel = "DURATION", description = "time for all rounds of all servers (default: ${DEFAULT-VALUE})")
@@ -92,8 +96,14 @@ final class GateCommand implements Callable<Integer> {
                     + "which catches a 10%% slowdown; see docs/gate.md)")
     double threshold;
 
+    @Option(names = "--latency-threshold", converter = GateConverters.Percent.class, paramLabel = "PERCENT",
+            description = "the verdict line of an open loop's p99 latency: the slowdown allowed (default: ${DEFAULT-VALUE}; "
+                    + "see docs/gate.md)")
+    double latencyThreshold;
+
     @Option(names = "--confidence", converter = GateConverters.Percent.class, paramLabel = "PERCENT",
-            description = "two-sided confidence of the intervals (default: ${DEFAULT-VALUE})")
+            description = "two-sided confidence of the intervals; 100%% minus it is the false-alarm rate of the whole gate, "
+                    + "over every row and round (Holm over rows, split over the looks) (default: ${DEFAULT-VALUE})")
     double confidence;
 
     @Option(names = "--round", paramLabel = "DURATION", description = "measured load per side per round (default: ${DEFAULT-VALUE})")
@@ -108,10 +118,13 @@ final class GateCommand implements Callable<Integer> {
                     + "whose JIT takes that long: its CPU per exchange falls from ~400 to ~40 us over its first 6 s of load)")
     Duration warmup;
 
-    @Option(names = "--min-rounds", paramLabel = "N", description = "rounds before any verdict other than inconclusive (default: ${DEFAULT-VALUE})")
+    @Option(names = "--min-rounds", paramLabel = "N",
+            description = "rounds before any verdict other than inconclusive; the first look (default: ${DEFAULT-VALUE})")
     int minRounds;
 
-    @Option(names = "--max-rounds", paramLabel = "N", description = "rounds after which a server stops even if undecided (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-rounds", paramLabel = "N",
+            description = "rounds after which a server stops even if undecided; every round from --min-rounds on is a look, "
+                    + "and the false-alarm rate is split over them (default: ${DEFAULT-VALUE})")
     int maxRounds;
 
     @Option(names = "--baseline-args", paramLabel = "ARGS",
@@ -173,7 +186,7 @@ final class GateCommand implements Callable<Integer> {
         if (baseline == null) {
             throw usage("--baseline is required (a greetbench jar or checkout), or use --jmh-baseline with --jmh-candidate");
         }
-        GateSettings settings = new GateSettings(servers, workloads, budget, threshold, confidence, round, slice,
+        GateSettings settings = new GateSettings(servers, workloads, budget, threshold, latencyThreshold, confidence, round, slice,
                 Optional.ofNullable(warmup), minRounds, maxRounds, GateSettings.splitArgs("--baseline-args", baselineArgs),
                 GateSettings.splitArgs("--candidate-args", candidateArgs), seed != null ? seed : GateSettings.randomSeed());
         BuildResolver builds = new BuildResolver(progress);

@@ -2,6 +2,8 @@ package io.greetbench.cli;
 
 import io.greetbench.compare.CompareProfile;
 import io.greetbench.compare.Pinning;
+import io.greetbench.harness.CpuQuota;
+import io.greetbench.harness.ServerCpus;
 import io.greetbench.harness.ServerKind;
 import io.greetbench.loadgen.IoEngine;
 import io.greetbench.loom.LoomThreads;
@@ -99,6 +101,8 @@ public final class Main implements Callable<Integer> {
         cmd.registerConverter(HostPort.class, parsedBy(HostPort::parse));
         cmd.registerConverter(CompareProfile.class, parsedBy(CompareProfile::parse));
         cmd.registerConverter(Pinning.class, parsedBy(Pinning::parse));
+        cmd.registerConverter(ServerCpus.class, parsedBy(ServerCpus::parse));
+        cmd.registerConverter(CpuQuota.class, parsedBy(CpuQuota::parse));
         cmd.registerConverter(Duration.class, DurationConverter::parse);
         cmd.setDefaultValueProvider(new Defaults());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,9 @@ class CompareCommandTest {
         assertTrue(json.contains("\"closed_loop\"") && json.contains("\"held\"") && json.contains("\"placement\"") && json.contains("\"units\""), json);
         assertTrue(json.contains("\"profile\": \"quick\"") && json.contains("\"noise_threshold\": 0.1")
                 && json.contains("\"exchange_timeout\": \"2s\"") && json.contains("\"handlers\": [ \"none\" ]"), json);
+        assertTrue(json.contains("\"bound_by\"") && json.contains("\"server_cpu_utilization\"") && json.contains("\"generator_cpu_utilization\"")
+                && json.contains("\"lower_bound\"") && json.contains("\"cpu_budget\": \"no CPU budget (--pin none)\""), json);
+        assertTrue(run.out().contains("server CPU: not pinned: --pin none; no CPU budget (--pin none)"), run.toString());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("Corrected latency at 50%"), "report without charts");
         try (Stream<Path> logs = Files.list(out.resolve("hlog"))) {
@@ -51,8 +55,9 @@ class CompareCommandTest {
         // picocli wraps lines where it likes, even inside a list.
         String help = run.out().replaceAll("\\s+", "");
         for (String expected : new String[] {"heldconnections(default:quick)", "tail:<percent>:<milliseconds>(default:none)",
-            "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinning(default:auto)",
-            "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)"}) {
+            "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinningandnoCPUbudget(default:auto)",
+            "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)", "getstherest(default:half)",
+            "andsaysso(default:0.5)"}) {
             assertTrue(help.contains(expected), "help lacks '" + expected + "':\n" + run.out());
         }
         assertFalse(help.contains("${DEFAULT-VALUE}"), run.out());
@@ -76,6 +81,26 @@ class CompareCommandTest {
         assertTrue(profile.err().contains("--profile") && profile.err().contains("quick") && profile.err().contains("full"), profile.toString());
         assertEquals(ExitCode.USAGE.code(), pin.code(), pin.toString());
         assertTrue(pin.err().contains("--pin") && pin.err().contains("auto") && pin.err().contains("none"), pin.toString());
+    }
+
+    @Test
+    void shouldRejectMalformedServerCpusAndQuotaInOneLineBeforeStartingAnything() {
+        CliRun cpus = CliRun.of("compare", "--servers", "nio", "--server-cpus", "0", "--out", dir.resolve("x").toString());
+        CliRun quota = CliRun.of("compare", "--servers", "nio", "--server-cpu-quota", "half", "--out", dir.resolve("x").toString());
+        CliRun tooMany = CliRun.of("compare", "--servers", "nio", "--server-cpus", "64", "--out", dir.resolve("x").toString());
+        CliRun unpinned = CliRun.of("compare", "--servers", "nio", "--pin", "none", "--server-cpu-quota", "0.5",
+                "--out", dir.resolve("x").toString());
+
+        for (CliRun run : List.of(cpus, quota, tooMany, unpinned)) {
+            assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
+            assertEquals(1, run.err().lines().filter(l -> l.startsWith("greetbench:")).count(), run.toString());
+            assertFalse(run.err().contains("\tat "), "a stack trace for a user mistake:\n" + run);
+        }
+        assertTrue(cpus.err().contains("--server-cpus") && cpus.err().contains("0-0"), cpus.toString());
+        assertTrue(quota.err().contains("--server-cpu-quota"), quota.toString());
+        assertTrue(tooMany.err().contains("--server-cpus 64 leaves no CPU for the load generator"), tooMany.toString());
+        assertTrue(unpinned.err().contains("--pin none turns off"), unpinned.toString());
+        assertFalse(Files.exists(dir.resolve("x")), "an output directory was created for a usage error");
     }
 
     @Test

@@ -106,6 +106,10 @@ class GateCommandTest {
                 List.of("--baseline", dir.toString(), "--threshold", "ten"),
                 List.of("--baseline", dir.toString(), "--servers", "nio,tomcat"),
                 List.of("--baseline", dir.toString(), "--workload", "closed:0"),
+                List.of("--baseline", dir.toString(), "--workload", "open:35%"),
+                List.of("--baseline", dir.toString(), "--workload", "closed:64,open:0%"),
+                List.of("--baseline", dir.toString(), "--latency-threshold", "0"),
+                List.of("--jmh-baseline", "a.json", "--jmh-candidate", "b.json", "--latency-threshold", "30%"),
                 List.of("--baseline", dir.toString(), "--budget", "0"),
                 List.of("--baseline", dir.toString(), "--min-rounds", "1"),
                 List.of("--baseline", dir.toString(), "--inconclusive", "maybe"),
@@ -129,8 +133,8 @@ class GateCommandTest {
         assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         // Help wraps lines anywhere, even after a comma: compare without white space.
         String help = run.out().replaceAll("\\s+", "");
-        for (String shown : List.of("(default:nio,netty,loom)", "(default:closed:64)", "(default:5m)", "(default:5%,",
-                "(default:95%)", "(default:3s)", "(default:500ms)", "(default:4)", "(default:30)", "(default:fail)")) {
+        for (String shown : List.of("(default:nio,netty,loom)", "(default:closed:64,open:35%)", "(default:5m)", "(default:5%,",
+                "(default:20%;", "(default:95%)", "(default:3s)", "(default:500ms)", "(default:4)", "(default:15)", "(default:fail)")) {
             assertTrue(help.contains(shown), shown + " in\n" + run.out());
         }
     }

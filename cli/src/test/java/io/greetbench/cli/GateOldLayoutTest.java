@@ -95,8 +95,10 @@ class GateOldLayoutTest {
     void shouldGateThisBuildAgainstACheckoutInTheOldLayout() throws IOException {
         Path checkout = oldCheckout();
         Path json = dir.resolve("gate.json");
-        CliRun run = CliRun.of("gate", "--baseline", checkout.toString(), "--servers", "nio", "--budget", "20s",
-                "--round", "1s", "--warmup", "0", "--min-rounds", "2", "--max-rounds", "3", "--seed", "1",
+        // The closed loop only: this tests the layout, and an open loop's generator falls behind its
+        // schedule on a machine as busy as a shared test run can be, which fails the tool by design.
+        CliRun run = CliRun.of("gate", "--baseline", checkout.toString(), "--servers", "nio", "--workload", "closed:64",
+                "--budget", "20s", "--round", "1s", "--warmup", "0", "--min-rounds", "2", "--max-rounds", "3", "--seed", "1",
                 "--json", json.toString());
         // A pass, a regression or an inconclusive run are all the machine's business; a usage
         // error or a tool failure would mean the old build could not be gated.

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -21,7 +22,8 @@ import java.time.Instant;
 /**
  * {@code results.json}: a {@link CompareResults} as Jackson writes it. Records become objects keyed
  * by their component names in snake_case, as the load generator's JSON is; map keys stay as they
- * are; instants are ISO-8601 strings. A figure that could not be measured (NaN) or has no bound
+ * are; instants are ISO-8601 strings; enums are their lower-case names ({@code "bound_by": "server"});
+ * each point's bound-by readings sit among its own fields. A figure that could not be measured (NaN) or has no bound
  * becomes {@code null}, since JSON has no NaN. Stateless and thread-safe.
  */
 public final class CompareJson {
@@ -29,6 +31,8 @@ public final class CompareJson {
     private static final ObjectWriter WRITER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            // Closed choices as users type them: "server", not "SERVER".
+            .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
             .addModule(new SimpleModule("greetbench-compare")
                     .addSerializer(Instant.class, ToStringSerializer.instance)
                     .addSerializer(Double.class, new MeasuredDoubleSerializer())

@@ -1,5 +1,9 @@
 package io.greetbench.compare;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.greetbench.harness.BoundBy;
+import io.greetbench.harness.CpuBudget.Throttling;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,6 +41,9 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
         u.put("server_cpu", "milliseconds of CPU (user + system) per 1,000 exchanges");
         u.put("generator_cpu", "microseconds of CPU per exchange");
         u.put("gc", "milliseconds");
+        u.put("cpu_utilization", "share of the CPU allotment used: server = CPU time / (wall × its quota, or its CPUs without one); "
+                + "generator = this process's CPU time / (wall × its CPUs)");
+        u.put("throttling", "CFS periods, periods in which the server's quota ran out, milliseconds it waited throttled");
         return Collections.unmodifiableMap(u);
     }
 
@@ -58,10 +65,11 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param placement    what CPU pinning was done, in words
      * @param loadAverage  {@code /proc/loadavg} at the start: other work on the machine
      * @param settings     every setting of the run, by name
+     * @param cpuBudget    the server's CPU quota as applied, or why there was none
      */
     public record Provenance(Instant started, Instant finished, String commandLine, int cpus, String cpuModel,
                       long memoryBytes, String kernel, String jdk, String python, String placement,
-                      String loadAverage, Map<String, Object> settings) {
+                      String loadAverage, Map<String, Object> settings, String cpuBudget) {
     }
 
     /**
@@ -102,10 +110,21 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param generatorCpuMicrosPerExchange the generator's own CPU per exchange
      * @param invalidReason           why a repeat was invalid, or null
      * @param hlog                    the median repeat's interval log, relative to the output dir
+     * @param bound                   who bounded it, over all repeats; its fields sit in the point's JSON
      */
     public record ClosedLoopPoint(int connections, List<Double> repeatRates, double medianRate, double spread,
                            Latency latency, double serverCpuMillisPerThousand,
-                           double generatorCpuMicrosPerExchange, String invalidReason, String hlog) {
+                           double generatorCpuMicrosPerExchange, String invalidReason, String hlog,
+                           @JsonUnwrapped BoundReading bound) {
+
+        /**
+         * A rate the generator bounded is only a lower bound of what the server can do: it stays
+         * a number, marked so, and reads as {@code ≥ 26,020}.
+         */
+        @JsonProperty("lower_bound")
+        public boolean lowerBound() {
+            return bound.boundBy() == BoundBy.GENERATOR;
+        }
     }
 
     /**
@@ -118,10 +137,28 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param serverCpuMillisPerThousand server CPU per 1,000 exchanges
      * @param invalidReason          why the run is invalid, or null
      * @param hlog                   interval log, relative to the output dir
+     * @param bound                  who bounded it; its fields sit in the point's JSON
      */
     public record OpenLoopPoint(double fractionOfPeak, double requestedRate, double achievedRate, Latency corrected,
                          Latency raw, List<PercentilePoint> correctedSpectrum, double serverCpuMillisPerThousand,
-                         String invalidReason, String hlog) {
+                         String invalidReason, String hlog, @JsonUnwrapped BoundReading bound) {
+    }
+
+    /**
+     * Who bounded one point, and the readings that say so ({@link BoundBy#classify}).
+     *
+     * @param serverCpuUtilization    server CPU time / (wall time × its allotment: the quota when it
+     *                                ran inside one, else the CPUs it may run on); NaN when unknown
+     * @param generatorCpuUtilization this whole process's CPU time, GC and JIT included / (wall time ×
+     *                                the CPUs it may run on); NaN when unknown
+     * @param boundBy                 server, generator or neither
+     * @param throttling              the server cgroup's {@code cpu.stat} delta over the point, or null
+     *                                when it had no CPU budget
+     */
+    public record BoundReading(double serverCpuUtilization, double generatorCpuUtilization, BoundBy boundBy, Throttling throttling) {
+
+        /** For a point measured before bound-by existed, or without readings. */
+        public static final BoundReading UNKNOWN = new BoundReading(Double.NaN, Double.NaN, BoundBy.NEITHER, null);
     }
 
     /**

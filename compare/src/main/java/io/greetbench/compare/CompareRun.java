@@ -25,7 +25,8 @@ import java.util.Optional;
 /**
  * One {@code greetbench compare} run: every server measured under the same load, one after the
  * other, by the procedure this package's design note describes. {@link #run()} resolves the
- * lineup, places server and generator on their CPUs, measures each server with each handler
+ * lineup, places server and generator on their CPUs, puts the server under its CPU budget
+ * ({@link ServerBudget}), measures each server with each handler
  * ({@link ServerMeasurement}) and returns what was measured with its provenance; the caller renders
  * it. The raw interval logs are written as the run goes, under the output directory's {@code hlog}.
  * Progress and the time left go to the given writer.
@@ -78,10 +79,20 @@ public final class CompareRun {
         List<ServerRun> runs = runs(lineup, settings.handlers());
         createOutputDirectory();
         int heldCount = capHeld(settings.held());
-        CpuPlacement placement = settings.pinning().placement();
+        CpuPlacement placement = settings.pinning().placement(settings.serverCpus());
+        try (ServerBudget budget = ServerBudget.apply(settings, placement)) {
+            return run(runs, lineup, heldCount, placement, budget);
+        }
+    }
+
+    private CompareResults run(List<ServerRun> runs, List<ComparedServer> lineup, int heldCount, CpuPlacement placement, ServerBudget budget) {
         double perServer = settings.plannedSecondsPerServer();
         progress.say(runs.size() + " server runs, profile " + settings.profile() + ", handler "
-                + String.join(", ", settings.handlers().stream().map(HandlerWork::toString).toList()) + "; " + placement.description());
+                + String.join(", ", settings.handlers().stream().map(HandlerWork::toString).toList()) + "; " + placement.description()
+                + "; " + budget.description());
+        if (budget.refused()) {
+            warnings.add(budget.description());
+        }
         progress.say("about " + CompareTable.clock(perServer * runs.size()) + " in all; results in " + dir);
 
         Instant started = Instant.now();
@@ -99,7 +110,7 @@ public final class CompareRun {
             for (int i = 0; i < runs.size(); i++) {
                 ServerRun run = runs.get(i);
                 String prefix = "[" + (i + 1) + "/" + runs.size() + " " + run.label() + "] ";
-                current = new ServerMeasurement(run, prefix, settings, heldCount, placement.serverCpus(), dir, progress, warnings);
+                current = new ServerMeasurement(run, prefix, settings, heldCount, placement.serverCpus(), budget, dir, progress, warnings);
                 results.add(current.measure());
                 current = null;
                 progress.serverDone(i + 1, perServer);
@@ -112,7 +123,7 @@ public final class CompareRun {
             }
         }
         Instant finished = Instant.now();
-        return new CompareResults(provenance(started, finished, placement, loadAtStart, lineup), results,
+        return new CompareResults(provenance(started, finished, placement, budget, loadAtStart, lineup), results,
                 warnings.summarize(settings.noiseThreshold(), loadAtStart, HostProbes.loadAverage()));
     }
 
@@ -206,7 +217,7 @@ public final class CompareRun {
         return capped;
     }
 
-    private Provenance provenance(Instant started, Instant finished, CpuPlacement placement, String loadAtStart,
+    private Provenance provenance(Instant started, Instant finished, CpuPlacement placement, ServerBudget budget, String loadAtStart,
                                   List<ComparedServer> lineup) {
         Map<String, Object> s = new LinkedHashMap<>(settings.describe());
         Map<String, String> commands = new LinkedHashMap<>();
@@ -220,6 +231,6 @@ public final class CompareRun {
         String python = ComparedServer.pythonExecutable().map(HostProbes::pythonVersion).orElse("absent");
         return new Provenance(started, finished, commandLine, CpuPlacement.allowedAtStart().size(), HostProbes.cpuModel(),
                 HostProbes.memoryBytes(), HostProbes.kernel(), System.getProperty("java.vm.name") + " " + Runtime.version(), python,
-                placement.description(), loadAtStart, s);
+                placement.description(), loadAtStart, s, budget.description());
     }
 }

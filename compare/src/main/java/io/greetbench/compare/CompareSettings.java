@@ -2,6 +2,10 @@ package io.greetbench.compare;
 
 import io.greetbench.harness.BadInputException;
 import io.greetbench.harness.ComparedServer;
+import io.greetbench.harness.CpuBudget;
+import io.greetbench.harness.CpuPlacement;
+import io.greetbench.harness.CpuQuota;
+import io.greetbench.harness.ServerCpus;
 import io.greetbench.loadgen.LoadSpec;
 import io.greetbench.protocol.ConfigException;
 import io.greetbench.protocol.HandlerWork;
@@ -41,16 +45,28 @@ import java.util.regex.Pattern;
  *                         naming it makes {@code python3} a requirement
  * @param externals        external servers by name: shell commands with {@code {port}}, in order
  * @param pinning          whether server and generator run on separate CPUs
+ * @param serverCpus       which CPUs the server gets when pinned; the generator gets the rest
+ * @param serverCpuQuota   the CPU time the server may use when pinned ({@link CpuBudget}), or none
  */
 public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers, Duration warmup, Duration duration, int repeats,
                               List<Integer> concurrencies, List<Double> fractions, int held, Duration think,
                               Duration exchangeTimeout, double noiseThreshold, List<String> servers, boolean serversGiven,
-                              Map<String, String> externals, Pinning pinning) {
+                              Map<String, String> externals, Pinning pinning, ServerCpus serverCpus, CpuQuota serverCpuQuota) {
 
     public static final CompareProfile DEFAULT_PROFILE = CompareProfile.QUICK;
     /** Every built-in server, the asyncio peer last. */
     public static final List<String> DEFAULT_SERVERS = defaultServers();
     public static final Pinning DEFAULT_PINNING = Pinning.AUTO;
+    /** The first half of the CPUs for the server, the rest for the generator. */
+    public static final ServerCpus DEFAULT_SERVER_CPUS = ServerCpus.HALF;
+    /**
+     * Half a CPU of time for the server. On a 2-CPU machine the generator, on its one CPU, spends
+     * 40-65 µs per exchange while a fast server (greet-c) spends 25-35 µs, so without a quota the
+     * generator saturates first and the figure is the generator's. At 0.5 CPU even greet-c tops
+     * out near 14-17k/s, where the generator needs about 0.6-0.7 of its CPU: the server is the
+     * limit. On bigger machines the generator has more CPUs and the same quota keeps it so.
+     */
+    public static final CpuQuota DEFAULT_SERVER_CPU_QUOTA = new CpuQuota(0.5);
     /** The generator's own default: a greeting takes microseconds, so 2 s is a stall, not a slow reply. */
     public static final Duration DEFAULT_EXCHANGE_TIMEOUT = LoadSpec.DEFAULT_EXCHANGE_TIMEOUT;
     /**
@@ -67,7 +83,7 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
     public static CompareSettings of(CompareProfile profile, List<HandlerWork> handlers) {
         return new CompareSettings(profile, handlers, profile.warmup(), profile.duration(), profile.repeats(),
                 profile.concurrencies(), profile.fractions(), profile.held(), profile.think(), DEFAULT_EXCHANGE_TIMEOUT,
-                DEFAULT_NOISE_THRESHOLD, DEFAULT_SERVERS, false, Map.of(), DEFAULT_PINNING);
+                DEFAULT_NOISE_THRESHOLD, DEFAULT_SERVERS, false, Map.of(), DEFAULT_PINNING, DEFAULT_SERVER_CPUS, DEFAULT_SERVER_CPU_QUOTA);
     }
 
     public CompareSettings {
@@ -103,6 +119,17 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         }
         if (!(noiseThreshold > 0)) {
             throw invalid("--noise-threshold", "must be above 0%, got " + noiseThreshold);
+        }
+        List<Integer> allowed = CpuPlacement.allowedAtStart();
+        if (pinning == Pinning.AUTO && allowed.size() >= 2) {
+            ServerCpus.ServerCpusChoice choice = serverCpus.choose(allowed);
+            if (choice.refusal().isPresent()) {
+                throw new BadInputException(choice.refusal().get());
+            }
+            if (serverCpuQuota.cpus() > choice.cpus().size()) {
+                throw invalid("--server-cpu-quota", "of " + serverCpuQuota + " CPU is more than the " + choice.cpus().size()
+                        + " CPU(s) the server may run on (--server-cpus " + serverCpus + ")");
+            }
         }
         servers = builtInServers(servers);
         externals = externalServers(externals);
@@ -202,6 +229,10 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         m.put("think", human(think));
         m.put("exchange_timeout", human(exchangeTimeout));
         m.put("noise_threshold", noiseThreshold);
+        m.put("pin", pinning.toString());
+        m.put("server_cpus", serverCpus.toString());
+        m.put("server_cpu_quota", serverCpuQuota.toString());
+        m.put("cpu_budget_period", human(CpuBudget.DEFAULT_PERIOD));
         return m;
     }
 }

@@ -4,6 +4,7 @@ import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
 import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.harness.BoundBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,7 @@ public final class CompareTable {
 
     /** The header row; the open-loop columns follow the fractions that were run. */
     static List<String> header(CompareResults results) {
-        List<String> h = new ArrayList<>(List.of("server", "exch/s (peak)", "at c", "p50", "p99"));
+        List<String> h = new ArrayList<>(List.of("server", "exch/s (peak)", "at c", "bound by", "p50", "p99"));
         for (double fraction : fractions(results)) {
             h.add("p99 @" + percent(fraction) + " corr.");
         }
@@ -40,13 +41,16 @@ public final class CompareTable {
                 continue;
             }
             Optional<ClosedLoopPoint> peak = s.peak();
-            row.add(peak.map(p -> rate(p.medianRate()) + (p.spread() > 0 ? " ±" + percent(p.spread() / 2) : "")).orElse("-"));
+            row.add(peak.map(p -> (p.lowerBound() ? "≥ " : "") + rate(p.medianRate()) + (p.spread() > 0 ? " ±" + percent(p.spread() / 2) : ""))
+                    .orElse("-"));
             row.add(peak.map(p -> Integer.toString(p.connections())).orElse("-"));
+            row.add(peak.map(p -> p.bound().boundBy().toString()).orElse("-"));
             row.add(peak.map(p -> micros(p.latency().p50())).orElse("-"));
             row.add(peak.map(p -> micros(p.latency().p99())).orElse("-"));
             for (double fraction : fractions) {
                 row.add(s.openLoop().stream().filter(o -> o.fractionOfPeak() == fraction).findFirst()
-                        .map(o -> micros(o.corrected().p99()) + (o.invalidReason() == null ? "" : " (invalid)")).orElse("-"));
+                        .map(o -> micros(o.corrected().p99()) + (o.bound().boundBy() == BoundBy.GENERATOR ? " (gen.)" : "")
+                                + (o.invalidReason() == null ? "" : " (invalid)")).orElse("-"));
             }
             row.add(peak.map(p -> decimal(p.serverCpuMillisPerThousand())).orElse("-"));
             row.add(s.idleRssBytes() > 0 ? bytes(s.idleRssBytes()) : "-");
@@ -60,12 +64,32 @@ public final class CompareTable {
         return rows;
     }
 
+    /**
+     * What a reader needs under the table: the server's CPU budget as applied (or why there was
+     * none), and what {@code ≥} and {@code (gen.)} mean when they appear.
+     */
+    static List<String> notes(CompareResults results) {
+        List<String> notes = new ArrayList<>();
+        notes.add("server CPU: " + results.provenance().placement() + "; " + results.provenance().cpuBudget());
+        boolean lowerBounds = results.servers().stream().flatMap(s -> s.peak().stream()).anyMatch(ClosedLoopPoint::lowerBound);
+        boolean genOpen = results.servers().stream().flatMap(s -> s.openLoop().stream())
+                .anyMatch(o -> o.bound().boundBy() == BoundBy.GENERATOR);
+        if (lowerBounds) {
+            notes.add("≥: the load generator, not the server, was the limit (it used its CPUs while the server had room): "
+                    + "the server can do at least this much");
+        }
+        if (genOpen) {
+            notes.add("(gen.): the generator was the limit at that open-loop point, so its latency may be the generator's");
+        }
+        return notes;
+    }
+
     static List<Double> fractions(CompareResults results) {
         return results.servers().stream().flatMap(s -> s.openLoop().stream()).map(OpenLoopPoint::fractionOfPeak)
                 .distinct().sorted().toList();
     }
 
-    /** The table as aligned text: first column left-aligned, the figures right-aligned. */
+    /** The table as aligned text: first column left-aligned, the figures right-aligned; then its {@link #notes}. */
     public static String text(CompareResults results) {
         List<String> header = header(results);
         List<List<String>> rows = rows(results);
@@ -94,6 +118,9 @@ public final class CompareTable {
             } else {
                 out.append(String.format(Locale.ROOT, "%-" + width[0] + "s  %s%n", row.get(0), String.join(" ", row.subList(1, row.size()))));
             }
+        }
+        for (String note : notes(results)) {
+            out.append(note).append('\n');
         }
         return out.toString();
     }

@@ -1,10 +1,12 @@
 package io.greetbench.compare;
 
+import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
 import io.greetbench.compare.CompareResults.Provenance;
 import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.harness.CpuBudget.Throttling;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -47,7 +49,7 @@ public final class HtmlReport {
                 .append(esc(p.cpuModel())).append("), ").append(esc(CompareTable.bytes(p.memoryBytes()))).append(" · ")
                 .append(esc(p.jdk())).append(" · Linux ").append(esc(p.kernel())).append("<br>")
                 .append("handler <b>").append(esc(String.join(", ", handlers(results)))).append("</b> · profile <b>")
-                .append(esc(String.valueOf(p.settings().get("profile")))).append("</b> · ").append(esc(p.placement()))
+                .append(esc(String.valueOf(p.settings().get("profile")))).append("</b> · ").append(esc(p.placement())).append(" · ").append(esc(p.cpuBudget()))
                 .append("<br><code>greetbench ").append(esc(p.commandLine())).append("</code></p>\n");
         if (!results.warnings().isEmpty()) {
             h.append("<div class=\"warn\"><b>Read with care:</b><ul>\n");
@@ -96,7 +98,14 @@ public final class HtmlReport {
                 + "(corrected for coordinated omission). <b>CPU ms/1k exch</b>: server CPU time (user+system, from /proc) per 1,000 "
                 + "exchanges at the peak. <b>RSS/held conn</b>: growth of the server's resident memory per connection held open, "
                 + "<b>held</b>: connections the generator held open at once / asked for. <b>GC ms</b>: collector time during the "
-                + "measured workloads (JVMs only).</p>\n");
+                + "measured workloads (JVMs only). <b>bound by</b>: which side was the limit at the peak: <i>server</i> (it used its "
+                + "CPU allotment), <i>generator</i> (the load generator used its CPUs while the server had room: the peak is then only "
+                + "a lower bound, shown <b>≥</b>) or <i>neither</i>; <b>(gen.)</b> marks an open-loop point the generator bounded.</p>\n");
+        h.append("<ul class=\"note\">");
+        for (String note : CompareTable.notes(results)) {
+            h.append("<li>").append(esc(note)).append("</li>");
+        }
+        h.append("</ul>\n");
     }
 
     private static void throughput(StringBuilder h, CompareResults results, Map<String, String> charts) {
@@ -215,6 +224,22 @@ public final class HtmlReport {
         h.append("</div>\n");
     }
 
+    private static final String BOUND_HEADER = "<th>server CPU used</th><th>generator CPU used</th><th>bound by</th><th>throttled</th>";
+
+    /** Each side's share of its CPU allotment, who was the limit, and the server's throttling under its budget. */
+    private static void boundCells(StringBuilder h, BoundReading b) {
+        Throttling t = b.throttling();
+        h.append("<td>").append(share(b.serverCpuUtilization())).append("</td><td>").append(share(b.generatorCpuUtilization()))
+                .append("</td><td>").append(b.boundBy()).append("</td><td>")
+                .append(t == null ? "-" : esc(CompareTable.percent(t.throttledShare()) + " of " + t.periods() + " periods, "
+                        + CompareTable.decimal(t.throttledMillis()) + " ms"))
+                .append("</td>");
+    }
+
+    private static String share(double utilization) {
+        return Double.isNaN(utilization) ? "-" : CompareTable.percent(utilization);
+    }
+
     private static void chart(StringBuilder h, Map<String, String> charts, String key, String svg) {
         charts.put(key, svg);
         h.append(svg);
@@ -230,7 +255,8 @@ public final class HtmlReport {
             }
             if (!s.closedLoop().isEmpty()) {
                 h.append("<div class=\"scroll\"><table><tr><th>closed loop c</th><th>exch/s per repeat</th><th>median</th><th>spread</th><th>p50</th>"
-                        + "<th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>server CPU ms/1k</th><th>generator CPU µs/exch</th><th>log</th></tr>\n");
+                        + "<th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>server CPU ms/1k</th><th>generator CPU µs/exch</th>" + BOUND_HEADER
+                        + "<th>log</th></tr>\n");
                 for (ClosedLoopPoint c : s.closedLoop()) {
                     h.append("<tr><td>").append(c.connections()).append("</td><td>")
                             .append(esc(String.join(", ", c.repeatRates().stream().map(CompareTable::rate).toList())))
@@ -238,21 +264,24 @@ public final class HtmlReport {
                             .append(CompareTable.percent(c.spread())).append("</td>");
                     latencyCells(h, c.latency());
                     h.append("<td>").append(CompareTable.decimal(c.serverCpuMillisPerThousand())).append("</td><td>")
-                            .append(CompareTable.decimal(c.generatorCpuMicrosPerExchange())).append("</td><td>")
-                            .append(link(c.hlog())).append(c.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(c.invalidReason()) + "</span>")
+                            .append(CompareTable.decimal(c.generatorCpuMicrosPerExchange())).append("</td>");
+                    boundCells(h, c.bound());
+                    h.append("<td>").append(link(c.hlog())).append(c.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(c.invalidReason()) + "</span>")
                             .append("</td></tr>\n");
                 }
                 h.append("</table></div>\n");
             }
             if (!s.openLoop().isEmpty()) {
                 h.append("<div class=\"scroll\"><table><tr><th>open loop</th><th>requested/s</th><th>achieved/s</th><th>p50</th><th>p90</th><th>p99</th>"
-                        + "<th>p99.9</th><th>max</th><th>raw p99</th><th>server CPU ms/1k</th><th>log</th></tr>\n");
+                        + "<th>p99.9</th><th>max</th><th>raw p99</th><th>server CPU ms/1k</th>" + BOUND_HEADER + "<th>log</th></tr>\n");
                 for (OpenLoopPoint o : s.openLoop()) {
                     h.append("<tr><td>").append(CompareTable.percent(o.fractionOfPeak())).append(" of peak</td><td>")
                             .append(CompareTable.rate(o.requestedRate())).append("</td><td>").append(CompareTable.rate(o.achievedRate())).append("</td>");
                     latencyCells(h, o.corrected());
                     h.append("<td>").append(CompareTable.micros(o.raw().p99())).append("</td><td>")
-                            .append(CompareTable.decimal(o.serverCpuMillisPerThousand())).append("</td><td>").append(link(o.hlog()))
+                            .append(CompareTable.decimal(o.serverCpuMillisPerThousand())).append("</td>");
+                    boundCells(h, o.bound());
+                    h.append("<td>").append(link(o.hlog()))
                             .append(o.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(o.invalidReason()) + "</span>")
                             .append("</td></tr>\n");
                 }
@@ -300,6 +329,7 @@ public final class HtmlReport {
         kv(h, "JDK", p.jdk());
         kv(h, "Python", p.python());
         kv(h, "CPU placement", p.placement());
+        kv(h, "server CPU budget", p.cpuBudget());
         kv(h, "load average at start", p.loadAverage());
         for (Map.Entry<String, Object> e : p.settings().entrySet()) {
             kv(h, e.getKey(), String.valueOf(e.getValue()));

@@ -1,6 +1,7 @@
 package io.greetbench.compare;
 
 import io.greetbench.harness.CpuPlacement;
+import io.greetbench.harness.ServerCpus;
 import java.util.Locale;
 
 /** Whether compare pins the server and the generator apart, as typed after {@code --pin}. */
@@ -9,12 +10,15 @@ public enum Pinning {
     /** Separate CPUs with {@code taskset} when there are two or more; see {@link CpuPlacement#split()}. */
     AUTO,
 
-    /** No pinning: server and generator share whatever the scheduler gives them. */
+    /** No pinning and no CPU budget: server and generator share whatever the scheduler gives them. */
     NONE;
 
-    /** Where this run puts the server and the generator; {@link #AUTO} pins this JVM as a side effect. */
-    CpuPlacement placement() {
-        return this == AUTO ? CpuPlacement.split() : CpuPlacement.none("--pin none");
+    /**
+     * Where this run puts the server and the generator; {@link #AUTO} pins this JVM as a side
+     * effect. {@link #NONE} also turns the server's CPU budget off ({@link ServerBudget}).
+     */
+    CpuPlacement placement(ServerCpus serverCpus) {
+        return this == AUTO ? CpuPlacement.split(serverCpus) : CpuPlacement.none("--pin none");
     }
 
     /** Parses {@code auto} or {@code none}, in any case. */

@@ -7,6 +7,7 @@ import io.greetbench.compare.CompareResults.OpenLoopPoint;
 import io.greetbench.compare.CompareResults.PercentilePoint;
 import io.greetbench.compare.CompareResults.ServerResult;
 import io.greetbench.compare.CompareRun.ServerRun;
+import io.greetbench.compare.ServerBudget.CpuSample;
 import io.greetbench.harness.ComparedServer;
 import io.greetbench.harness.GreetbenchException;
 import io.greetbench.harness.ServerProcess;
@@ -52,6 +53,7 @@ final class ServerMeasurement {
     private final CompareSettings settings;
     private final int heldCount;
     private final Optional<String> serverCpus;
+    private final ServerBudget budget;
     private final Path dir;
     private final Progress progress;
     private final RunWarnings warnings;
@@ -63,16 +65,18 @@ final class ServerMeasurement {
      * @param prefix     what each progress line starts with, such as {@code [2/5 netty] }
      * @param heldCount  held connections, after capping to the descriptor limit
      * @param serverCpus the server's {@code taskset -c} list, when pinned
+     * @param budget     the server's CPU quota, if any, and the CPU readings around each run
      * @param dir        the output directory; interval logs go to its {@code hlog}
      */
-    ServerMeasurement(ServerRun run, String prefix, CompareSettings settings, int heldCount, Optional<String> serverCpus, Path dir,
-                      Progress progress, RunWarnings warnings) {
+    ServerMeasurement(ServerRun run, String prefix, CompareSettings settings, int heldCount, Optional<String> serverCpus,
+                      ServerBudget budget, Path dir, Progress progress, RunWarnings warnings) {
         this.run = run;
         this.server = run.server();
         this.prefix = prefix;
         this.settings = settings;
         this.heldCount = heldCount;
         this.serverCpus = serverCpus;
+        this.budget = budget;
         this.dir = dir;
         this.progress = progress;
         this.warnings = warnings;
@@ -101,6 +105,10 @@ final class ServerMeasurement {
         try {
             process = server.start(run.handler(), serverCpus, START_TIMEOUT);
             target = process.address();
+            budget.admit(process).ifPresent(why -> {
+                progress.note(prefix, "runs without its CPU budget: " + why);
+                warnings.add(run.label() + " ran without its CPU budget, so its figures may be the generator's: " + why);
+            });
             if (!settings.warmup().isZero()) {
                 int c = settings.concurrencies().stream().max(Integer::compare).orElseThrow();
                 progress.step(prefix, "warm-up, closed loop c=" + c, CompareSettings.seconds(settings.warmup()));
@@ -144,8 +152,10 @@ final class ServerMeasurement {
         int r = settings.repeats();
         List<List<LoadResult>> runs = new ArrayList<>();
         long[] cpu = new long[cs.size()];
+        CpuSample[] samples = new CpuSample[cs.size()];
         for (int k = 0; k < cs.size(); k++) {
             runs.add(new ArrayList<>());
+            samples[k] = CpuSample.NONE;
         }
         // Repeats are interleaved (c1, c2, c1, c2) so that a drift in the machine's state
         // spreads over every point instead of biasing one.
@@ -154,8 +164,10 @@ final class ServerMeasurement {
                 int c = cs.get(k);
                 progress.step(prefix, "closed loop c=" + c + ", repeat " + rep + "/" + r, CompareSettings.seconds(settings.duration()));
                 long before = process.cpuNanos();
+                ServerBudget.Meter meter = budget.start(process);
                 LoadResult result = load(LoadSpec.builder(target).closed(c).duration(settings.duration())
                         .hlog(hlog("closed-c" + c + "-r" + rep)), "closed loop c=" + c);
+                samples[k] = samples[k].plus(meter.stop());
                 cpu[k] += process.cpuNanos() - before;
                 runs.get(k).add(result);
             }
@@ -178,7 +190,7 @@ final class ServerMeasurement {
             int typicalRepeat = rs.indexOf(typical) + 1;
             points.add(new ClosedLoopPoint(c, rates, median, spread, Latency.ofNanos(typical.corrected()),
                     perThousand(cpu[k], exchanges), exchanges == 0 ? Double.NaN : genCpu / 1e3 / exchanges, invalidReason,
-                    relative(hlog("closed-c" + c + "-r" + typicalRepeat))));
+                    relative(hlog("closed-c" + c + "-r" + typicalRepeat)), budget.judge(samples[k])));
         }
         return points;
     }
@@ -191,12 +203,15 @@ final class ServerMeasurement {
                     CompareSettings.seconds(settings.duration()));
             String name = "open-" + Math.round(fraction * 100) + "pct";
             long before = process.cpuNanos();
+            ServerBudget.Meter meter = budget.start(process);
             LoadResult result = load(LoadSpec.builder(target).open(rate).duration(settings.duration()).hlog(hlog(name)),
                     "open loop " + CompareTable.percent(fraction));
+            CpuSample sample = meter.stop();
             long cpu = process.cpuNanos() - before;
             points.add(new OpenLoopPoint(fraction, rate, result.achievedRate(), Latency.ofNanos(result.corrected()),
                     Latency.ofNanos(result.raw()), PercentilePoint.spectrumOfNanos(result.corrected()),
-                    perThousand(cpu, result.exchanges()), result.valid() ? null : result.invalidReason(), relative(hlog(name))));
+                    perThousand(cpu, result.exchanges()), result.valid() ? null : result.invalidReason(), relative(hlog(name)),
+                    budget.judge(sample)));
         }
         return points;
     }

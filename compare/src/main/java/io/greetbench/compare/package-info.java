@@ -35,14 +35,35 @@
  * waiting for the generator's cycles. With {@code --pin auto} and two CPUs or more, the server gets
  * the first half of the CPUs this process may use ({@code taskset -c} on its command line) and the
  * generator, which is the compare JVM itself, the rest ({@code taskset -a -p}); see
- * {@link io.greetbench.harness.CpuPlacement}. The generator's own CPU per exchange is recorded
- * beside the server's, so a run in which the generator was the bottleneck shows it.
+ * {@link io.greetbench.harness.CpuPlacement}; {@code --server-cpus} chooses other than halves.
+ *
+ * <h2>A CPU budget, so that the server is what saturates</h2>
+ * Separate CPUs are not enough: the generator spends 40-65 µs of CPU per exchange, a fast server
+ * (greet-c) 25-35 µs, so on one CPU each the generator saturates first and a fast server's "peak"
+ * would be the generator's. {@link io.greetbench.compare.ServerBudget} therefore puts each server,
+ * right after it starts, under a CPU quota ({@code --server-cpu-quota}, 0.5 CPU by default) with
+ * {@link io.greetbench.harness.CpuBudget}; where the machine does not permit it, the run goes on
+ * without one and the first progress line, a warning, the line under the table and the
+ * provenance say so. {@code --pin none} turns placement and budget off together.
+ *
+ * <h2>Who bounded each figure</h2>
+ * Around every closed-loop and open-loop run, both sides' CPU time and the wall time are read,
+ * and, under a budget, the server cgroup's throttling counters. Each point then carries the
+ * server's utilization (its CPU over wall × its allotment: the quota, else its CPUs), the
+ * generator's (this whole process's CPU, GC and JIT included, over wall × its CPUs), the
+ * throttling delta, and {@code bound_by}: {@code server}, {@code generator} or {@code neither}
+ * ({@link io.greetbench.harness.BoundBy#classify}; the thresholds and the measurements behind them
+ * are in its Javadoc). A closed-loop rate the generator bounded stays a number with
+ * {@code lower_bound: true} and reads {@code ≥ 26,020}: the server can do at least that much. An
+ * open-loop point the generator bounded is marked {@code (gen.)}, since its latency may be the
+ * generator's.
  *
  * <h2>The columns and how each is measured</h2>
  * <ul>
  * <li><b>exch/s (peak)</b>: exchanges completed with the exact greeting per second in the closed
  * loop, the median of the repeats, at the concurrency <b>at c</b> whose median is highest;
- * {@code ±} is half the spread between repeats.</li>
+ * {@code ±} is half the spread between repeats; {@code ≥} when the generator bounded it.</li>
+ * <li><b>bound by</b>: which side was the limit at that peak: server, generator or neither.</li>
  * <li><b>p50, p99</b>: latency at that point, from {@code socket()} to the end of the reply, taken
  * from the repeat whose rate is closest to the median (its interval log is the one linked).</li>
  * <li><b>p99 @x% corr.</b>: the open loop at x% of that server's own peak, latency timed from each
@@ -94,7 +115,8 @@
  * <h2>Provenance</h2>
  * Numbers without their circumstances cannot be compared, so every result records when it ran,
  * the command line, the CPUs this process could use at the start and their model, the memory, the
- * kernel, the JDK, the asyncio peer's Python, what CPU pinning was done, the load average at the
+ * kernel, the JDK, the asyncio peer's Python, what CPU pinning was done, the server's CPU budget as
+ * applied (or why there was none), the load average at the
  * start, every setting, each server's command, the generator's I/O engine and the greetbench
  * commit ({@code HostProbes} reads them). Every exchange's latency is also kept raw: each run's
  * HdrHistogram interval log, in nanoseconds, under {@code hlog/} in the output directory.

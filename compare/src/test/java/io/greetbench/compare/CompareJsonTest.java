@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.Latency;
@@ -12,6 +13,8 @@ import io.greetbench.compare.CompareResults.OpenLoopPoint;
 import io.greetbench.compare.CompareResults.PercentilePoint;
 import io.greetbench.compare.CompareResults.Provenance;
 import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.harness.BoundBy;
+import io.greetbench.harness.CpuBudget.Throttling;
 import io.greetbench.protocol.HandlerWork;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +40,10 @@ class CompareJsonTest {
             "requested_rate", "rss_before_bytes", "rss_peak_bytes", "rss_per_connection_bytes", "server_cpu",
             "server_cpu_millis_per_thousand", "server_fds_peak", "servers", "settings", "spread", "started", "think", "units",
             "warmup", "warnings",
+            // who bounded each point, and the server's CPU budget
+            "server_cpu_utilization", "generator_cpu_utilization", "bound_by", "lower_bound", "throttling", "periods",
+            "throttled_periods", "throttled_millis", "cpu_budget", "cpu_utilization", "pin", "server_cpus", "server_cpu_quota",
+            "cpu_budget_period",
             // map keys: error kinds, and the settings' server command
             "reset", "timeout", "nio");
 
@@ -47,9 +54,11 @@ class CompareJsonTest {
         }
         Latency l = Latency.ofNanos(h);
         List<ClosedLoopPoint> closed = List.of(
-                new ClosedLoopPoint(64, List.of(1234.5678, 1300.0), 1267.2839, 0.0521, l, 30.123456789, Double.NaN, null, "hlog/a.hlog"),
-                new ClosedLoopPoint(16, List.of(), 0, 0, l, Double.POSITIVE_INFINITY, 1e-7, "late \"x\"\n\t\u0001", "hlog/b.hlog"));
-        List<OpenLoopPoint> open = List.of(new OpenLoopPoint(0.5, 617, 616.9, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, "hlog/c.hlog"));
+                new ClosedLoopPoint(64, List.of(1234.5678, 1300.0), 1267.2839, 0.0521, l, 30.123456789, Double.NaN, null, "hlog/a.hlog",
+                        new BoundReading(0.7, 0.98, BoundBy.GENERATOR, null)),
+                new ClosedLoopPoint(16, List.of(), 0, 0, l, Double.POSITIVE_INFINITY, 1e-7, "late \"x\"\n\t\u0001", "hlog/b.hlog", BoundReading.UNKNOWN));
+        List<OpenLoopPoint> open = List.of(new OpenLoopPoint(0.5, 617, 616.9, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, "hlog/c.hlog",
+                new BoundReading(0.5, 0.6, BoundBy.NEITHER, new Throttling(1500, 300, 120.5))));
         HeldResult held = new HeldResult(1000, 999, 1010, 50 << 20, (50 << 20) + 2_000_000,
                 HeldResult.perConnection(50 << 20, (50 << 20) + 2_000_000, 999), l, 0, null, "hlog/d.hlog");
         Map<String, Long> errors = new LinkedHashMap<>();
@@ -62,7 +71,8 @@ class CompareJsonTest {
         Map<String, Object> settings = new LinkedHashMap<>(CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe());
         settings.put("servers", Map.of("nio", "greetbench serve nio"));
         Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00.123Z"),
-                "compare --servers nio", 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1", settings);
+                "compare --servers nio", 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1", settings,
+                "server under a CPU quota of 0.5 CPU");
         return new CompareResults(p, List.of(measured, failed), List.of("a <noisy> run"));
     }
 
@@ -95,6 +105,23 @@ class CompareJsonTest {
         assertTrue(json.get("servers").get(1).get("held").isNull());
         assertEquals("microseconds", json.get("units").get("latency").asText());
         assertTrue(text.endsWith("}\n") && !text.contains("NaN"), text);
+    }
+
+    @Test
+    void shouldMarkEveryPointWithWhoBoundedItAndAGeneratorBoundPeakAsALowerBound() throws Exception {
+        JsonNode nio = new ObjectMapper().readTree(CompareJson.write(results())).get("servers").get(0);
+
+        JsonNode peak = nio.get("closed_loop").get(0);
+        assertEquals("generator", peak.get("bound_by").asText());
+        assertTrue(peak.get("lower_bound").asBoolean());
+        assertEquals(1267.28, peak.get("median_rate").asDouble(), "a lower bound stays a number");
+        assertEquals(0.98, peak.get("generator_cpu_utilization").asDouble());
+        assertTrue(peak.get("throttling").isNull());
+        assertTrue(nio.get("closed_loop").get(1).get("server_cpu_utilization").isNull(), "unknown is null");
+        JsonNode open = nio.get("open_loop").get(0);
+        assertEquals("neither", open.get("bound_by").asText());
+        assertEquals(300, open.get("throttling").get("throttled_periods").asInt());
+        assertTrue(CompareTable.text(results()).contains("≥ 1,267"), CompareTable.text(results()));
     }
 
     private static void collectNames(JsonNode node, Set<String> names) {

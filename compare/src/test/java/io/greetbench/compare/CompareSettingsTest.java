@@ -3,8 +3,12 @@ package io.greetbench.compare;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.greetbench.harness.BadInputException;
+import io.greetbench.harness.CpuPlacement;
+import io.greetbench.harness.CpuQuota;
+import io.greetbench.harness.ServerCpus;
 import io.greetbench.protocol.ConfigException;
 import io.greetbench.protocol.HandlerWork;
 import java.time.Duration;
@@ -19,7 +23,7 @@ class CompareSettingsTest {
     private static CompareSettings with(List<String> servers, Map<String, String> externals, int repeats) {
         CompareProfile p = CompareProfile.QUICK;
         return new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(), repeats, p.concurrencies(), p.fractions(),
-                p.held(), p.think(), Duration.ofSeconds(2), 0.1, servers, true, externals, Pinning.NONE);
+                p.held(), p.think(), Duration.ofSeconds(2), 0.1, servers, true, externals, Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE);
     }
 
     private static String mistake(List<String> servers, Map<String, String> externals, int repeats) {
@@ -57,11 +61,31 @@ class CompareSettingsTest {
     }
 
     @Test
+    void shouldRejectServerCpusThatLeaveTheGeneratorNoneAndAQuotaAboveTheServersCpus() {
+        CompareProfile p = CompareProfile.QUICK;
+        int cpus = CpuPlacement.allowedAtStart().size();
+        assumeTrue(cpus >= 2, "needs 2 CPUs to pin");
+
+        String all = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(),
+                1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
+                Pinning.AUTO, new ServerCpus(cpus, List.of()), CpuQuota.NONE)).getMessage();
+        String quota = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(),
+                p.duration(), 1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true,
+                Map.of(), Pinning.AUTO, new ServerCpus(1, List.of()), new CpuQuota(1.5))).getMessage();
+
+        assertTrue(all.startsWith("--server-cpus ") && all.contains("no CPU for the load generator"), all);
+        assertTrue(quota.startsWith("--server-cpu-quota ") && quota.contains("more than the 1 CPU"), quota);
+    }
+
+    @Test
     void shouldDescribeTheWorkloadUnderTheNamesResultsJsonHasAlwaysUsed() {
         Map<String, Object> d = CompareSettings.of(CompareProfile.FULL, List.of(HandlerWork.NONE)).describe();
 
         assertEquals(List.of("profile", "handlers", "warmup", "duration", "repeats", "concurrencies", "open_loop_fractions", "held",
-                "think", "exchange_timeout", "noise_threshold"), List.copyOf(d.keySet()));
+                "think", "exchange_timeout", "noise_threshold", "pin", "server_cpus", "server_cpu_quota", "cpu_budget_period"),
+                List.copyOf(d.keySet()));
+        assertEquals("0.5", d.get("server_cpu_quota"));
+        assertEquals("half", d.get("server_cpus"));
         assertEquals("full", d.get("profile"));
         assertEquals("15s", d.get("warmup"));
         assertEquals(0.1, d.get("noise_threshold"));

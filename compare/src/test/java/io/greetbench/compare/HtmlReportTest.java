@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.Latency;
@@ -34,10 +35,10 @@ class HtmlReportTest {
     private static ServerResult server(String name, double rate) {
         Histogram h = latencies();
         Latency l = Latency.ofNanos(h);
-        List<ClosedLoopPoint> closed = List.of(new ClosedLoopPoint(64, List.of(rate, rate * 1.02), rate * 1.01, 0.02, l, 30, 45, null, "hlog/a.hlog"));
+        List<ClosedLoopPoint> closed = List.of(new ClosedLoopPoint(64, List.of(rate, rate * 1.02), rate * 1.01, 0.02, l, 30, 45, null, "hlog/a.hlog", BoundReading.UNKNOWN));
         List<OpenLoopPoint> open = List.of(
-                new OpenLoopPoint(0.5, rate / 2, rate / 2, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, "hlog/b.hlog"),
-                new OpenLoopPoint(0.8, rate * 0.8, rate * 0.8, l, l, PercentilePoint.spectrumOfNanos(h), 32, null, "hlog/c.hlog"));
+                new OpenLoopPoint(0.5, rate / 2, rate / 2, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, "hlog/b.hlog", BoundReading.UNKNOWN),
+                new OpenLoopPoint(0.8, rate * 0.8, rate * 0.8, l, l, PercentilePoint.spectrumOfNanos(h), 32, null, "hlog/c.hlog", BoundReading.UNKNOWN));
         HeldResult held = new HeldResult(1000, 1000, 1010, 50 << 20, (50 << 20) + 2_000_000, 2000, l, 0, null, "hlog/d.hlog");
         return new ServerResult(name, "none", "model", "cmd", null, closed, open, held, 60 << 20, 12, 3, Map.of("reset", 0L));
     }
@@ -45,7 +46,7 @@ class HtmlReportTest {
     private static CompareResults results(ServerResult... servers) {
         Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00Z"), "compare",
                 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1",
-                CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe());
+                CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe(), "no CPU budget (--pin none)");
         return new CompareResults(p, List.of(servers), List.of("a <noisy> run"));
     }
 

@@ -26,16 +26,19 @@ import java.util.Map;
  * @param verdict          the verdict of the whole run
  * @param elapsedSeconds   wall time spent measuring
  * @param budgetExhausted  true when some server stopped undecided because the budget ran out
+ * @param familyWise       how the verdicts were corrected for the number of rows and looks, one
+ *                         line; empty when the rows were decided one by one (JMH files)
  */
 public record GateReport(String title, Map<String, String> about, List<GateRow> rows, List<GateRounds.RoundRecord> rounds,
                          List<String> unmatched, GateVerdict verdict, double elapsedSeconds,
-                         boolean budgetExhausted) {
+                         boolean budgetExhausted, String familyWise) {
 
     public GateReport {
         about = Collections.unmodifiableMap(new LinkedHashMap<>(about));
         rows = List.copyOf(rows);
         rounds = List.copyOf(rounds);
         unmatched = List.copyOf(unmatched);
+        familyWise = familyWise == null ? "" : familyWise;
     }
 
     private static final String[] HEADER = {"subject", "metric", "baseline", "candidate", "change [interval]",
@@ -69,6 +72,9 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         for (String u : unmatched) {
             b.append("only on one side (inconclusive): ").append(u).append('\n');
         }
+        if (!familyWise.isEmpty()) {
+            b.append("family-wise ").append(familyWise).append('\n');
+        }
         b.append(summaryLine(exitCode)).append('\n');
         return b.toString();
     }
@@ -77,7 +83,8 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
     String summaryLine(int exitCode) {
         String why = switch (verdict) {
             case PASS -> "every interval lies within the threshold";
-            case REGRESSION -> "at least one interval lies entirely beyond the threshold";
+            case REGRESSION -> familyWise.isEmpty() ? "at least one interval lies entirely beyond the threshold"
+                    : "at least one row lies beyond the threshold, family-wise";
             case INCONCLUSIVE -> budgetExhausted
                     ? "some interval still straddles the threshold when the budget ran out"
                     : "some interval straddles the threshold" + (unmatched.isEmpty() ? "" : " or a benchmark is missing on one side");
@@ -121,6 +128,9 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         for (String u : unmatched) {
             b.append("- only on one side (inconclusive): `").append(u).append("`\n");
         }
+        if (!familyWise.isEmpty()) {
+            b.append("Family-wise ").append(escape(familyWise)).append(".\n\n");
+        }
         b.append(escape(summaryLine(exitCode))).append("\n\n");
         b.append("<details><summary>How this was measured</summary>\n\n");
         for (Map.Entry<String, String> e : about.entrySet()) {
@@ -128,7 +138,10 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         }
         b.append("\nChange = candidate / baseline − 1 as a geometric mean over ")
                 .append(rounds.isEmpty() ? "JMH forks (Welch's t on log scores)" : "paired rounds (Student's t on log ratios)")
-                .append("; the interval decides: regression when it lies entirely beyond the threshold, pass when entirely within it.\n");
+                .append(familyWise.isEmpty()
+                        ? "; the interval decides: regression when it lies entirely beyond the threshold, pass when entirely within it.\n"
+                        : "; pass when the interval lies entirely within the threshold, regression when Holm's procedure over "
+                                + "all rows rejects the row (its one-sided p-value, `regressionP` in the JSON, corrected for the looks).\n");
         b.append("\n</details>\n");
         return b.toString();
     }
@@ -138,11 +151,11 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
      * what scripts read (docs/gate.md); a value that is not a finite number is {@code null}.
      */
     public String json(int exitCode) {
-        List<JsonRound> roundValues = rounds.stream().map(r -> new JsonRound(r.server(), r.round(),
-                r.first().name().toLowerCase(Locale.ROOT), finite(r.took().toNanos() / 1e9),
-                JsonSample.of(r.baseline()), JsonSample.of(r.candidate()))).toList();
-        JsonReport doc = new JsonReport(title, verdict.label(), exitCode, finite(elapsedSeconds), budgetExhausted, about,
-                rows.stream().map(JsonRow::of).toList(), roundValues, unmatched);
+        List<JsonRound> roundValues = rounds.stream().flatMap(r -> r.workloads().stream().map(w -> new JsonRound(r.server(),
+                w.workload(), r.round(), r.first().name().toLowerCase(Locale.ROOT), finite(r.took().toNanos() / 1e9),
+                JsonSample.of(w.baseline()), JsonSample.of(w.candidate())))).toList();
+        JsonReport doc = new JsonReport(title, verdict.label(), exitCode, finite(elapsedSeconds), budgetExhausted,
+                familyWise.isEmpty() ? null : familyWise, about, rows.stream().map(JsonRow::of).toList(), roundValues, unmatched);
         try {
             return JSON.writeValueAsString(doc) + "\n";
         } catch (JsonProcessingException e) {
@@ -152,29 +165,34 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
 
     /** The JSON document's shape, in the order its fields are written. */
     private record JsonReport(String title, String verdict, int exitCode, Double elapsedSeconds, boolean budgetExhausted,
-                      Map<String, String> about, List<JsonRow> rows, List<JsonRound> rounds, List<String> unmatched) {
+                      String familyWise, Map<String, String> about, List<JsonRow> rows, List<JsonRound> rounds, List<String> unmatched) {
     }
 
     private record JsonRow(String subject, String metric, String unit, String better, boolean paired, int samples,
                    Double baselineMedian, Double candidateMedian, Double ratio, Double ratioLow, Double ratioHigh,
-                   Double confidence, Double threshold, String verdict, List<Double> baseline, List<Double> candidate) {
+                   Double confidence, Double threshold, String verdict, Double regressionP, List<Double> baseline,
+                   List<Double> candidate) {
 
         static JsonRow of(GateRow r) {
             GateStatistics.RatioInterval i = r.interval();
             return new JsonRow(r.subject(), r.metric(), r.unit(), r.better().name().toLowerCase(Locale.ROOT), r.paired(),
                     r.samples(), finite(GateStatistics.median(r.baseline())), finite(GateStatistics.median(r.candidate())),
                     finite(i.estimate()), finite(i.low()), finite(i.high()), finite(i.confidence()), finite(r.threshold()),
-                    r.verdict().label(), finite(r.baseline()), finite(r.candidate()));
+                    r.verdict().label(), finite(r.regressionP()), finite(r.baseline()), finite(r.candidate()));
         }
     }
 
-    private record JsonRound(String server, int round, String first, Double seconds, JsonSample baseline, JsonSample candidate) {
+    /** One workload of one server's round; a round of several workloads is several of these. */
+    private record JsonRound(String server, String workload, int round, String first, Double seconds, JsonSample baseline,
+                             JsonSample candidate) {
     }
 
-    private record JsonSample(Double exchangesPerSecond, Double serverCpuNanosPerExchange) {
+    /** {@code correctedP99Nanos} is null for a closed loop, which is not gated on latency. */
+    private record JsonSample(Double exchangesPerSecond, Double serverCpuNanosPerExchange, Double correctedP99Nanos) {
 
         static JsonSample of(GateRounds.Sample s) {
-            return new JsonSample(finite(s.exchangesPerSecond()), finite(s.serverCpuNanosPerExchange()));
+            return new JsonSample(finite(s.exchangesPerSecond()), finite(s.serverCpuNanosPerExchange()),
+                    finite(s.correctedP99Nanos()));
         }
     }
 

@@ -16,10 +16,13 @@ import java.util.Arrays;
  * @param interval  the candidate/baseline ratio with its confidence interval
  * @param threshold the verdict line as a fraction (0.05 = 5%)
  * @param verdict   the verdict for this row
+ * @param regressionP the row's one-sided p-value of a regression beyond the line, multiplied by
+ *                  the planned looks and the smallest it reached; what Holm's procedure ranks.
+ *                  NaN where the verdict came from the interval alone (JMH files)
  */
 public record GateRow(String subject, String metric, String unit, GateVerdict.Better better, boolean paired,
                       double[] baseline, double[] candidate, GateStatistics.RatioInterval interval,
-                      double threshold, GateVerdict verdict) {
+                      double threshold, GateVerdict verdict, double regressionP) {
 
     public GateRow {
         baseline = baseline.clone();
@@ -33,12 +36,17 @@ public record GateRow(String subject, String metric, String unit, GateVerdict.Be
                 ? GateStatistics.pairedRatio(baseline, candidate, confidence)
                 : GateStatistics.unpairedRatio(baseline, candidate, confidence);
         return new GateRow(subject, metric, unit, better, paired, baseline, candidate, interval, threshold,
-                GateVerdict.decide(interval, better, threshold));
+                GateVerdict.decide(interval, better, threshold), Double.NaN);
     }
 
     /** The same row with another verdict, e.g. inconclusive for too few rounds. */
     public GateRow withVerdict(GateVerdict newVerdict) {
-        return new GateRow(subject, metric, unit, better, paired, baseline, candidate, interval, threshold, newVerdict);
+        return new GateRow(subject, metric, unit, better, paired, baseline, candidate, interval, threshold, newVerdict, regressionP);
+    }
+
+    /** The same row with the p-value its family-wise verdict came from. */
+    public GateRow withRegressionP(double p) {
+        return new GateRow(subject, metric, unit, better, paired, baseline, candidate, interval, threshold, verdict, p);
     }
 
     @Override
@@ -60,7 +68,8 @@ public record GateRow(String subject, String metric, String unit, GateVerdict.Be
         return o instanceof GateRow r && subject.equals(r.subject) && metric.equals(r.metric)
                 && unit.equals(r.unit) && better == r.better && paired == r.paired
                 && Arrays.equals(baseline, r.baseline) && Arrays.equals(candidate, r.candidate)
-                && interval.equals(r.interval) && threshold == r.threshold && verdict == r.verdict;
+                && interval.equals(r.interval) && threshold == r.threshold && verdict == r.verdict
+                && Double.compare(regressionP, r.regressionP) == 0;
     }
 
     @Override

@@ -10,11 +10,13 @@ import io.greetbench.loadgen.LoadGenerator;
 import io.greetbench.loadgen.LoadResult;
 import io.greetbench.loadgen.ProgressListener;
 import io.greetbench.loadgen.UnreachableTargetException;
+import io.greetbench.loadgen.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
 
 /**
  * The server gate: measures a baseline and a candidate build in rounds ({@link GateRounds}), each
@@ -47,11 +50,15 @@ public final class GateRun {
     private final GateBuild baseline;
     private final GateBuild candidate;
     private final Consumer<String> progress;
-    /** Each subject's server and workload, by the name its rows carry. */
-    private final Map<String, Subject> subjects = new LinkedHashMap<>();
-
-    private record Subject(ServerKind kind, GateWorkload workload) {
-    }
+    /** Each server by the name its rows carry. */
+    private final Map<String, ServerKind> servers = new LinkedHashMap<>();
+    /**
+     * The workloads in the order a round measures them: closed loops first, since a relative open
+     * loop's rate is a share of the first closed loop's rate.
+     */
+    private final List<GateWorkload> measuringOrder;
+    /** Per server, the rate each relative open loop stands for, fixed in its first round. */
+    private final Map<String, Map<String, GateWorkload>> resolved = new ConcurrentHashMap<>();
 
     /**
      * @param progress receives one line per event worth telling a waiting user: the placement,
@@ -62,12 +69,12 @@ public final class GateRun {
         this.baseline = baseline;
         this.candidate = candidate;
         this.progress = progress;
-        boolean oneWorkload = settings.workloads().size() == 1;
         for (ServerKind kind : settings.servers()) {
-            for (GateWorkload workload : settings.workloads()) {
-                subjects.put(oneWorkload ? kind.cliName() : kind.cliName() + " " + workload.name(), new Subject(kind, workload));
-            }
+            servers.put(kind.cliName(), kind);
         }
+        List<GateWorkload> order = new ArrayList<>(settings.workloads());
+        order.sort(Comparator.comparing(GateWorkload::open));
+        this.measuringOrder = List.copyOf(order);
     }
 
     /**
@@ -79,24 +86,27 @@ public final class GateRun {
      */
     public GateReport run() {
         CpuPlacement placement = CpuPlacement.split();
-        GateRounds.Settings rounds = new GateRounds.Settings(List.copyOf(subjects.keySet()), settings.budget(),
-                settings.minRounds(), settings.maxRounds(), settings.threshold(), settings.confidence(), settings.seed());
+        GateRounds.Settings rounds = new GateRounds.Settings(List.copyOf(servers.keySet()), settings.workloads(),
+                settings.budget(), settings.minRounds(), settings.maxRounds(), settings.threshold(),
+                settings.latencyThreshold(), settings.confidence(), settings.seed());
         progress.accept(placement.description());
         progress.accept("baseline " + baseline.description() + (settings.baselineArgs().isEmpty() ? "" : " with " + settings.baselineArgs()));
         progress.accept("candidate " + candidate.description() + (settings.candidateArgs().isEmpty() ? "" : " with " + settings.candidateArgs()));
         progress.accept(rounds.servers() + ", budget " + settings.budget().toSeconds() + " s, seed " + settings.seed());
         String loadBefore = loadAverage();
+        progress.accept("family-wise " + rounds.familyWise());
         GateRounds.Outcome outcome = new GateRounds(rounds,
-                (subject, round, first) -> measureWithRetry(subject, round, first, placement), System::nanoTime, progress).run();
+                (server, round, first) -> measureWithRetry(server, round, first, placement), System::nanoTime, progress).run();
         Map<String, String> about = new LinkedHashMap<>();
         about.put("baseline", baseline.description() + (settings.baselineArgs().isEmpty() ? "" : " " + String.join(" ", settings.baselineArgs())));
         about.put("candidate", candidate.description() + (settings.candidateArgs().isEmpty() ? "" : " " + String.join(" ", settings.candidateArgs())));
-        about.put("workload", String.join(", ", settings.workloads().stream().map(GateWorkload::name).toList())
+        about.put("workload", String.join(", ", settings.workloads().stream().map(this::describeRates).toList())
                 + ", " + settings.round().toMillis() + " ms measured per side per round in " + settings.slice().toMillis()
                 + " ms slices (A B B A), after " + settings.warmup().map(w -> w.toMillis() + " ms warm-up")
                         .orElse(GateSettings.DEFAULT_WARMUP.toMillis() + " ms warm-up (netty " + GateSettings.NETTY_WARMUP.toMillis() + " ms)"));
         about.put("placement", placement.description());
-        about.put("threshold", GateSettings.percent(settings.threshold()));
+        about.put("threshold", GateSettings.percent(settings.threshold()) + " (p99 latency "
+                + GateSettings.percent(settings.latencyThreshold()) + ")");
         about.put("confidence", GateSettings.percent(settings.confidence()));
         about.put("budget", settings.budget().toSeconds() + " s");
         about.put("rounds", "min " + settings.minRounds() + ", max " + settings.maxRounds());
@@ -107,21 +117,36 @@ public final class GateRun {
         about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs available to the generator ("
                 + IoEngine.AUTO.resolved().label() + " engine), " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
         return new GateReport("greetbench gate", about, outcome.rows(), outcome.rounds(), List.of(), outcome.verdict(),
-                outcome.elapsed().toNanos() / 1e9, outcome.budgetExhausted());
+                outcome.elapsed().toNanos() / 1e9, outcome.budgetExhausted(), outcome.familyWise());
+    }
+
+    /** A workload as typed, with the rate each server's relative open loop stood for. */
+    private String describeRates(GateWorkload w) {
+        if (!w.relative()) {
+            return w.name();
+        }
+        List<String> rates = new ArrayList<>();
+        for (String server : servers.keySet()) {
+            GateWorkload r = resolved.getOrDefault(server, Map.of()).get(w.name());
+            if (r != null) {
+                rates.add(server + " " + String.format(Locale.ROOT, "%.0f/s", r.amount()));
+            }
+        }
+        return w.name() + " of the baseline's closed-loop rate" + (rates.isEmpty() ? "" : " (" + String.join(", ", rates) + ")");
     }
 
     /**
      * One round of one subject. A round with an unusable slice is measured once more with fresh
      * servers, because a neighbour's burst can cause one; a second unusable round fails the gate.
      */
-    private GateRounds.RoundSamples measureWithRetry(String subject, int roundNumber, GateRounds.Side first, CpuPlacement placement) {
-        String label = subject + " round " + roundNumber;
-        RoundMeasurement m = measureRound(label, subjects.get(subject), first, placement);
+    private GateRounds.RoundSamples measureWithRetry(String server, int roundNumber, GateRounds.Side first, CpuPlacement placement) {
+        String label = server + " round " + roundNumber;
+        RoundMeasurement m = measureRound(label, server, first, placement);
         if (m.problem() == null) {
             return m.samples();
         }
         progress.accept(label + ": " + m.problem() + "; measuring the round again");
-        RoundMeasurement again = measureRound(label, subjects.get(subject), first, placement);
+        RoundMeasurement again = measureRound(label, server, first, placement);
         if (again.problem() != null) {
             throw new ToolFailureException(label + ": " + again.problem() + " (and before: " + m.problem() + ")");
         }
@@ -146,83 +171,142 @@ public final class GateRun {
         }
     }
 
-    /** Running totals of one side over its slices of a round. */
+    /**
+     * Running totals of one side over its slices of one workload in a round. Latency is the
+     * slices' corrected histograms merged, never their percentiles averaged: the p99 of the whole
+     * side is not the mean of the slices' p99s.
+     */
     private static final class SideTotals {
+        final boolean open;
+        final Histogram corrected = new Histogram(3);
         long exchanges;
         long elapsedNanos;
         long serverCpuNanos;
 
+        SideTotals(boolean open) {
+            this.open = open;
+        }
+
+        void add(LoadResult r, long cpuNanos) {
+            exchanges += r.exchanges();
+            elapsedNanos += r.elapsed().toNanos();
+            serverCpuNanos += cpuNanos;
+            corrected.add(r.corrected());
+        }
+
         GateRounds.Sample sample() {
-            return new GateRounds.Sample(exchanges / (elapsedNanos / 1e9), serverCpuNanos / (double) exchanges);
+            double p99 = open && corrected.getTotalCount() > 0 ? corrected.getValueAtPercentile(99) : Double.NaN;
+            return new GateRounds.Sample(exchanges / (elapsedNanos / 1e9), serverCpuNanos / (double) exchanges, p99);
         }
     }
 
     /**
      * Both sides of one round, finely interleaved. Both servers start in fresh JVMs (the side that
-     * drew first starts first), are warmed up in alternating turns, and then take the load in short
-     * slices in the order A B B A A B B A…, each side's figures summed over its slices. Measuring
-     * one whole side and then the other would leave each round exposed to whatever a shared
-     * machine does in between (another job's build starting, a neighbour's burst); slices a
-     * fraction of a second apart see the same machine, and the mirrored order cancels a steady
-     * drift within the round. A server idles while the other is loaded, and its CPU time is
-     * counted only in its own slices.
+     * drew first starts first), are warmed up in alternating turns, and then take each workload in
+     * turn in short slices in the order A B B A A B B A…, each side's figures summed over its
+     * slices. Measuring one whole side and then the other would leave each round exposed to
+     * whatever a shared machine does in between (another job's build starting, a neighbour's
+     * burst); slices a fraction of a second apart see the same machine, and the mirrored order
+     * cancels a steady drift within the round. A server idles while the other is loaded, and its
+     * CPU time is counted only in its own slices. Every workload runs on the same two JVMs, so a
+     * second workload costs its measured time only, not another start and warm-up.
      */
-    private RoundMeasurement measureRound(String label, Subject subject, GateRounds.Side first, CpuPlacement placement) {
-        Map<GateRounds.Side, ServerProcess> servers = new ConcurrentHashMap<>();
+    private RoundMeasurement measureRound(String label, String serverName, GateRounds.Side first, CpuPlacement placement) {
+        ServerKind kind = servers.get(serverName);
+        Map<GateRounds.Side, ServerProcess> processes = new ConcurrentHashMap<>();
         try {
             // Both JVMs start at once, the drawn side first: on a busy machine a JVM start waits
             // for CPU shares, and two processes waiting together take half the time of two in turn.
-            Parallel.run("gate-server-", List.of(first, other(first)).stream().<Runnable>map(side -> () -> servers.put(side,
-                    startServer(label, subject.kind(), side, placement))).toList());
-            String problem = warmUp(subject, servers, first, placement);
+            Parallel.run("gate-server-", List.of(first, other(first)).stream().<Runnable>map(side -> () -> processes.put(side,
+                    startServer(label, kind, side, placement))).toList());
+            Map<String, GateWorkload> rates = resolved.computeIfAbsent(serverName, k -> new ConcurrentHashMap<>());
+            String problem = warmUp(kind, rates.getOrDefault(measuringOrder.getFirst().name(), measuringOrder.getFirst()),
+                    processes, first, placement);
             if (problem != null) {
                 return RoundMeasurement.unusable(problem);
             }
-            Map<GateRounds.Side, SideTotals> totals = new EnumMap<>(GateRounds.Side.class);
-            totals.put(first, new SideTotals());
-            totals.put(other(first), new SideTotals());
-            long slicesPerSide = Math.max(1, settings.round().toNanos() / settings.slice().toNanos());
-            Duration sliceLength = settings.round().dividedBy(slicesPerSide);
-            for (long k = 0; k < 2 * slicesPerSide; k++) {
-                GateRounds.Side side = turnOf(k, first);
-                ServerProcess server = servers.get(side);
-                long cpuBefore = server.cpuNanos();
-                LoadResult r = LoadGenerator.run(subject.workload().spec(server.address(), sliceLength, placement.generatorCpus()),
-                        ProgressListener.NONE);
-                long cpuAfter = server.cpuNanos();
-                if (!server.isAlive()) {
-                    throw new ToolFailureException(label + " " + name(side) + ": the server exited during the run; its stderr: "
-                            + server.stderrTail(3));
+            Map<String, GateRounds.WorkloadSamples> byName = new LinkedHashMap<>();
+            double closedRate = Double.NaN;
+            for (GateWorkload typed : measuringOrder) {
+                GateWorkload workload = rates.get(typed.name());
+                if (workload == null && typed.relative()) {
+                    if (Double.isNaN(closedRate)) {
+                        throw new IllegalStateException(typed.name() + " needs a closed loop measured before it");
+                    }
+                    workload = typed.atClosedRate(closedRate);
+                    rates.put(typed.name(), workload);
+                    progress.accept(serverName + " " + typed.name() + ": " + String.format(Locale.ROOT, "%.0f", workload.amount())
+                            + " exchanges/s, that share of the baseline's " + String.format(Locale.ROOT, "%.0f", closedRate)
+                            + " in the closed loop, for every round");
                 }
-                if (cpuBefore < 0 || cpuAfter < cpuBefore) {
-                    throw new ToolFailureException(label + ": cannot read the server's CPU time from /proc/" + server.pid() + "/stat");
+                if (workload == null) {
+                    workload = typed;
                 }
-                // A slice may complete nothing when a neighbour starves the server's CPU for its
-                // whole length; that is the machine, not the server, and the side's totals absorb it.
-                problem = problem(r, side, "slice " + (k + 1), true);
+                Map<GateRounds.Side, SideTotals> totals = new EnumMap<>(GateRounds.Side.class);
+                problem = measureSlices(label + " " + typed.name(), workload, processes, first, placement, totals);
                 if (problem != null) {
                     return RoundMeasurement.unusable(problem);
                 }
-                SideTotals t = totals.get(side);
-                t.exchanges += r.exchanges();
-                t.elapsedNanos += r.elapsed().toNanos();
-                t.serverCpuNanos += cpuAfter - cpuBefore;
-            }
-            for (Map.Entry<GateRounds.Side, SideTotals> t : totals.entrySet()) {
-                if (t.getValue().exchanges == 0) {
-                    return RoundMeasurement.unusable(name(t.getKey()) + ": no exchange completed in the whole round");
+                GateRounds.Sample base = totals.get(GateRounds.Side.BASELINE).sample();
+                if (!workload.open() && Double.isNaN(closedRate)) {
+                    closedRate = base.exchangesPerSecond();
                 }
+                byName.put(typed.name(), new GateRounds.WorkloadSamples(typed.name(), base,
+                        totals.get(GateRounds.Side.CANDIDATE).sample()));
             }
-            return new RoundMeasurement(new GateRounds.RoundSamples(totals.get(GateRounds.Side.BASELINE).sample(),
-                    totals.get(GateRounds.Side.CANDIDATE).sample()), null);
+            // Rows come in the settings' order, whatever order the round measured them in.
+            return new RoundMeasurement(new GateRounds.RoundSamples(settings.workloads().stream()
+                    .map(w -> byName.get(w.name())).toList()), null);
         } catch (UnreachableTargetException e) {
             throw new ToolFailureException(label + ": a server stopped accepting: " + e.getMessage(), e);
         } finally {
-            Parallel.run("gate-server-", servers.values().stream().<Runnable>map(server -> () -> {
+            Parallel.run("gate-server-", processes.values().stream().<Runnable>map(server -> () -> {
                 server.stop(SERVER_STOP_GRACE);
                 server.close();
             }).toList());
         }
+    }
+
+    /**
+     * One workload's slices, A B B A…, into {@code totals}; returns why the round cannot be used,
+     * or null.
+     */
+    private String measureSlices(String label, GateWorkload workload, Map<GateRounds.Side, ServerProcess> processes,
+                                 GateRounds.Side first, CpuPlacement placement, Map<GateRounds.Side, SideTotals> totals)
+            throws UnreachableTargetException {
+        totals.put(first, new SideTotals(workload.open()));
+        totals.put(other(first), new SideTotals(workload.open()));
+        long slicesPerSide = Math.max(1, settings.round().toNanos() / settings.slice().toNanos());
+        Duration sliceLength = settings.round().dividedBy(slicesPerSide);
+        for (long k = 0; k < 2 * slicesPerSide; k++) {
+            GateRounds.Side side = turnOf(k, first);
+            ServerProcess server = processes.get(side);
+            long cpuBefore = server.cpuNanos();
+            LoadResult r = LoadGenerator.run(workload.spec(server.address(), sliceLength, placement.generatorCpus()),
+                    ProgressListener.NONE);
+            long cpuAfter = server.cpuNanos();
+            if (!server.isAlive()) {
+                throw new ToolFailureException(label + " " + name(side) + ": the server exited during the run; its stderr: "
+                        + server.stderrTail(3));
+            }
+            if (cpuBefore < 0 || cpuAfter < cpuBefore) {
+                throw new ToolFailureException(label + ": cannot read the server's CPU time from /proc/" + server.pid() + "/stat");
+            }
+            // A slice may complete nothing when a neighbour starves the server's CPU for its
+            // whole length; that is the machine, not the server, and the side's totals absorb it.
+            // An open loop's slice may not: every exchange that was due must be in its latency.
+            String problem = problem(r, side, "slice " + (k + 1), !workload.open());
+            if (problem != null) {
+                return problem;
+            }
+            totals.get(side).add(r, cpuAfter - cpuBefore);
+        }
+        for (Map.Entry<GateRounds.Side, SideTotals> t : totals.entrySet()) {
+            if (t.getValue().exchanges == 0) {
+                return name(t.getKey()) + " " + workload.name() + ": no exchange completed in the whole round";
+            }
+        }
+        return null;
     }
 
     /** One side's server, from its build, with its extra {@code serve} options. */
@@ -241,9 +325,9 @@ public final class GateRun {
      * and its CPU per exchange carried that JIT work (seen on netty: +6% to +11% for whichever side
      * warmed second, in A/A runs). Returns why the round cannot be used, or null.
      */
-    private String warmUp(Subject subject, Map<GateRounds.Side, ServerProcess> servers, GateRounds.Side first,
-                          CpuPlacement placement) throws UnreachableTargetException {
-        Duration warm = settings.warmupFor(subject.kind());
+    private String warmUp(ServerKind kind, GateWorkload workload, Map<GateRounds.Side, ServerProcess> servers,
+                          GateRounds.Side first, CpuPlacement placement) throws UnreachableTargetException {
+        Duration warm = settings.warmupFor(kind);
         if (warm.isZero()) {
             return null;
         }
@@ -251,7 +335,7 @@ public final class GateRun {
         Duration turn = warm.dividedBy(turns);
         for (long k = 0; k < 2 * turns; k++) {
             GateRounds.Side side = turnOf(k, first);
-            LoadResult w = LoadGenerator.run(subject.workload().spec(servers.get(side).address(), turn, placement.generatorCpus()),
+            LoadResult w = LoadGenerator.run(workload.spec(servers.get(side).address(), turn, placement.generatorCpus()),
                     ProgressListener.NONE);
             String problem = problem(w, side, "warm-up", false);
             if (problem != null) {
@@ -275,6 +359,11 @@ public final class GateRun {
         }
         if (r.exchanges() == 0 && !mayBeEmpty) {
             return who + ": no exchange completed";
+        }
+        if (r.spec().workload() == Workload.OPEN && r.unfinished() > 0) {
+            // A closed loop always leaves its last exchanges in flight; an open loop drains its
+            // schedule, and an exchange that was due and never completed is missing from the latency: unusable.
+            return who + ": " + r.unfinished() + " exchanges unfinished at the end";
         }
         return null;
     }

@@ -19,8 +19,10 @@ import java.util.Optional;
  * @param servers       the servers to gate, in the order rows are reported (duplicates dropped)
  * @param workloads     the loads each server is gated under
  * @param budget        the time for all rounds of all servers
- * @param threshold     the verdict line as a fraction (0.05 = 5%)
- * @param confidence    the two-sided confidence level of the intervals
+ * @param threshold     the verdict line of exchanges/s and CPU per exchange as a fraction (0.05 = 5%)
+ * @param latencyThreshold the verdict line of the open loop's p99 latency: the slowdown allowed
+ * @param confidence    the two-sided confidence level of the intervals; 1 − confidence is also
+ *                      the family-wise false-alarm rate of the whole gate
  * @param round         measured load per side per round
  * @param slice         the length of one turn within a round; the sides alternate A B B A
  * @param warmup        unmeasured load per side on each fresh server; empty for each server's
@@ -32,7 +34,7 @@ import java.util.Optional;
  * @param seed          seeds the order of sides and servers; reported so a run can be replayed
  */
 public record GateSettings(List<ServerKind> servers, List<GateWorkload> workloads, Duration budget,
-                           double threshold, double confidence, Duration round, Duration slice,
+                           double threshold, double latencyThreshold, double confidence, Duration round, Duration slice,
                            Optional<Duration> warmup, int minRounds, int maxRounds,
                            List<String> baselineArgs, List<String> candidateArgs, long seed) {
 
@@ -40,10 +42,36 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
     public static final List<ServerKind> DEFAULT_SERVERS = List.of(ServerKind.values());
     /** The load generator's own default: enough connections to keep a server busy on every core. */
     public static final GateWorkload DEFAULT_WORKLOAD = GateWorkload.closed(LoadSpec.DEFAULT_CONNECTIONS);
-    /** At about 11 s a round of nio (docs/gate.md), room for some 27 rounds of one server; all servers share it. */
+    /**
+     * The open-loop point's rate as a share of the baseline's closed-loop rate on the same server.
+     * A third of the capacity leaves room for a candidate that is a good deal slower to still keep
+     * the schedule, so its p99 measures waiting in the server, not a queue that grows without end;
+     * and enough load that the server is busy. When the closed loop is limited by the generator (2
+     * CPUs) the real capacity is higher still, so the point is more comfortable, never less.
+     */
+    public static final double DEFAULT_OPEN_SHARE = 0.35;
+    /** Throughput and CPU under the closed loop, then CPU and tail latency at a comfortable fixed rate. */
+    public static final List<GateWorkload> DEFAULT_WORKLOADS = List.of(DEFAULT_WORKLOAD, GateWorkload.openShare(DEFAULT_OPEN_SHARE));
+    /**
+     * Room for the default workloads' rounds of all three servers: a round measures every workload on
+     * the same two fresh JVMs, and an unchanged build passes at the first look (4 rounds) in most
+     * runs; the time per round is in docs/gate.md.
+     */
     public static final Duration DEFAULT_BUDGET = Duration.ofMinutes(5);
     /** The verdict line: with intervals at most ±5% wide, a 10% slowdown lies entirely beyond it. */
     public static final double DEFAULT_THRESHOLD = 0.05;
+    /**
+     * The p99 slowdown allowed. To be measured: the coordinator sets it from the A/A spread on a
+     * quiet machine. Why 20% to start: the per-round p99 of a side comes from a few thousand
+     * exchanges, so about 1% of them (some 30–90) lie above it and that count varies by ±√count,
+     * ±10–20%; how much latency that moves depends on the tail's shape, ±3% for an exponential tail
+     * and about ±7% for a heavy (Pareto 2) one, per side, and the log ratio of two sides has √2
+     * times that, before any noise of the machine: about 10% per round. At the first look (4 rounds,
+     * t = 3.18 at 95%) that gives an interval of about ±16%, inside a 20% line, so an unchanged
+     * build passes at once; a delay of 5 ms on 2% of the exchanges moves the p99 by a factor of
+     * several, far beyond it.
+     */
+    public static final double DEFAULT_LATENCY_THRESHOLD = 0.20;
     public static final double DEFAULT_CONFIDENCE = 0.95;
     public static final Duration DEFAULT_ROUND = Duration.ofSeconds(3);
     /** Short enough that both sides see the same machine, long enough that a run's start-up is noise. */
@@ -64,10 +92,13 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
      */
     public static final int DEFAULT_MIN_ROUNDS = 4;
     /**
-     * A backstop for long budgets: the default budget ends a run first. Beyond 30 rounds an
-     * interval narrows by little (as 1/√rounds), so a server still undecided is truly on the line.
+     * A backstop for long budgets. Every round from {@link #DEFAULT_MIN_ROUNDS} on is a look, and
+     * the family-wise correction splits the false-alarm rate over all planned looks (12 at these
+     * defaults), so a higher maximum makes every regression harder to prove. With three servers the
+     * default budget ends a run first (about 4–6 rounds each); one server alone reaches about 15 in
+     * it. Beyond 15 rounds an interval narrows by little (as 1/√rounds).
      */
-    public static final int DEFAULT_MAX_ROUNDS = 30;
+    public static final int DEFAULT_MAX_ROUNDS = 15;
 
     public GateSettings {
         servers = List.copyOf(new LinkedHashSet<>(servers));
@@ -83,6 +114,7 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
         }
         requirePositive("--budget", budget);
         requireFraction("--threshold", threshold);
+        requireFraction("--latency-threshold", latencyThreshold);
         requireFraction("--confidence", confidence);
         requirePositive("--round", round);
         requirePositive("--slice", slice);
@@ -91,6 +123,11 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
         }
         if (warmup.isPresent() && warmup.get().isNegative()) {
             throw new BadInputException("--warmup must be >= 0, got " + millis(warmup.get()));
+        }
+        GateWorkload relative = workloads.stream().filter(GateWorkload::relative).findFirst().orElse(null);
+        if (relative != null && workloads.stream().noneMatch(w -> !w.open())) {
+            throw new BadInputException("--workload " + relative.name()
+                    + " is a share of the closed loop's rate and needs a closed:<connections> workload too");
         }
         if (minRounds < 2) {
             throw new BadInputException("--min-rounds must be at least 2 (an interval needs two rounds), got " + minRounds);
@@ -103,6 +140,11 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
     /** {@link #warmup} when given, else the server's own: netty's JIT needs longer. */
     public Duration warmupFor(ServerKind kind) {
         return warmup.orElse(kind == ServerKind.NETTY ? NETTY_WARMUP : DEFAULT_WARMUP);
+    }
+
+    /** Planned looks per row: every round from {@link #minRounds} to {@link #maxRounds}. */
+    public int looks() {
+        return maxRounds - minRounds + 1;
     }
 
     /** A seed for a run that was given none: different every run, and reported. */

@@ -1,6 +1,8 @@
 package io.greetbench.gate;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gate's statistics: a confidence interval for the ratio candidate / baseline of one metric.
@@ -21,9 +23,29 @@ import java.util.Arrays;
  * are not paired (their forks ran at different times), so their per-fork scores are compared with
  * Welch's t on the logs, which does not assume equal spread on both sides.
  *
- * <p>Stateless; every method is a pure function.
+ * <p><b>Family-wise control.</b> A gate checks many rows (servers × workloads × metrics) and
+ * looks at each after every round, so a 95% interval per row and per look would raise false
+ * alarms for the whole gate well above 5%. A regression is therefore claimed from a one-sided
+ * p-value per row ({@link #regressionPValue}), multiplied by the planned number of looks (a
+ * Bonferroni split over rounds {@code minRounds..maxRounds}: valid whatever the correlation of the
+ * looks and whenever the budget stops them), and the rows' p-values go through Holm's step-down
+ * ({@link #holm}). By the union bound and closed testing, the chance that any row of an unchanged
+ * build is called a regression stays at most the family's alpha, even for a true change right at
+ * the line. A <em>pass</em> needs no correction (it claims no alarm) and keeps the nominal
+ * interval, so an unchanged build passes as fast as before; what the correction costs is a
+ * regression that needs a round or two more to be proved.
+ *
+ * <p>Stateless; every method is a pure function (t quantiles are memoized, which changes no
+ * result).
  */
 public final class GateStatistics {
+
+    /** Memo of {@link #studentTQuantile}: the gate asks for the same few (p, df) after every round. */
+    private static final Map<QuantileKey, Double> QUANTILES = new ConcurrentHashMap<>();
+    private static final int QUANTILE_MEMO_LIMIT = 4096;
+
+    private record QuantileKey(double p, double df) {
+    }
 
     private GateStatistics() {
     }
@@ -111,6 +133,63 @@ public final class GateStatistics {
                 Math.min(baseline.length, candidate.length));
     }
 
+    /**
+     * The one-sided p-value of "the candidate is worse than the line" for paired samples: the null
+     * is that the true ratio lies on the good side of the line ({@code 1 - threshold} when higher is
+     * better, {@code 1 + threshold} when lower is better), tested with Student's t on the log ratios.
+     * Small when the rounds put the ratio far beyond the line; 1 when they cannot say.
+     *
+     * @throws IllegalArgumentException as {@link #pairedRatio}
+     */
+    public static double regressionPValue(double[] baseline, double[] candidate, GateVerdict.Better better, double threshold) {
+        if (baseline.length != candidate.length) {
+            throw new IllegalArgumentException("baseline has " + baseline.length + " rounds, candidate " + candidate.length);
+        }
+        requireUsable(baseline, "baseline");
+        requireUsable(candidate, "candidate");
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
+        }
+        int n = baseline.length;
+        double[] logRatios = new double[n];
+        for (int i = 0; i < n; i++) {
+            logRatios[i] = Math.log(candidate[i]) - Math.log(baseline[i]);
+        }
+        double mean = mean(logRatios);
+        double se = Math.sqrt(variance(logRatios, mean) / n);
+        // How far beyond the line, in the bad direction, the mean lies.
+        double beyond = better == GateVerdict.Better.HIGHER ? Math.log(1 - threshold) - mean : mean - Math.log(1 + threshold);
+        if (se == 0) {
+            return beyond > 0 ? 0 : 1;
+        }
+        return 1 - studentTCdf(beyond / se, n - 1);
+    }
+
+    /**
+     * Holm's step-down over {@code pValues} at family-wise level {@code alpha}: sorted ascending,
+     * the k-th smallest (from 0) is rejected while it is at most {@code alpha / (m - k)}; the first
+     * that is not stops the procedure. Controls the family-wise error at {@code alpha} whatever the
+     * dependence between the tests, and rejects everything Bonferroni does and often more.
+     *
+     * @return true at the index of every rejected hypothesis
+     */
+    public static boolean[] holm(double[] pValues, double alpha) {
+        Integer[] order = new Integer[pValues.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(pValues[a], pValues[b]));
+        boolean[] rejected = new boolean[pValues.length];
+        int m = pValues.length;
+        for (int k = 0; k < m; k++) {
+            if (!(pValues[order[k]] <= alpha / (m - k))) {
+                break;
+            }
+            rejected[order[k]] = true;
+        }
+        return rejected;
+    }
+
     /** The median; for reporting the typical per-round value of one side. */
     public static double median(double[] values) {
         if (values.length == 0) {
@@ -133,6 +212,19 @@ public final class GateStatistics {
         if (p < 0.5) {
             return -studentTQuantile(1 - p, df);
         }
+        QuantileKey key = new QuantileKey(p, df);
+        Double known = QUANTILES.get(key);
+        if (known != null) {
+            return known;
+        }
+        double q = searchStudentTQuantile(p, df);
+        if (QUANTILES.size() < QUANTILE_MEMO_LIMIT) {
+            QUANTILES.put(key, q);
+        }
+        return q;
+    }
+
+    private static double searchStudentTQuantile(double p, double df) {
         // Bisection on the CDF: monotone, and 200 halvings reach double precision from any bracket.
         double lo = 0;
         double hi = 1;

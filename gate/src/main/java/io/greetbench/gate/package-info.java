@@ -32,11 +32,19 @@
  * sides, and the mirrored order cancels a steady drift within the round. A server idles while
  * the other is loaded, and its CPU time is counted only in its own slices.
  *
- * <h2>Two metrics, one log ratio per round</h2>
- * Exchanges per second (higher is better) and server CPU per exchange (user + system time from
- * {@code /proc/<pid>/stat} over the side's slices, divided by its exchanges; lower is better). On
- * a small machine the generator, not the server, often limits the rate, so a server that spends
- * more CPU per exchange keeps up and only the second metric sees the slowdown. Each round gives
+ * <h2>Workloads and metrics, one log ratio per round</h2>
+ * Every workload of a round runs on the same two JVMs after one warm-up, closed loops first, each
+ * in its own A B B A slices. A closed loop gives exchanges per second (higher is better) and server
+ * CPU per exchange (user + system time from {@code /proc/<pid>/stat} over the side's slices,
+ * divided by its exchanges; lower is better). On a small machine the generator, not the server,
+ * often limits the rate, so a server that spends more CPU per exchange keeps up and only the
+ * second metric sees the slowdown. An open loop ({@link io.greetbench.gate.GateWorkload}; by
+ * default at 35% of the baseline's closed-loop rate, measured in the server's first round and then
+ * fixed) gives CPU per exchange and the p99 of the corrected latency, from the side's slice
+ * histograms merged (never percentiles averaged); no exchanges/s row, since its rate is the
+ * schedule's. A slice that leaves a due exchange unfinished makes the round unusable, so the p99
+ * leaves out no exchange that was due. p99.9 is not gated: from a few thousand exchanges per side
+ * and round it rests on the slowest handful, too noisy per round to decide in the budget. Each round gives
  * one ratio candidate / baseline per metric. Noise on a shared machine is multiplicative (a busy
  * neighbour costs some percent, whatever the figure), so the gate works on the logs of these
  * ratios, and the drift of the machine from round to round cancels within each round's ratio.
@@ -55,9 +63,10 @@
  *
  * <h2>Verdict lines</h2>
  * The threshold (5% by default) is the line ({@link io.greetbench.gate.GateVerdict}): a ratio of
- * 0.95 for exchanges per second, 1.05 for CPU per exchange. <em>Regression</em> when the whole
- * interval lies beyond the line, <em>pass</em> when it lies entirely on the good side (an
- * improvement of any size passes), <em>inconclusive</em> when it straddles the line. The interval
+ * 0.95 for exchanges per second, 1.05 for CPU per exchange; p99 latency has its own (20%, to be
+ * set from a measured A/A spread). <em>Pass</em> when the interval lies entirely on the good side
+ * (an improvement of any size passes), <em>regression</em> when the row is beyond the line for the
+ * whole gate (below), <em>inconclusive</em> otherwise. The interval
  * decides, never the point estimate, so noise cannot pass for a verdict. The line sits at half
  * the slowdown the gate must catch: with a line at 10%, a 10% slowdown would straddle it half of
  * the time however many rounds ran; with the line at 5%, an unchanged build passes and a 10%
@@ -66,16 +75,24 @@
  *
  * <h2>Sequential looks, rounds and budget</h2>
  * The defaults below are {@link io.greetbench.gate.GateSettings}'s constants, the one place they
- * are set. The gate looks at the intervals after every round from {@code --min-rounds} (4) on, and a
- * subject stops as soon as both its metrics have a verdict. Before that a subject is
- * inconclusive whatever its interval: two rounds are the least that give one, and a lucky pair
- * must not end a run. A subject also stops undecided after {@code --max-rounds} (30), or when the
- * time budget (5 min for all subjects) cannot hold another of its rounds: a round starts only if
- * the mean length of that subject's earlier rounds still fits, and the first two always run.
- * Looking after every round is sequential testing, which raises the chance of a wrong verdict
- * above the nominal 1 − confidence; the line at half the slowdown to catch keeps it small, and
- * {@code scripts/calibrate-gate.sh} measures the real rate (no false alarm in the A/A series of
- * {@code docs/gate.md}).
+ * are set. The gate looks at the rows after every round from {@code --min-rounds} (4) on, and a
+ * server stops as soon as all its rows have a verdict. Before that a row is inconclusive whatever
+ * its interval: two rounds are the least that give one, and a lucky pair must not end a run. A
+ * server also stops undecided after {@code --max-rounds} (15), or when the time budget (5 min for
+ * all servers) cannot hold another of its rounds: a round starts only if the mean length of that
+ * server's earlier rounds still fits, and the first two always run. So 4 to 15 rounds per server.
+ *
+ * <h2>Family-wise verdicts</h2>
+ * Many rows looked at after every round would turn noise somewhere into a regression. A row
+ * regresses only when Holm's step-down over every row of the gate rejects it at 1 − confidence
+ * (5%), each row's one-sided p-value of "beyond the line" multiplied by the planned looks
+ * ({@code max − min + 1}, a Bonferroni split over rounds that holds however the budget stops
+ * them), a row keeping the smallest value it reached ({@link io.greetbench.gate.GateStatistics},
+ * {@link io.greetbench.gate.GateRounds}). The chance of any false alarm in the whole gate is then
+ * at most 5% even for true changes right on their lines; a pass claims no alarm and keeps the
+ * nominal interval, so an unchanged build passes as fast as before, and a real regression needs a
+ * few more rounds to be proved. The report says so in one line; {@code GateFamilyWiseTest}
+ * simulates the whole stopping rule.
  *
  * <h2>What inconclusive means</h2>
  * That the gate could not tell, at this threshold and on this machine, whether the change is

@@ -17,9 +17,10 @@ class GateSettingsTest {
     /** Every component, at its default until a test changes it. */
     private static final class Knobs {
         List<ServerKind> servers = GateSettings.DEFAULT_SERVERS;
-        List<GateWorkload> workloads = List.of(GateSettings.DEFAULT_WORKLOAD);
+        List<GateWorkload> workloads = GateSettings.DEFAULT_WORKLOADS;
         Duration budget = GateSettings.DEFAULT_BUDGET;
         double threshold = GateSettings.DEFAULT_THRESHOLD;
+        double latencyThreshold = GateSettings.DEFAULT_LATENCY_THRESHOLD;
         double confidence = GateSettings.DEFAULT_CONFIDENCE;
         Duration round = GateSettings.DEFAULT_ROUND;
         Duration slice = GateSettings.DEFAULT_SLICE;
@@ -28,7 +29,7 @@ class GateSettingsTest {
         int maxRounds = GateSettings.DEFAULT_MAX_ROUNDS;
 
         GateSettings settings() {
-            return new GateSettings(servers, workloads, budget, threshold, confidence, round, slice, warmup, minRounds,
+            return new GateSettings(servers, workloads, budget, threshold, latencyThreshold, confidence, round, slice, warmup, minRounds,
                     maxRounds, List.of(), List.of(), 1);
         }
     }
@@ -48,7 +49,8 @@ class GateSettingsTest {
     void shouldAcceptTheDefaults() {
         GateSettings s = settings(k -> { });
         assertEquals(List.of(ServerKind.NIO, ServerKind.NETTY, ServerKind.LOOM), s.servers());
-        assertEquals("closed:64", s.workloads().getFirst().name());
+        assertEquals(List.of("closed:64", "open:35%"), s.workloads().stream().map(GateWorkload::name).toList());
+        assertEquals(GateSettings.DEFAULT_MAX_ROUNDS - GateSettings.DEFAULT_MIN_ROUNDS + 1, s.looks());
     }
 
     @Test
@@ -58,7 +60,9 @@ class GateSettingsTest {
         assertRejected("--budget", k -> k.budget = Duration.ZERO);
         assertRejected("--threshold", k -> k.threshold = 1.5);
         assertRejected("--threshold", k -> k.threshold = 0);
+        assertRejected("--latency-threshold", k -> k.latencyThreshold = 0);
         assertRejected("--confidence", k -> k.confidence = 1);
+        assertRejected("--workload", k -> k.workloads = List.of(GateWorkload.parse("open:35%")));
         assertRejected("--round", k -> k.round = Duration.ofSeconds(-1));
         assertRejected("--slice", k -> k.slice = Duration.ZERO);
         assertRejected("--slice", k -> k.slice = Duration.ofSeconds(4));
@@ -96,11 +100,22 @@ class GateSettingsTest {
 
     @Test
     void shouldReadWorkloadsAsTyped() {
-        assertEquals(new GateWorkload("closed:8", false, 8), GateWorkload.parse("closed:8"));
-        assertEquals(new GateWorkload("open:2500.5", true, 2500.5), GateWorkload.parse(" open:2500.5 "));
-        for (String bad : List.of("closed:0", "closed:1.5", "open:0", "half:3", "closed:")) {
+        assertEquals(new GateWorkload("closed:8", false, 8, false), GateWorkload.parse("closed:8"));
+        assertEquals(new GateWorkload("open:2500.5", true, 2500.5, false), GateWorkload.parse(" open:2500.5 "));
+        assertEquals(new GateWorkload("open:35%", true, 0.35, true), GateWorkload.parse("open:35%"));
+        for (String bad : List.of("closed:0", "closed:1.5", "open:0", "half:3", "closed:", "closed:50%", "open:0%", "open:150%")) {
             assertThrows(IllegalArgumentException.class, () -> GateWorkload.parse(bad), bad);
         }
+    }
+
+    @Test
+    void shouldGiveARelativeOpenLoopItsShareOfTheClosedRateAndKeepItsName() {
+        GateWorkload share = GateWorkload.parse("open:35%");
+        GateWorkload atRate = share.atClosedRate(20_000);
+        assertEquals(new GateWorkload("open:35%", true, 7_000, false), atRate);
+        assertEquals(GateWorkload.parse("open:3000"), GateWorkload.parse("open:3000").atClosedRate(20_000));
+        assertThrows(IllegalStateException.class, () -> share.spec(new java.net.InetSocketAddress("127.0.0.1", 1),
+                Duration.ofSeconds(1), Optional.empty()));
     }
 
     @Test

@@ -119,4 +119,70 @@ class GateStatisticsTest {
         assertEquals(GateVerdict.INCONCLUSIVE, GateVerdict.combine(List.of()));
         assertEquals(GateVerdict.REGRESSION, GateVerdict.combine(List.of(GateVerdict.PASS, GateVerdict.INCONCLUSIVE, GateVerdict.REGRESSION)));
     }
+
+    @Test
+    void shouldGiveASmallRegressionPValueOnlyBeyondTheLine() {
+        double[] base = {100, 102, 98, 101, 99};
+        double[] worse = {112, 113, 109, 112, 110};
+        double[] same = {101, 101, 99, 100, 100};
+        // Lower is better (CPU): 11% more is far beyond the 5% line; no change is far on the good side.
+        assertTrue(GateStatistics.regressionPValue(base, worse, GateVerdict.Better.LOWER, THRESHOLD) < 0.001);
+        assertTrue(GateStatistics.regressionPValue(base, same, GateVerdict.Better.LOWER, THRESHOLD) > 0.99);
+        // Higher is better (throughput): the same figures as a gain are no regression, as a loss they are.
+        assertTrue(GateStatistics.regressionPValue(base, worse, GateVerdict.Better.HIGHER, THRESHOLD) > 0.99);
+        assertTrue(GateStatistics.regressionPValue(worse, base, GateVerdict.Better.HIGHER, THRESHOLD) < 0.001);
+        // Exactly on the line with no spread is not beyond it.
+        double[] line = {105, 105, 105};
+        assertEquals(1.0, GateStatistics.regressionPValue(new double[] {100, 100, 100}, line, GateVerdict.Better.LOWER, THRESHOLD));
+    }
+
+    @Test
+    void shouldAgreeWithTheIntervalOnTheSameRounds() {
+        // A one-sided p-value below (1 - confidence) / 2 is the same event as the interval's lower
+        // end above the line: one test, two views.
+        for (long seed = 1; seed <= 200; seed++) {
+            double[][] s = pairedSeries(seed, 5, 1.09, 0.03);
+            GateStatistics.RatioInterval i = GateStatistics.pairedRatio(s[0], s[1], CONFIDENCE);
+            boolean beyond = i.low() > 1 + THRESHOLD;
+            double p = GateStatistics.regressionPValue(s[0], s[1], GateVerdict.Better.LOWER, THRESHOLD);
+            assertEquals(beyond, p < (1 - CONFIDENCE) / 2, "seed " + seed + ": " + i + " p=" + p);
+        }
+    }
+
+    @Test
+    void shouldStepDownInHolmsOrder() {
+        // m = 4: the smallest is tested at alpha/4, the next at alpha/3, then alpha/2, then alpha.
+        double alpha = 0.05;
+        assertEquals(List.of(true, true, false, false), asList(GateStatistics.holm(new double[] {0.012, 0.001, 0.03, 0.2}, alpha)));
+        // The order is by p-value, not by position; a miss stops the procedure even if later ones are small enough.
+        assertEquals(List.of(false, false, true, false), asList(GateStatistics.holm(new double[] {0.04, 0.04, 0.01, 0.9}, alpha)));
+        assertEquals(List.of(false, false), asList(GateStatistics.holm(new double[] {0.026, 0.03}, alpha)));
+        assertEquals(List.of(true, true), asList(GateStatistics.holm(new double[] {0.024, 0.05}, alpha)));
+        // Holm rejects all Bonferroni does: 0.0125 = 0.05 / 4 is rejected at the first step.
+        assertEquals(List.of(true, true, true, true), asList(GateStatistics.holm(new double[] {0.0125, 0.0166, 0.025, 0.05}, alpha)));
+        assertEquals(List.of(), asList(GateStatistics.holm(new double[0], alpha)));
+    }
+
+    @Test
+    void shouldNotCallRegressionWhatOnlyOneUncorrectedLookSees() {
+        // Four rounds, CPU about 9% up: the nominal 95% interval lies beyond the 5% line, but over
+        // 12 rows and 12 looks the corrected p-value is far from alpha / 12.
+        double[] base = {100, 100, 100, 100};
+        double[] cand = {107.5, 110.5, 108, 110};
+        GateStatistics.RatioInterval i = GateStatistics.pairedRatio(base, cand, CONFIDENCE);
+        assertEquals(GateVerdict.REGRESSION, GateVerdict.decide(i, GateVerdict.Better.LOWER, THRESHOLD), i.toString());
+        double adjusted = Math.min(1, 12 * GateStatistics.regressionPValue(base, cand, GateVerdict.Better.LOWER, THRESHOLD));
+        double[] family = new double[12];
+        java.util.Arrays.fill(family, 1);
+        family[0] = adjusted;
+        assertEquals(false, GateStatistics.holm(family, 1 - CONFIDENCE)[0], "adjusted p " + adjusted);
+    }
+
+    private static List<Boolean> asList(boolean[] values) {
+        java.util.ArrayList<Boolean> out = new java.util.ArrayList<>();
+        for (boolean v : values) {
+            out.add(v);
+        }
+        return out;
+    }
 }

@@ -30,18 +30,32 @@ public record CpuPlacement(Optional<String> serverCpus, Optional<String> generat
     }
 
     /**
-     * Splits this process's CPUs between server and generator, and pins this JVM to the
+     * Splits this process's CPUs between server and generator, half each, and pins this JVM to the
      * generator's half. Falls back to {@link #none} when there is one CPU or {@code taskset} is
      * missing or refused, saying why.
      */
     public static CpuPlacement split() {
+        return split(ServerCpus.HALF);
+    }
+
+    /**
+     * Gives the server the CPUs {@code serverCpus} chooses and the generator the rest, and pins
+     * this JVM to the generator's. Falls back to {@link #none} when there is one CPU or
+     * {@code taskset} is missing or refused, saying why.
+     *
+     * @throws BadInputException when the choice does not fit the CPUs this process may use
+     */
+    public static CpuPlacement split(ServerCpus serverCpus) {
         List<Integer> cpus = ALLOWED_AT_START;
         if (cpus.size() < 2) {
             return none("only " + cpus.size() + " CPU available");
         }
-        int half = cpus.size() / 2;
-        String server = join(cpus.subList(0, half));
-        String generator = join(cpus.subList(half, cpus.size()));
+        ServerCpus.ServerCpusChoice choice = serverCpus.choose(cpus);
+        if (choice.refusal().isPresent()) {
+            throw new BadInputException(choice.refusal().get());
+        }
+        String server = join(choice.cpus());
+        String generator = join(cpus.stream().filter(c -> !choice.cpus().contains(c)).toList());
         String failure = pinSelf(generator);
         if (failure != null) {
             return none(failure);
@@ -49,6 +63,16 @@ public record CpuPlacement(Optional<String> serverCpus, Optional<String> generat
         return new CpuPlacement(Optional.of(server), Optional.of(generator),
                 "server on CPU " + server + ", load generator (this JVM, pid " + ProcessHandle.current().pid()
                         + ") on CPU " + generator + ", of " + cpus.size() + " CPUs (taskset)");
+    }
+
+    /** How many CPUs the server may run on: its list when pinned, else all this process could use. */
+    public int serverCpuCount() {
+        return serverCpus.map(l -> parseList(l).size()).orElse(ALLOWED_AT_START.size());
+    }
+
+    /** How many CPUs the generator (this JVM) may run on: its list when pinned, else all this process could use. */
+    public int generatorCpuCount() {
+        return generatorCpus.map(l -> parseList(l).size()).orElse(ALLOWED_AT_START.size());
     }
 
     /**
@@ -93,7 +117,7 @@ public record CpuPlacement(Optional<String> serverCpus, Optional<String> generat
         return List.copyOf(cpus);
     }
 
-    private static String join(List<Integer> cpus) {
+    static String join(List<Integer> cpus) {
         return cpus.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 

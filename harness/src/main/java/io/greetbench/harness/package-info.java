@@ -37,6 +37,19 @@
  * later threads inherit the mask). Server and generator then do not steal each other's cycles, and
  * the server's CPU time is its own. With one CPU, or no {@code taskset}, nothing is pinned and the
  * placement's description says why, so results never claim an isolation they did not have.
+ * {@link ServerCpus} chooses the server's CPUs other than by halves ({@code --server-cpus}).
+ *
+ * <h2>A CPU budget for the server, and who bounded a figure</h2>
+ * Separate CPUs are not enough on a small machine: the generator spends more CPU per exchange than
+ * a fast server, so on equal halves the generator saturates first and the "server's" peak is the
+ * generator's. {@link CpuBudget} gives the server a CFS quota ({@link CpuQuota}, such as 0.5 CPU)
+ * in a cgroup of its own (v1 {@code cpu.cfs_quota_us} or v2 {@code cpu.max}), with a 2 ms period
+ * so that throttling comes as many short waits rather than a few long ones, and reads the
+ * throttling counters of {@code cpu.stat}. Where the machine does not permit it (no root, no
+ * delegation, no controller) it says why in one line and the caller goes on without it.
+ * {@link BoundBy} classifies a measured run as bound by the server, the generator or neither,
+ * from each side's CPU use over its allotment and the server's throttling; its thresholds and
+ * the measurements behind them are in its Javadoc.
  *
  * <h2>Typed failures, mapped in one place</h2>
  * Domain modules report a failure that is not a bug with a {@link GreetbenchException}: a
