@@ -56,7 +56,7 @@ final class CompareCommand implements Callable<Integer> {
     CompareProfile profile;
 
     @Option(names = "--handler", split = ",", paramLabel = "WORK",
-            description = {"work per exchange on the server: none, cpu:<microseconds>, sleep:<milliseconds> (default: ${DEFAULT-VALUE}).",
+            description = {"work per exchange on the server: none, cpu:<microseconds>, sleep:<milliseconds>, tail:<percent>:<milliseconds> (default: ${DEFAULT-VALUE}).",
                 "Several, e.g. none,sleep:5, measure each server once per handler and show the difference."})
     List<HandlerWork> handlers;
 

@@ -1,5 +1,6 @@
 package io.greetbench.cli;
 
+import io.greetbench.capacity.CapacitySettings;
 import io.greetbench.compare.CompareSettings;
 import io.greetbench.fleet.FleetPlan;
 import io.greetbench.gate.GateSettings;
@@ -13,6 +14,7 @@ import io.greetbench.netty.NettyTransport;
 import io.greetbench.protocol.ConformanceCheck;
 import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Model.ArgSpec;
@@ -58,6 +60,16 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("compare --server-cpu-quota", CompareSettings.DEFAULT_SERVER_CPU_QUOTA.toString()),
             Map.entry("compare --timeout", duration(CompareSettings.DEFAULT_EXCHANGE_TIMEOUT)),
             Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
+
+            // capacity
+            Map.entry("capacity --slo", CapacitySettings.DEFAULT_SLO.toString()),
+            Map.entry("capacity --start-rate", number(CapacitySettings.DEFAULT_START_RATE)),
+            Map.entry("capacity --growth", number(CapacitySettings.DEFAULT_GROWTH)),
+            Map.entry("capacity --tolerance", number(CapacitySettings.DEFAULT_TOLERANCE * 100)),
+            Map.entry("capacity --max-steps", Integer.toString(CapacitySettings.DEFAULT_MAX_STEPS)),
+            Map.entry("capacity --step-duration", duration(CapacitySettings.DEFAULT_STEP_DURATION)),
+            Map.entry("capacity --step-warmup", duration(CapacitySettings.DEFAULT_STEP_WARMUP)),
+            Map.entry("capacity --timeout", duration(CapacitySettings.DEFAULT_EXCHANGE_TIMEOUT)),
 
             // hostile
             Map.entry("hostile --server", String.join(",", HostileSuite.Settings.DEFAULT_SERVERS)),
@@ -107,6 +119,11 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
         }
         String value = VALUES.get(option.command().name() + " " + option.longestName());
         return value != null ? value : SHARED.get(option.longestName());
+    }
+
+    /** A number the way users type it: {@code 200}, {@code 1.5}. */
+    static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     /** A duration the way users type it ({@link DurationConverter}): 60s, 500ms, 2m. */

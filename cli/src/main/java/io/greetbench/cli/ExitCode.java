@@ -29,13 +29,16 @@ public enum ExitCode {
     /** gate: the confidence interval straddles the threshold even after the whole budget. */
     INCONCLUSIVE(4, "gate was inconclusive (0 with --inconclusive pass)", Set.of("gate")),
     /** The target could not be reached at all (connection refused, no route, unknown host). */
-    UNREACHABLE(5, "target unreachable", Set.of("check", "load")),
+    UNREACHABLE(5, "target unreachable", Set.of("check", "load", "capacity")),
     /** check: at least one conformance case failed; hostile: a case failed. */
     CHECK_FAILED(6, "a conformance check or hostile case failed", Set.of("check", "hostile")),
     /** load: the run completed but is not valid (the generator fell behind, or errors occurred). */
-    INVALID_RUN(7, "load run invalid (generator fell behind, or errors)", Set.of("load", "merge")),
+    INVALID_RUN(7, "load run invalid (generator fell behind, or errors); capacity: the generator was the bound at the first step",
+            Set.of("load", "merge", "capacity")),
     /** serve: the server could not listen (address in use, permission denied, transport unavailable). */
-    CANNOT_LISTEN(8, "server could not listen", Set.of("serve"));
+    CANNOT_LISTEN(8, "server could not listen", Set.of("serve")),
+    /** capacity: the target did not meet the SLO even at the first step (its capacity is 0). */
+    SLO_NOT_MET(9, "capacity: the SLO was not met even at the first step", Set.of("capacity"));
 
     private final int code;
     private final String meaning;

@@ -23,6 +23,9 @@ final class FleetReport {
                 c.path("p50").asDouble(), c.path("p90").asDouble(), c.path("p99").asDouble(), c.path("p99.9").asDouble(),
                 c.path("max").asDouble(), c.path("count").asLong());
         out.printf(Locale.ROOT, "  errors: %d%n", m.path("errors_total").asLong());
+        if (m.path("overloaded").asBoolean(false)) {
+            out.println("  OVERLOADED (a valid result): " + m.path("overloaded_reason").asText());
+        }
         for (ShardReport r : result.shards()) {
             out.printf(Locale.ROOT, "  shard %d on %s: %s%n", r.index(), r.host(), r.ok()
                     ? r.summary().path("exchanges").asLong() + " exchanges, started " + r.summary().path("start_late_ms").asDouble() + " ms late"

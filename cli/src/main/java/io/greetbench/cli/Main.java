@@ -1,5 +1,6 @@
 package io.greetbench.cli;
 
+import io.greetbench.capacity.Slo;
 import io.greetbench.compare.CompareProfile;
 import io.greetbench.compare.Pinning;
 import io.greetbench.harness.CpuQuota;
@@ -40,6 +41,7 @@ import io.greetbench.harness.GreetbenchException;
             MergeCommand.class,
             GateCommand.class,
             CompareCommand.class,
+            CapacityCommand.class,
             JmhCommand.class,
             HostileCommand.class,
             KubeLoadCommand.class,
@@ -103,6 +105,7 @@ public final class Main implements Callable<Integer> {
         cmd.registerConverter(Pinning.class, parsedBy(Pinning::parse));
         cmd.registerConverter(ServerCpus.class, parsedBy(ServerCpus::parse));
         cmd.registerConverter(CpuQuota.class, parsedBy(CpuQuota::parse));
+        cmd.registerConverter(Slo.class, parsedBy(Slo::parse));
         cmd.registerConverter(Duration.class, DurationConverter::parse);
         cmd.setDefaultValueProvider(new Defaults());
     }

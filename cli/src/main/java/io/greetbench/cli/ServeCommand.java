@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
     int ioThreads;
 
     @Option(names = "--handler", paramLabel = "WORK",
-            description = "simulated work per exchange: none, cpu:<microseconds>, sleep:<milliseconds> (default: ${DEFAULT-VALUE})")
+            description = "simulated work per exchange: none, cpu:<microseconds>, sleep:<milliseconds>, tail:<percent>:<milliseconds> (default: ${DEFAULT-VALUE})")
     HandlerWork handler;
 
     @Option(names = "--transport", paramLabel = "TRANSPORT",

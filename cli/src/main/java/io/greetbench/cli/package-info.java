@@ -7,13 +7,13 @@
  * {@link Main} is the root command and lists every subcommand: {@code serve} runs one server,
  * {@code check} drives a running server through the protocol's cases, {@code load} is the load
  * generator, {@code merge} adds up the logs of several generators, {@code compare} measures every
- * model on the same load, {@code gate} tells whether a candidate build is slower than a baseline,
+ * model on the same load, {@code capacity} finds one server's capacity at a latency SLO, {@code gate} tells whether a candidate build is slower than a baseline,
  * {@code jmh} runs the microbenchmarks, {@code hostile} runs the reliability suite. Each is one
  * class, a picocli {@code Callable<Integer>}.
  *
  * <h2>Thin commands</h2>
  * A command turns options into the domain module's validated settings, calls the module that does
- * the work ({@code compare}, {@code gate}, {@code hostile}, {@code loadgen}, the servers), and
+ * the work ({@code compare}, {@code capacity}, {@code gate}, {@code hostile}, {@code loadgen}, the servers), and
  * prints what comes back. The procedures themselves (how a comparison is measured, how the gate
  * decides) live and are documented in their modules, where they can be tested without a command
  * line. Output goes through the command's own writers ({@code spec.commandLine().getOut()} and

@@ -86,7 +86,7 @@ class CompareCommandTest {
         assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         // picocli wraps lines where it likes, even inside a list.
         String help = run.out().replaceAll("\\s+", "");
-        for (String expected : new String[] {"heldconnections(default:quick)", "sleep:<milliseconds>(default:none)",
+        for (String expected : new String[] {"heldconnections(default:quick)", "tail:<percent>:<milliseconds>(default:none)",
             "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinningandnoCPUbudget(default:auto)",
             "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)", "getstherest(default:half)",
             "andsaysso(default:0.5)"}) {

@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.greetbench.harness.ServerKind;
 import io.greetbench.loadgen.ErrorKind;
 import io.greetbench.loadgen.LoadSpec;
-import io.greetbench.loom.LoomThreads;
-import io.greetbench.netty.NettyTransport;
-import io.greetbench.protocol.GreetServer;
-import io.greetbench.protocol.ServerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,10 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code greetbench load} and {@code greetbench merge}, in process, with captured output printed on failure. */
@@ -35,25 +30,21 @@ class LoadCommandTest {
     private static final List<String> LOAD_JSON_FIELDS = List.of("target", "workload", "connections", "held_connections",
             "threads", "io_engine", "duration_s", "warmup_s", "timeout_s", "payload_bytes", "half_close", "elapsed_s",
             "exchanges", "exchanges_per_second", "requested_rate", "achieved_rate", "late", "generator_lag_p99_us",
-            "latency_unit", "corrected", "raw", "errors", "errors_total", "generator_cpu_s", "cpu_per_exchange_us",
-            "peak_connections", "unfinished", "valid", "invalid_reason");
+            "generator_lag_max_us", "latency_unit", "corrected", "raw", "errors", "errors_total", "generator_cpu_s",
+            "generator_cpu_utilization", "cpu_per_exchange_us", "peak_connections", "unfinished", "due", "lower_bounds",
+            "overloaded", "overloaded_reason", "valid", "invalid_reason");
 
     @TempDir
     Path dir;
 
-    private GreetServer server;
+    @RegisterExtension
+    final LoomTarget loom = new LoomTarget();
+
     private String target;
 
     @BeforeEach
-    void startServer() throws IOException {
-        server = ServerKind.LOOM.create(ServerConfig.ephemeral(), NettyTransport.AUTO, LoomThreads.VIRTUAL);
-        server.start();
-        target = "127.0.0.1:" + server.boundAddress().getPort();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
+    void target() {
+        target = loom.target();
     }
 
     private static void assertUsageError(CliRun run, String option) {
@@ -76,7 +67,7 @@ class LoadCommandTest {
         JsonNode result = JSON.readTree(json.toFile());
         assertEquals(LOAD_JSON_FIELDS, fieldNames(result), "the field names scripts read");
         assertTrue(result.get("valid").asBoolean(), result::toString);
-        assertEquals("127.0.0.1:" + server.boundAddress().getPort(), result.get("target").asText());
+        assertEquals(target, result.get("target").asText());
         assertEquals(ErrorKind.values().length, result.get("errors").size(), result::toString);
         assertTrue(result.get("corrected").has("p99.9"), result::toString);
         assertTrue(result.get("invalid_reason").isNull(), result::toString);

@@ -19,7 +19,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Merges the {@code load --json} summaries of a fleet's shards into one summary with the same
- * fields, exactly: counts, errors and rates are summed; the latency percentiles come from the
+ * fields, exactly: counts (due exchanges and their lower bounds too), errors and rates are summed;
+ * lags and the generators' CPU utilization are the worst shard's; the run is overloaded when any
+ * shard saw the server fall behind; the latency percentiles come from the
  * union of the shards' histograms (each summary carries its histograms, compressed), never from
  * averaging percentiles. The merged run is valid only when every shard reported, every shard's
  * run was valid, and every shard started within the tolerance of the common instant; otherwise
@@ -36,9 +38,12 @@ public final class FleetMerge {
     /** The fields that add up over shards. */
     private static final List<String> SUMMED = List.of("connections", "held_connections", "threads", "exchanges",
             "exchanges_per_second", "requested_rate", "achieved_rate", "late", "errors_total", "generator_cpu_s",
-            "peak_connections", "unfinished");
+            "peak_connections", "unfinished", "due");
     /** The fields where the fleet's value is the worst shard's. */
-    private static final List<String> MAXIMUM = List.of("elapsed_s", "generator_lag_p99_us");
+    private static final List<String> MAXIMUM = List.of("elapsed_s", "generator_lag_p99_us", "generator_lag_max_us",
+            "generator_cpu_utilization");
+    /** The objects whose every key adds up over shards. */
+    private static final List<String> SUMMED_OBJECTS = List.of("errors", "lower_bounds");
 
     private FleetMerge() {
     }
@@ -98,7 +103,14 @@ public final class FleetMerge {
             }
             merged.set("corrected", Percentiles.json(corrected));
             merged.set("raw", Percentiles.json(raw));
-            merged.set("errors", errors(ok));
+            for (String f : SUMMED_OBJECTS) {
+                merged.set(f, summed(ok, f));
+            }
+            // The server fell behind if it did for any shard: they all offered it their share of the one schedule.
+            List<String> overloaded = ok.stream().filter(r -> r.summary().path("overloaded").asBoolean(false))
+                    .map(r -> "shard " + r.index() + " (" + r.host() + "): " + r.summary().path("overloaded_reason").asText("")).toList();
+            merged.put("overloaded", !overloaded.isEmpty());
+            merged.put("overloaded_reason", overloaded.isEmpty() ? null : String.join("; ", overloaded));
         }
         double minLate = Double.MAX_VALUE;
         double maxLate = -Double.MAX_VALUE;
@@ -135,7 +147,7 @@ public final class FleetMerge {
                 continue;
             }
             for (String f : List.of("exchanges", "requested_rate", "achieved_rate", "errors_total", "start_late_ms", "valid",
-                    "invalid_reason", "io_engine", "connections", "held_connections")) {
+                    "invalid_reason", "overloaded", "io_engine", "connections", "held_connections")) {
                 if (r.summary().has(f)) {
                     s.set(f, r.summary().get(f));
                 }
@@ -159,10 +171,11 @@ public final class FleetMerge {
         }
     }
 
-    private static ObjectNode errors(List<ShardReport> ok) {
+    /** The object {@code field} of every shard's summary, key by key added up. */
+    private static ObjectNode summed(List<ShardReport> ok, String field) {
         Map<String, Long> sums = new TreeMap<>();
         for (ShardReport r : ok) {
-            for (Map.Entry<String, JsonNode> e : r.summary().path("errors").properties()) {
+            for (Map.Entry<String, JsonNode> e : r.summary().path(field).properties()) {
                 sums.merge(e.getKey(), e.getValue().asLong(), Long::sum);
             }
         }

@@ -63,6 +63,32 @@ class FleetMergeTest {
         return h;
     }
 
+    /** Due exchanges and their lower bounds add up; the server is overloaded if any shard saw it; the busiest generator counts. */
+    @Test
+    void shouldMergeEveryDueExchangeAndTheOverload() {
+        Histogram a = random(3, 1_000, 200_000);
+        ObjectNode s0 = shard(0, 2, a, a, 1.0, true);
+        ObjectNode s1 = shard(1, 2, a, a, 1.0, true);
+        s0.put("due", 1_200);
+        s1.put("due", 1_100);
+        s0.putObject("lower_bounds").put("failed", 1).put("not_started", 150).put("in_flight", 49);
+        s1.putObject("lower_bounds").put("failed", 1).put("not_started", 70).put("in_flight", 29);
+        s0.put("generator_cpu_utilization", 0.25);
+        s1.put("generator_cpu_utilization", 0.7);
+        s0.put("overloaded", true).put("overloaded_reason", "the server did not keep up: 199 still due");
+        s1.put("overloaded", false).putNull("overloaded_reason");
+        ObjectNode merged = FleetMerge.merge(List.of(new ShardReport(0, "h0", s0, null, null), new ShardReport(1, "h1", s1, null, null)),
+                2, TOLERANCE);
+        assertEquals(2_300, merged.path("due").asLong(), merged::toString);
+        assertEquals(220, merged.path("lower_bounds").path("not_started").asLong(), merged::toString);
+        assertEquals(78, merged.path("lower_bounds").path("in_flight").asLong(), merged::toString);
+        assertEquals(2, merged.path("lower_bounds").path("failed").asLong(), merged::toString);
+        assertEquals(0.7, merged.path("generator_cpu_utilization").asDouble(), 1e-9, merged::toString);
+        assertTrue(merged.path("overloaded").asBoolean(), merged::toString);
+        assertTrue(merged.path("overloaded_reason").asText().startsWith("shard 0 (h0): the server did not keep up"), merged::toString);
+        assertTrue(merged.path("valid").asBoolean(), "overloaded is not invalid\n" + merged);
+    }
+
     @Test
     void shouldSumCountsAndTakePercentilesFromTheUnionNeverTheAverage() {
         Histogram a = random(1, 5_000, 200_000);

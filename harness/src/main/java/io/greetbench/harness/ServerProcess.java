@@ -258,7 +258,8 @@ public final class ServerProcess implements AutoCloseable {
         return lastLines(stderrLog, n);
     }
 
-    static long cpuNanosOf(long pid) {
+    /** User plus system CPU time of any process by its pid, in nanoseconds; -1 when it cannot be read (gone, not Linux). */
+    public static long cpuNanosOf(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // Fields after the command name, which is in parentheses and may contain spaces.

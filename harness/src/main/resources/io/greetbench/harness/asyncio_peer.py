@@ -7,11 +7,13 @@
 # clients, and it stops gracefully on SIGTERM/SIGINT.  It has no connection cap: asyncio's
 # server cannot pause its listener, so a cap would accept connections and leave them unserved.
 #
-# Usage: python3 asyncio_peer.py [PORT] [--host ADDR] [--handler none|cpu:US|sleep:MS]
+# Usage: python3 asyncio_peer.py [PORT] [--host ADDR] [--handler none|cpu:US|sleep:MS|tail:PCT:MS]
 #                                [--idle-timeout S] [--linger-timeout S] [--backlog N]
 #                                [--shutdown-grace S] [--stop-on-stdin-eof]
 import argparse
 import asyncio
+import random
+import re
 import signal
 import socket
 import sys
@@ -21,21 +23,26 @@ MAX_REQUEST_BYTES = 100
 
 
 def parse_handler(text):
-    """none, cpu:<microseconds> or sleep:<milliseconds>, as the Java servers take it."""
+    """none, cpu:<microseconds>, sleep:<milliseconds> or tail:<percent>:<milliseconds>, as the
+    Java servers take it (HandlerWork.parse): (kind, seconds, percent)."""
     if text == 'none':
-        return ('none', 0.0)
+        return ('none', 0.0, 0.0)
+    tail = re.fullmatch(r'tail:(\d{1,3}(?:\.\d{1,6})?):(\d{1,9})', text)
+    if tail and 0 < float(tail.group(1)) <= 100 and 1 <= int(tail.group(2)) <= 60000:
+        return ('tail', int(tail.group(2)) / 1e3, float(tail.group(1)))
     kind, _, amount = text.partition(':')
     if kind in ('cpu', 'sleep') and amount.isdigit() and int(amount) > 0:
-        return (kind, int(amount) / (1e6 if kind == 'cpu' else 1e3))
+        return (kind, int(amount) / (1e6 if kind == 'cpu' else 1e3), 0.0)
     raise argparse.ArgumentTypeError(
-        f"--handler must be none, cpu:<microseconds> or sleep:<milliseconds>, got '{text}'")
+        f"--handler must be none, cpu:<microseconds>, sleep:<milliseconds> or "
+        f"tail:<percent>:<milliseconds> (percent in (0, 100], milliseconds 1..60000), got '{text}'")
 
 
 def parse_args():
     p = argparse.ArgumentParser(description='asyncio greeting server (greetbench peer)')
     p.add_argument('port', nargs='?', type=int, default=8888)
     p.add_argument('--host', default='127.0.0.1')
-    p.add_argument('--handler', type=parse_handler, default=('none', 0.0))
+    p.add_argument('--handler', type=parse_handler, default=('none', 0.0, 0.0))
     p.add_argument('--idle-timeout', type=float, default=60.0, help='seconds, 0 = never')
     p.add_argument('--linger-timeout', type=float, default=5.0, help='seconds')
     p.add_argument('--backlog', type=int, default=socket.SOMAXCONN)
@@ -51,7 +58,7 @@ def python_repr(addr):
 
 
 async def do_work(handler):
-    kind, seconds = handler
+    kind, seconds, percent = handler
     if kind == 'cpu':
         # Spins on the event loop, as CPU-bound code in a coroutine does: it stalls every
         # other connection for that long, which is the point of the comparison.
@@ -61,6 +68,10 @@ async def do_work(handler):
     elif kind == 'sleep':
         # The asyncio way to wait on a slow dependency is to await it; the loop serves other
         # connections meanwhile, as a reactor that moves blocking work off its loop does.
+        await asyncio.sleep(seconds)
+    elif kind == 'tail' and random.random() * 100 < percent:
+        # A delayed share of exchanges awaits too, so only that exchange waits; one event loop
+        # thread draws, so the module's generator is uncontended.
         await asyncio.sleep(seconds)
 
 

@@ -38,6 +38,15 @@ public enum ErrorKind {
         return label;
     }
 
+    /**
+     * A connect or read timeout: the server did not answer in time. In the open loop that is the
+     * server falling behind (the exchange is a lower bound in the corrected histogram and the run
+     * is overloaded), not a wrong answer; every other kind makes a run invalid.
+     */
+    public boolean isTimeout() {
+        return this == CONNECT_TIMEOUT || this == READ_TIMEOUT;
+    }
+
     /** The JSON key, such as {@code connect_refused}. */
     public String key() {
         return name().toLowerCase(Locale.ROOT);

@@ -42,10 +42,18 @@ public final class HistogramLogs {
             files = List.copyOf(files);
         }
 
+        /**
+         * Completed exchanges: the raw histogram's count, since an open loop's corrected one also
+         * holds its unfinished exchanges' lower bounds; the corrected count for logs without raw.
+         */
+        public long exchanges() {
+            return raw.getTotalCount() > 0 ? raw.getTotalCount() : corrected.getTotalCount();
+        }
+
         /** Exchanges per second over the union of the logs' spans (concurrent generators overlap). */
         public double exchangesPerSecond() {
             long ms = endEpochMillis - startEpochMillis;
-            return ms <= 0 ? 0 : corrected.getTotalCount() * 1000.0 / ms;
+            return ms <= 0 ? 0 : exchanges() * 1000.0 / ms;
         }
 
         /** From the first interval's start to the last one's end, in seconds. */
@@ -66,7 +74,7 @@ public final class HistogramLogs {
             if (fullSpectrum) {
                 Percentiles.appendSpectrum(s, "corrected", corrected);
             }
-            s.append(String.format(Locale.ROOT, "  %d exchanges%n", corrected.getTotalCount()));
+            s.append(String.format(Locale.ROOT, "  %d exchanges%n", exchanges()));
             s.append(String.format(Locale.ROOT, "Exchanges/sec: %10.2f%n", exchangesPerSecond()));
             return s.toString();
         }
@@ -81,7 +89,7 @@ public final class HistogramLogs {
             files.forEach(f -> names.add(f.toString()));
             j.put("intervals", intervals);
             j.set("span_s", SummaryJson.decimal(spanSeconds()));
-            j.put("exchanges", corrected.getTotalCount());
+            j.put("exchanges", exchanges());
             j.set("exchanges_per_second", SummaryJson.decimal(exchangesPerSecond()));
             j.put("latency_unit", "us");
             j.set("corrected", Percentiles.json(corrected));

@@ -40,11 +40,29 @@ public final class LoadGenerator {
      */
     public static final Duration MAX_GENERATOR_LAG = Duration.ofMillis(10);
     /**
-     * The open loop is also invalid when a generator thread was busy more than this share of the
-     * recorded window: a saturated generator reads replies late, so its raw times include its own
-     * queue, and connections it has not yet freed count as late, blamed on the server.
+     * The open loop is also invalid when the generator started any one exchange this late with a
+     * connection free. The p99 check lets through a pause that hits under 1% of the exchanges, yet
+     * one pause moves the corrected maximum and p99.9 by its own length, blamed on the server.
+     * 100 ms is ten times the p99 limit: beyond the young-generation GC pauses and scheduler delays
+     * of a healthy generator (a few ms), so only a real stall (a full GC, the CPU taken away) trips it.
+     */
+    public static final Duration MAX_GENERATOR_STALL = Duration.ofMillis(100);
+    /**
+     * The open loop is also invalid when the generator was busy more than this share of the
+     * recorded window: the whole process (its threads, GC, JIT, the coordinator) over the CPUs it
+     * may use, or any one generator thread. A saturated generator reads
+     * replies late, so its raw times include its own queue, and connections it has not yet freed
+     * count as late, blamed on the server.
      */
     public static final double MAX_GENERATOR_BUSY = 0.8;
+    /**
+     * An open-loop run is overloaded, a valid result that says the server did not keep up, when a
+     * due exchange waited longer than this for a free connection: every connection was held by the
+     * server that long, so the offered rate outran what the server served at this concurrency.
+     * The same 100 ms as {@link #MAX_GENERATOR_STALL}: a stall a user notices, well past one
+     * slow exchange.
+     */
+    public static final Duration MAX_CONNECTION_WAIT = Duration.ofMillis(100);
     /** How often progress and interval-log entries are produced. */
     public static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
     /** The longest the unreachable-target probe waits for its connect. */
@@ -66,6 +84,11 @@ public final class LoadGenerator {
      *         interval log cannot be written)
      */
     public static LoadResult run(LoadSpec spec, ProgressListener progress) throws UnreachableTargetException {
+        return run(spec, progress, null);
+    }
+
+    /** {@link #run(LoadSpec, ProgressListener)}, telling {@code dueSamples} of every due exchange of an open loop. */
+    static LoadResult run(LoadSpec spec, ProgressListener progress, Worker.DueSamples dueSamples) throws UnreachableTargetException {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(progress, "progress");
         boolean held = spec.workload() == Workload.HELD;
@@ -77,7 +100,7 @@ public final class LoadGenerator {
         }
         try {
             // The result says which engine ran, never just "auto".
-            return new Run(spec.toBuilder().io(spec.io().resolved()).build(), progress).execute();
+            return new Run(spec.toBuilder().io(spec.io().resolved()).build(), progress, dueSamples).execute();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -103,6 +126,18 @@ public final class LoadGenerator {
     /** Whether a generator thread busy this share of the time (CPU over wall time) was saturated. */
     static boolean saturated(double busyShare) {
         return busyShare > MAX_GENERATOR_BUSY;
+    }
+
+    /**
+     * The share of the CPUs this generator may use that its whole process spent over
+     * {@code wallNanos}, 0 to 1: the {@code --cpus} list when pinned (its GC and JIT threads may run
+     * elsewhere and are counted against it all the same, which errs towards calling the generator
+     * busy), otherwise every CPU of its affinity ({@code availableProcessors} follows
+     * {@code sched_getaffinity} and a container's CPU limit).
+     */
+    static double cpuUtilization(long cpuNanos, long wallNanos, String cpus) {
+        int allowed = cpus == null ? Runtime.getRuntime().availableProcessors() : CpuPinning.count(cpus);
+        return cpuNanos <= 0 || wallNanos <= 0 ? 0 : Math.min(1, (double) cpuNanos / wallNanos / allowed);
     }
 
     /** Process CPU time of every thread of this JVM, or -1 when the platform does not say. */
@@ -138,9 +173,12 @@ public final class LoadGenerator {
         private long lastReportNanos;
         private long cpuAtStart = -1;
         private long cpuAtEnd = -1;
+        /** When {@link #cpuAtStart} and {@link #cpuAtEnd} were read: the wall time the CPU time spans. */
+        private long cpuStartNanos;
+        private long cpuEndNanos;
         private int peakHeld;
 
-        Run(LoadSpec spec, ProgressListener progress) throws IOException {
+        Run(LoadSpec spec, ProgressListener progress, Worker.DueSamples dueSamples) throws IOException {
             this.spec = spec;
             this.progress = progress;
             this.held = spec.workload() == Workload.HELD;
@@ -151,7 +189,7 @@ public final class LoadGenerator {
             try {
                 for (int i = 0; i < n; i++) {
                     int share = total / n + (i < total % n ? 1 : 0);
-                    workers.add(new Worker(spec, i, held ? 0 : share, held ? share : 0, ready, go, connected));
+                    workers.add(new Worker(spec, i, held ? 0 : share, held ? share : 0, ready, go, connected, dueSamples));
                 }
             } catch (IOException | RuntimeException e) {
                 workers.forEach(Worker::closeSelector);
@@ -209,6 +247,7 @@ public final class LoadGenerator {
                 lastReportNanos = timeline.startNanos;
                 if (held) {
                     cpuAtStart = processCpuNanos();
+                    cpuStartNanos = System.nanoTime();
                 }
                 coordinate();
             } finally {
@@ -251,6 +290,7 @@ public final class LoadGenerator {
                 }
                 if (!held && cpuAtStart < 0 && now >= timeline.measureStartNanos) {
                     cpuAtStart = processCpuNanos();
+                    cpuStartNanos = now;
                     // Flip the recorders at the start of the window, so the first logged interval starts
                     // there; when a progress line is due too, this is it.
                     boolean due = now >= nextReport;
@@ -261,6 +301,7 @@ public final class LoadGenerator {
                 }
                 if (!held && cpuAtEnd < 0 && now >= timeline.measureEndNanos) {
                     cpuAtEnd = processCpuNanos();
+                    cpuEndNanos = now;
                 }
                 if (held && !releasedHeld && connected.getCount() == 0) {
                     releasedHeld = true;
@@ -294,11 +335,12 @@ public final class LoadGenerator {
                 }
             }
             long end = System.nanoTime();
+            if (held || cpuAtEnd < 0) {
+                cpuAtEnd = processCpuNanos();
+                cpuEndNanos = end;
+            }
             if (held) {
-                cpuAtEnd = processCpuNanos();
                 peakHeld = Math.max(peakHeld, workers.stream().mapToInt(w -> w.peakOpen).sum());
-            } else if (cpuAtEnd < 0) {
-                cpuAtEnd = processCpuNanos();
             }
             timeline.stop = true;
             workers.forEach(Worker::wakeup);
@@ -407,10 +449,15 @@ public final class LoadGenerator {
         }
 
         private LoadResult result() {
+            boolean open = spec.workload() == Workload.OPEN;
             long recorded = 0;
             long late = 0;
             long started = 0;
             long unfinished = 0;
+            long due = 0;
+            long notStarted = 0;
+            long inFlight = 0;
+            long connectionWait = 0;
             int peak = 0;
             Histogram lag = new Histogram(3);
             Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
@@ -422,6 +469,10 @@ public final class LoadGenerator {
                 late += w.late;
                 started += w.startedInWindow;
                 unfinished += w.unfinished;
+                due += w.due;
+                notStarted += w.notStarted;
+                inFlight += w.inFlight;
+                connectionWait = Math.max(connectionWait, w.maxConnectionWaitNanos);
                 peak += w.peakOpen;
                 lag.add(w.generatorLag);
                 lastCompletion = Math.max(lastCompletion, w.lastCompletionNanos);
@@ -439,33 +490,46 @@ public final class LoadGenerator {
                 elapsed = spec.duration();
             }
             long cpu = cpuAtStart >= 0 && cpuAtEnd >= 0 ? cpuAtEnd - cpuAtStart : 0;
-            double requested = spec.workload() == Workload.OPEN ? spec.ratePerSecond() : 0;
-            double achieved = spec.workload() == Workload.OPEN
-                    ? started * 1e9 / elapsed.toNanos()
-                    : recorded * 1e9 / elapsed.toNanos();
+            double cpuShare = cpuUtilization(cpu, cpuEndNanos - cpuStartNanos, spec.cpus());
+            double requested = open ? spec.ratePerSecond() : 0;
+            double achieved = open ? started * 1e9 / elapsed.toNanos() : recorded * 1e9 / elapsed.toNanos();
             long lagP99 = lag.getTotalCount() == 0 ? 0 : lag.getValueAtPercentile(99);
+            long lagMax = lag.getTotalCount() == 0 ? 0 : lag.getMaxValue();
             List<String> reasons = new ArrayList<>();
             if (recorded == 0) {
                 reasons.add("no exchange completed");
             }
-            long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
-            if (errorCount > 0) {
-                StringBuilder e = new StringBuilder(errorCount + (errorCount == 1 ? " error" : " errors") + " (");
+            // In the open loop a timeout is the server falling behind: a lower bound, and overloaded.
+            Map<ErrorKind, Long> failures = new EnumMap<>(ErrorKind.class);
+            errors.forEach((kind, n) -> {
+                if (n > 0 && !(open && kind.isTimeout())) {
+                    failures.put(kind, n);
+                }
+            });
+            if (!failures.isEmpty()) {
+                long n = failures.values().stream().mapToLong(Long::longValue).sum();
+                StringBuilder e = new StringBuilder(n + (n == 1 ? " error" : " errors") + " (");
                 String sep = "";
-                for (var entry : errors.entrySet()) {
-                    if (entry.getValue() > 0) {
-                        e.append(sep).append(entry.getKey().label()).append(' ').append(entry.getValue());
-                        sep = ", ";
-                    }
+                for (var entry : failures.entrySet()) {
+                    e.append(sep).append(entry.getKey().label()).append(' ').append(entry.getValue());
+                    sep = ", ";
                 }
                 reasons.add(e.append(')').toString());
             }
-            if (spec.workload() == Workload.OPEN && lagP99 > MAX_GENERATOR_LAG.toNanos()) {
-                reasons.add("the generator fell behind its schedule: it started exchanges "
-                        + LoadResult.formatNanos(lagP99) + " late (p99) with connections free, more than "
-                        + LoadResult.formatDuration(MAX_GENERATOR_LAG) + " (its own CPU or GC; try more threads or a lower rate)");
+            if (open && (lagP99 > MAX_GENERATOR_LAG.toNanos() || lagMax > MAX_GENERATOR_STALL.toNanos())) {
+                reasons.add("the generator fell behind its schedule: it started exchanges " + LoadResult.formatNanos(lagP99)
+                        + " late at p99 (limit " + LoadResult.formatDuration(MAX_GENERATOR_LAG) + ") and "
+                        + LoadResult.formatNanos(lagMax) + " at most (limit " + LoadResult.formatDuration(MAX_GENERATOR_STALL)
+                        + ") with connections free (its own CPU or GC: try more threads or a lower rate)");
             }
-            if (spec.workload() == Workload.OPEN && saturated(busiest)) {
+            if (open && saturated(cpuShare)) {
+                reasons.add(String.format(Locale.ROOT, "the generator was saturated: its whole process (GC and JIT included) was busy "
+                        + "%.0f%% of the CPUs it may use over the recorded window, more than %.0f%%, so latencies include its own "
+                        + "queue (give it more CPUs or a lower rate)", cpuShare * 100, MAX_GENERATOR_BUSY * 100));
+            }
+            // Kept beside the process check: one thread's schedule can be saturated while another CPU
+            // idles (one thread on two CPUs, or GC off the pinned CPUs), which the average hides.
+            if (open && saturated(busiest)) {
                 reasons.add(String.format(Locale.ROOT, "the generator was saturated: a generator thread was busy %.0f%% of the recorded window, "
                         + "more than %.0f%%, so latencies include its own queue (try more threads, more CPUs or a lower rate)",
                         busiest * 100, MAX_GENERATOR_BUSY * 100));
@@ -478,9 +542,28 @@ public final class LoadGenerator {
                 reasons.add("only " + peak + " of " + spec.heldConnections() + " connections were open at once");
             }
             String reason = reasons.isEmpty() ? null : String.join("; ", reasons);
+            String overloaded = open ? overloadedReason(errors, notStarted, inFlight, connectionWait) : null;
             return new LoadResult(spec, recorded, elapsed, requested, achieved, totalCorrected.copy(), totalRaw.copy(),
-                    errors, late, lagP99, cpu, peak, unfinished, reason == null, reason, startLate,
-                    startEpochMillis + (held ? 0 : spec.warmup().toMillis()));
+                    errors, late, lagP99, lagMax, cpu, cpuShare, peak, unfinished, due, notStarted, inFlight, overloaded,
+                    reason == null, reason, startLate, startEpochMillis + (held ? 0 : spec.warmup().toMillis()));
+        }
+
+        /** Why the server did not keep up with the open loop's schedule, or null when it did. */
+        private String overloadedReason(Map<ErrorKind, Long> errors, long notStarted, long inFlight, long connectionWait) {
+            List<String> why = new ArrayList<>();
+            long timeouts = errors.get(ErrorKind.CONNECT_TIMEOUT) + errors.get(ErrorKind.READ_TIMEOUT);
+            if (timeouts > 0) {
+                why.add(timeouts + " timed out (--timeout " + LoadResult.formatDuration(spec.exchangeTimeout()) + ")");
+            }
+            if (notStarted + inFlight > 0) {
+                why.add((notStarted + inFlight) + " still due at the end of the run (" + notStarted + " not started, "
+                        + inFlight + " in flight)");
+            }
+            if (connectionWait > MAX_CONNECTION_WAIT.toNanos()) {
+                why.add("an exchange waited " + LoadResult.formatNanos(connectionWait) + " for one of the " + spec.connections()
+                        + " connections to be free, more than " + LoadResult.formatDuration(MAX_CONNECTION_WAIT));
+            }
+            return why.isEmpty() ? null : "the server did not keep up: " + String.join("; ", why);
         }
     }
 }

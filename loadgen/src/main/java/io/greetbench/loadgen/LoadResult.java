@@ -23,6 +23,7 @@ import org.HdrHistogram.Histogram;
  *
  * @param spec               what was run
  * @param exchanges          exchanges completed with the exact greeting inside the recorded window
+ *                           (open loop: intended to start in it)
  * @param elapsed            the recorded window (warm-up excluded); for held connections, from
  *                           the first connect to the last reply
  * @param requestedRate      the open loop's schedule in exchanges per second; 0 for other workloads
@@ -31,19 +32,34 @@ import org.HdrHistogram.Histogram;
  * @param corrected          latency from each exchange's intended start (open loop; for held
  *                           connections, the end of the think time, when all are released at
  *                           once), which corrects for coordinated omission; the same as
- *                           {@code raw} for the closed loop, which has no schedule
+ *                           {@code raw} for the closed loop, which has no schedule. The open loop
+ *                           records every due exchange here once: a failed or unfinished one at a
+ *                           lower bound (see {@code due})
  * @param raw                latency from each exchange's actual start (the {@code socket()} call;
  *                           for held connections, the write of the request) to the end of the
- *                           greeting: the service time as the client saw it
+ *                           greeting: the service time as the client saw it, completed exchanges only
  * @param errors             failed exchanges by kind, every kind present (zero when none)
  * @param late               open loop: exchanges that started after their intended time because
  *                           every connection was busy (never dropped, only late)
  * @param generatorLagNanos  open loop: the 99th percentile of how late the generator itself started
  *                           exchanges while connections were free (its own CPU, GC, timer slack)
+ * @param generatorLagMaxNanos open loop: the maximum of the same
  * @param generatorCpuNanos  CPU time of this whole process (all threads, JIT and GC included) over
  *                           the recorded window
+ * @param generatorCpuUtilization that CPU time over the window's wall time and the CPUs the
+ *                           generator may use, 0 to 1: near 1, the figures are the generator's limit
  * @param peakConnections    the most connections open at once
  * @param unfinished         exchanges still in flight (or due but not started) when the run ended
+ * @param due                open loop: exchanges whose intended start lies in the recorded window,
+ *                           rate times duration; each is in {@code corrected} once: completed at
+ *                           its latency, failed at (failure - intended start), not started or in
+ *                           flight at the end at (end - intended start), the last three lower
+ *                           bounds. 0 for the other workloads
+ * @param notStarted         open loop: due exchanges never started when the run ended
+ * @param inFlight           open loop: due exchanges started and still unanswered when it ended
+ * @param overloadedReason   open loop: why the server did not keep up (timeouts, exchanges still
+ *                           due at the end, a long wait for a free connection), or null; an
+ *                           overloaded run is valid, its latencies are the server's
  * @param valid              false when the numbers should not be trusted; see {@code invalidReason}
  * @param invalidReason      why the run is invalid, or null when it is valid
  * @param startLate          how late the run began after its {@code --start-at} instant, or null
@@ -61,9 +77,15 @@ public record LoadResult(
         Map<ErrorKind, Long> errors,
         long late,
         long generatorLagNanos,
+        long generatorLagMaxNanos,
         long generatorCpuNanos,
+        double generatorCpuUtilization,
         int peakConnections,
         long unfinished,
+        long due,
+        long notStarted,
+        long inFlight,
+        String overloadedReason,
         boolean valid,
         String invalidReason,
         Duration startLate,
@@ -85,6 +107,16 @@ public record LoadResult(
         if (valid != (invalidReason == null)) {
             throw new IllegalArgumentException("invalidReason must be null exactly when the run is valid");
         }
+    }
+
+    /** Open loop: the server did not keep up with the schedule ({@link #overloadedReason} says how). */
+    public boolean overloaded() {
+        return overloadedReason != null;
+    }
+
+    /** Open loop: due exchanges in the corrected histogram at a lower bound (failed, not started, in flight). */
+    public long lowerBounds() {
+        return spec.workload() == Workload.OPEN ? due - exchanges : 0;
     }
 
     /** Completed exchanges per second over the recorded window. */
@@ -158,8 +190,10 @@ public record LoadResult(
         s.append(String.format(Locale.ROOT, "  %d exchanges in %s, %d errors%n", exchanges, formatDuration(elapsed), totalErrors()));
         s.append(String.format(Locale.ROOT, "Exchanges/sec: %10.2f%n", exchangesPerSecond()));
         if (spec.workload() == Workload.OPEN) {
-            s.append(String.format(Locale.ROOT, "Schedule: requested %.2f/s, achieved %.2f/s, %d late (waited for a free connection), generator lag p99 %s%n",
-                    requestedRate, achievedRate, late, formatNanos(generatorLagNanos)));
+            s.append(String.format(Locale.ROOT, "Schedule: requested %.2f/s, achieved %.2f/s, %d late (waited for a free connection), generator lag p99 %s, max %s%n",
+                    requestedRate, achievedRate, late, formatNanos(generatorLagNanos), formatNanos(generatorLagMaxNanos)));
+            s.append(String.format(Locale.ROOT, "Due: %d, all in corrected: %d completed, %d lower bounds (%d failed, %d not started, %d in flight at the end)%n",
+                    due, exchanges, lowerBounds(), lowerBounds() - notStarted - inFlight, notStarted, inFlight));
         }
         if (spec.workload() == Workload.HELD) {
             s.append("Held: peak ").append(peakConnections).append(" connections open at once\n");
@@ -177,11 +211,14 @@ public record LoadResult(
             }
         }
         s.append('\n');
-        if (unfinished > 0) {
+        if (unfinished > 0 && spec.workload() != Workload.OPEN) {
             s.append("Unfinished at the end: ").append(unfinished).append('\n');
         }
-        s.append(String.format(Locale.ROOT, "Generator CPU: %s per exchange (%s in total; whole process, JIT and GC included)%n",
-                formatNanos(Math.round(cpuPerExchangeNanos())), formatDuration(Duration.ofNanos(generatorCpuNanos))));
+        s.append(String.format(Locale.ROOT, "Generator CPU: %s per exchange (%s in total; whole process, JIT and GC included), %.0f%% of the CPUs it may use%n",
+                formatNanos(Math.round(cpuPerExchangeNanos())), formatDuration(Duration.ofNanos(generatorCpuNanos)), generatorCpuUtilization * 100));
+        if (overloaded()) {
+            s.append("OVERLOADED (a valid result): ").append(overloadedReason).append('\n');
+        }
         if (!valid) {
             s.append("INVALID RUN: ").append(invalidReason).append('\n');
         }
@@ -226,6 +263,7 @@ public record LoadResult(
         j.set("achieved_rate", SummaryJson.decimal(achievedRate));
         j.put("late", late);
         j.set("generator_lag_p99_us", SummaryJson.decimal(generatorLagNanos / 1e3));
+        j.set("generator_lag_max_us", SummaryJson.decimal(generatorLagMaxNanos / 1e3));
         j.put("latency_unit", "us");
         j.set("corrected", Percentiles.json(corrected));
         j.set("raw", Percentiles.json(raw));
@@ -233,9 +271,17 @@ public record LoadResult(
         errors.forEach((kind, count) -> e.put(kind.key(), count));
         j.put("errors_total", totalErrors());
         j.set("generator_cpu_s", SummaryJson.decimal(generatorCpuNanos / 1e9));
+        j.set("generator_cpu_utilization", SummaryJson.decimal(generatorCpuUtilization));
         j.set("cpu_per_exchange_us", SummaryJson.decimal(cpuPerExchangeNanos() / 1e3));
         j.put("peak_connections", peakConnections);
         j.put("unfinished", unfinished);
+        j.put("due", due);
+        ObjectNode bounds = j.putObject("lower_bounds");
+        bounds.put("failed", lowerBounds() - notStarted - inFlight);
+        bounds.put("not_started", notStarted);
+        bounds.put("in_flight", inFlight);
+        j.put("overloaded", overloaded());
+        j.put("overloaded_reason", overloadedReason);
         j.put("valid", valid);
         j.put("invalid_reason", invalidReason);
         if (spec.startAt() != null) {

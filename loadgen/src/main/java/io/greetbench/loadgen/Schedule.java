@@ -56,22 +56,6 @@ final class Schedule {
         return nextNanos() <= now;
     }
 
-    /** How many exchanges are due at {@code now} and not yet taken: zero when on pace. */
-    long dueCount(long now) {
-        if (now < firstNanos) {
-            return 0;
-        }
-        long intendedBy = (long) Math.floor((Math.min(now, endNanos - 1) - firstNanos) / intervalNanos) + 1;
-        // floor() of a double quotient can land one off near a boundary; settle on the exact rule.
-        while (intendedBy > 0 && firstNanos + Math.round((intendedBy - 1) * intervalNanos) > Math.min(now, endNanos - 1)) {
-            intendedBy--;
-        }
-        while (firstNanos + Math.round(intendedBy * intervalNanos) <= Math.min(now, endNanos - 1)) {
-            intendedBy++;
-        }
-        return Math.max(0, intendedBy - taken);
-    }
-
     /** How far behind the schedule is at {@code now}: now minus the oldest due intended start, or 0. */
     long lagNanos(long now) {
         long next = nextNanos();

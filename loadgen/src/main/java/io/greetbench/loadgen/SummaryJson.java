@@ -54,7 +54,7 @@ public final class SummaryJson {
     }
 
     /** The document, ending with a newline. */
-    static String text(JsonNode document) {
+    public static String text(JsonNode document) {
         try {
             return WRITER.writeValueAsString(document) + "\n";
         } catch (JsonProcessingException e) {

@@ -11,7 +11,10 @@ final class Timeline {
     final long startNanos;
     final long measureStartNanos;
     final long measureEndNanos;
-    /** Open loop: in-flight and overdue exchanges may finish until this moment. */
+    /**
+     * Open loop: in-flight and overdue exchanges may finish until this moment, one exchange timeout
+     * after the window; what is still due then is recorded at a lower bound, the wait until now.
+     */
     final long drainEndNanos;
     volatile long releaseNanos = Long.MAX_VALUE;
     volatile boolean stop;

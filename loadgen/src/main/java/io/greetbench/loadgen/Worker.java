@@ -77,6 +77,19 @@ final class Worker implements Runnable {
     private boolean released;
     private boolean connectPhaseOver;
 
+    /**
+     * How a due exchange of the open loop entered the corrected histogram: at its latency when it
+     * completed, otherwise at a lower bound of it, the time from its intended start to when it
+     * failed or the run ended.
+     */
+    enum Outcome { COMPLETED, FAILED, IN_FLIGHT, NOT_STARTED }
+
+    /** Sees every due exchange's corrected sample as it is recorded: the tests' per-exchange view. */
+    interface DueSamples {
+        /** Called on the worker's thread. */
+        void recorded(long intendedNanos, long correctedNanos, Outcome outcome);
+    }
+
     final SingleWriterRecorder corrected = new SingleWriterRecorder(3);
     final SingleWriterRecorder raw = new SingleWriterRecorder(3);
     /** The coordinator's recycled interval histograms, one pair per recorder pair; only it touches them. */
@@ -97,6 +110,13 @@ final class Worker implements Runnable {
     long late;
     long startedInWindow;
     long unfinished;
+    /** Open loop: exchanges intended in the window, each recorded once in {@link #corrected}. */
+    long due;
+    /** Open loop: due exchanges never started, or still in flight, when the run ended (lower bounds). */
+    long notStarted;
+    long inFlight;
+    /** Open loop: the longest a due exchange waited for a free connection (every one busy). */
+    long maxConnectionWaitNanos;
     int peakOpen;
     long lastCompletionNanos;
     /** Open loop: this thread's CPU and wall time over the recorded window, or -1 if it did not span it. */
@@ -105,15 +125,20 @@ final class Worker implements Runnable {
     volatile Throwable failure;
 
     private int openCount;
+    private final boolean openLoop;
+    private final DueSamples dueSamples;
 
     /**
      * @param index    this worker's number, 0-based
      * @param slots    connection slots of this worker (closed and open loop)
      * @param heldShare held connections of this worker
+     * @param dueSamples told of every due exchange of the open loop, or null
      */
     Worker(LoadSpec spec, int index, int slots, int heldShare, CountDownLatch ready, CountDownLatch go,
-           CountDownLatch connected) throws IOException {
+           CountDownLatch connected, DueSamples dueSamples) throws IOException {
         this.spec = spec;
+        this.openLoop = spec.workload() == Workload.OPEN;
+        this.dueSamples = dueSamples;
         this.index = index;
         this.ready = ready;
         this.go = go;
@@ -224,7 +249,7 @@ final class Worker implements Runnable {
             long wait = Math.min(timeline.measureEndNanos - now, nextDeadlineIn(now));
             select(wait);
         }
-        abandonInFlight();
+        abandonInFlight(System.nanoTime());
     }
 
     private void runOpen() throws IOException {
@@ -257,6 +282,7 @@ final class Worker implements Runnable {
                     }
                     if (x.freedAtNanos > intended) {
                         late++;
+                        maxConnectionWaitNanos = Math.max(maxConnectionWaitNanos, x.freedAtNanos - intended);
                     }
                     // The part of the delay with a connection free is the generator's own lag.
                     generatorLag.recordValue(Math.max(0, start - Math.max(intended, x.freedAtNanos)));
@@ -270,9 +296,18 @@ final class Worker implements Runnable {
             }
             select(wait);
         }
-        // Exchanges still due but never started: the server never freed a connection for them.
-        unfinished += schedule.dueCount(System.nanoTime());
-        abandonInFlight();
+        long end = System.nanoTime();
+        // Exchanges due but never started: the server never freed a connection for them. They were
+        // due all the same, so they enter the corrected histogram at what they had waited by now.
+        while (schedule.isDue(end)) {
+            long intended = schedule.take();
+            unfinished++;
+            if (intended >= timeline.measureStartNanos) {
+                notStarted++;
+                recordDue(intended, end, Outcome.NOT_STARTED);
+            }
+        }
+        abandonInFlight(end);
     }
 
     private void runHeld() throws IOException {
@@ -309,7 +344,7 @@ final class Worker implements Runnable {
             expire(now);
             select(nextDeadlineIn(now));
         }
-        abandonInFlight();
+        abandonInFlight(System.nanoTime());
     }
 
     /** Tells the coordinator this thread's connect phase is over; once, whatever happened. */
@@ -495,7 +530,11 @@ final class Worker implements Runnable {
                 : x.inWindow;
         if (counts) {
             raw.recordValue(end - x.startNanos);
-            corrected.recordValue(end - x.intendedNanos);
+            if (openLoop) {
+                recordDue(x.intendedNanos, end, Outcome.COMPLETED);
+            } else {
+                corrected.recordValue(end - x.intendedNanos);
+            }
             recorded++;
             lastCompletionNanos = end;
         }
@@ -510,6 +549,9 @@ final class Worker implements Runnable {
                 : x.inWindow;
         if (counts) {
             errors.lazySet(kind.ordinal(), errors.get(kind.ordinal()) + 1);
+            if (openLoop) {
+                recordDue(x.intendedNanos, now, Outcome.FAILED);
+            }
         }
         errorsAll.lazySet(errorsAll.get() + 1);
         if (x.state == ExchangeSlot.State.CONNECTING && spec.workload() == Workload.HELD && !released) {
@@ -618,11 +660,29 @@ final class Worker implements Runnable {
         }
     }
 
-    private void abandonInFlight() {
+    /**
+     * Open loop: records a due exchange in the corrected histogram, once, at {@code end} minus its
+     * intended start: its latency when it completed, a lower bound of it otherwise. Raw keeps
+     * completed exchanges only.
+     */
+    private void recordDue(long intendedNanos, long end, Outcome outcome) {
+        corrected.recordValue(end - intendedNanos);
+        due++;
+        if (dueSamples != null) {
+            dueSamples.recorded(intendedNanos, end - intendedNanos, outcome);
+        }
+    }
+
+    /** Closes what is still open at the end of the run ({@code end}); due ones are lower bounds. */
+    private void abandonInFlight(long end) {
         for (ExchangeSlot x : slots) {
             if (io.isOpen(x.slot)) {
                 if (x.state != ExchangeSlot.State.HELD) {
                     unfinished++;
+                    if (openLoop && x.inWindow) {
+                        inFlight++;
+                        recordDue(x.intendedNanos, end, Outcome.IN_FLIGHT);
+                    }
                 }
                 unlist(x);
                 close(x);

@@ -19,8 +19,36 @@
  * have waited) and from its actual start (the "raw" service time), as giltene/wrk2 does. The
  * correction is only honest if the generator itself keeps the schedule: the time an exchange
  * waited while a connection was free is the generator's own lag, and a run whose 99th percentile
- * of it exceeds {@link io.greetbench.loadgen.LoadGenerator#MAX_GENERATOR_LAG} is marked invalid
- * rather than blaming the server for the generator's pauses.
+ * of it exceeds {@link io.greetbench.loadgen.LoadGenerator#MAX_GENERATOR_LAG}, or whose maximum
+ * exceeds {@link io.greetbench.loadgen.LoadGenerator#MAX_GENERATOR_STALL}, is marked invalid
+ * rather than blaming the server for the generator's pauses. So is a run whose generator was busy
+ * more than {@link io.greetbench.loadgen.LoadGenerator#MAX_GENERATOR_BUSY} of the window: its whole
+ * process (GC, JIT and the coordinator too, which its threads' own CPU time misses) over the CPUs it
+ * may use ({@code --cpus}, else its affinity), reported as {@code generator_cpu_utilization}; or
+ * any one generator thread, which catches a thread saturated while another CPU idles.
+ *
+ * <h2>Every due exchange is in the corrected histogram</h2>
+ * The exchanges due in the open loop's recorded window are those whose intended start lies in it,
+ * rate times duration ({@code due}); the warm-up's are in no histogram, however late they run.
+ * Dropping the ones a slow server never answered would leave out exactly the slowest, so each due
+ * exchange is recorded in the corrected histogram once, whatever became of it: a completed one at
+ * its latency; one that failed (a timeout, a reset...) at its failure time minus its intended start;
+ * one still in flight, or never started because every connection stayed busy, when the run ends
+ * (the window plus one {@code --timeout} to drain) at that moment minus its intended start. The
+ * last three are lower bounds of a latency the server never finished, counted in
+ * {@code lower_bounds} ({@code failed}, {@code in_flight}, {@code not_started}). The raw histogram
+ * keeps completed exchanges only: it is the service time of answers the server gave, and a
+ * never-started exchange has no service time at all. So {@code corrected.count == due} and
+ * {@code raw.count == exchanges}.
+ *
+ * <h2>Overloaded is a result, invalid is not</h2>
+ * A server that did not keep up with the schedule is measured, not excused: its run stays valid,
+ * with its large latencies, and is labelled {@code overloaded} when a due exchange timed out, was
+ * still due when the run ended, or waited for a free connection longer than
+ * {@link io.greetbench.loadgen.LoadGenerator#MAX_CONNECTION_WAIT}. In the open loop a timeout is
+ * therefore not an error that voids the run; any other error still does (a wrong or refused answer
+ * is not a latency). Invalid is kept for what makes the numbers untrustworthy: the generator's own
+ * lag or saturation, a late start, nothing completed.
  *
  * <h2>One exchange</h2>
  * {@code socket()}, non-blocking {@code connect()}, the payload (optionally a half-close), then

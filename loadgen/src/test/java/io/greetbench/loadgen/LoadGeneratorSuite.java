@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.greetbench.protocol.ConfigException;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -138,6 +141,71 @@ abstract class LoadGeneratorSuite {
             assertTrue(r.correctedNanos(100) >= 500_000_000L, "the stalled exchange is in the maximum\n" + report);
             assertTrue(r.correctedNanos(99) < 200_000_000L, "closed loop hides the stall from p99\n" + report);
         }
+    }
+
+    /**
+     * A server that cannot keep up: it greets the first 70 connections, then holds every request
+     * until the run is over, so every connection is soon held and exchanges queue behind them.
+     * Every exchange due in the window is still in the corrected histogram, exactly once: completed
+     * ones at their latency, timed-out, in-flight and never-started ones at a lower bound that is
+     * at least the exchange's wait by then. The warm-up's exchanges are in none of it. The run is
+     * overloaded, which does not make it invalid.
+     */
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void shouldRecordEveryDueExchangeOfAServerThatCannotKeepUp() throws Exception {
+        int rate = 100;
+        Duration timeout = Duration.ofSeconds(1);
+        Queue<long[]> samples = new ConcurrentLinkedQueue<>();
+        LoadResult r;
+        try (TestServer server = new TestServer(TestServer.Behaviour.GATED).answerFirst(70)) {
+            LoadSpec spec = LoadSpec.builder(server.address()).open(rate).duration(Duration.ofSeconds(1))
+                    .warmup(Duration.ofMillis(500)).connections(10).threads(1).exchangeTimeout(timeout).io(engine()).build();
+            r = LoadGenerator.run(spec, ProgressListener.NONE,
+                    (intended, corrected, outcome) -> samples.add(new long[] {intended, corrected, outcome.ordinal()}));
+        }
+        String report = r.summary(false);
+        assertEquals(rate, r.due(), "rate x duration\n" + report);
+        assertEquals(r.due(), r.corrected().getTotalCount(), report);
+        assertEquals(r.due(), samples.size(), report);
+        assertEquals(r.exchanges(), r.raw().getTotalCount(), "raw holds completed exchanges only\n" + report);
+        long[] intended = samples.stream().mapToLong(s -> s[0]).sorted().toArray();
+        for (int i = 1; i < intended.length; i++) {
+            long step = intended[i] - intended[i - 1];
+            assertTrue(Math.abs(step - 1_000_000_000L / rate) <= 1, "each slot of the window once, none missing: step " + i + " is " + step);
+        }
+        long[] byOutcome = new long[Worker.Outcome.values().length];
+        samples.forEach(s -> byOutcome[(int) s[2]]++);
+        assertEquals(r.exchanges(), byOutcome[Worker.Outcome.COMPLETED.ordinal()], report);
+        assertEquals(r.totalErrors(), byOutcome[Worker.Outcome.FAILED.ordinal()], report);
+        assertEquals(r.notStarted(), byOutcome[Worker.Outcome.NOT_STARTED.ordinal()], report);
+        assertEquals(r.inFlight(), byOutcome[Worker.Outcome.IN_FLIGHT.ordinal()], report);
+        assertTrue(r.exchanges() > 0 && r.totalErrors() > 0 && r.notStarted() > 0 && r.inFlight() > 0, report);
+        assertEquals(r.totalErrors(), r.errors(ErrorKind.CONNECT_TIMEOUT) + r.errors(ErrorKind.READ_TIMEOUT), report);
+        long end = -1;
+        for (long[] s : samples) {
+            if (s[2] == Worker.Outcome.COMPLETED.ordinal()) {
+                continue;
+            }
+            // A failed one waited its timeout at least; the others, past the window and its drain.
+            assertTrue(s[1] >= timeout.toNanos(), "a lower bound shorter than the wait it bounds\n" + report);
+            if (s[2] != Worker.Outcome.FAILED.ordinal()) {
+                assertTrue(end < 0 || end == s[0] + s[1], "all timed at the one end of the run\n" + report);
+                end = s[0] + s[1];
+            }
+        }
+        assertTrue(end >= intended[intended.length - 1] + timeout.toNanos(), report);
+        assertTrue(r.overloaded(), report);
+        assertTrue(report.contains("OVERLOADED"), report);
+        // Valid: only the generator's own trouble (a stall on a busy machine) may make it otherwise.
+        assertTrue(r.valid() || Arrays.stream(r.invalidReason().split("; ")).allMatch(p -> p.startsWith("the generator")), report);
+        JsonNode json = new ObjectMapper().readTree(r.toJson());
+        assertEquals(rate, json.get("due").asLong(), r.toJson());
+        assertEquals(rate, json.get("corrected").get("count").asLong(), r.toJson());
+        assertEquals(r.notStarted(), json.get("lower_bounds").get("not_started").asLong(), r.toJson());
+        assertEquals(r.inFlight(), json.get("lower_bounds").get("in_flight").asLong(), r.toJson());
+        assertEquals(r.totalErrors(), json.get("lower_bounds").get("failed").asLong(), r.toJson());
+        assertTrue(json.get("overloaded").asBoolean(), r.toJson());
     }
 
     @Test

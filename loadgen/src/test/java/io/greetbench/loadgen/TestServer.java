@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,7 +36,9 @@ final class TestServer implements AutoCloseable {
         /** Never accept: connections pile up in a backlog of one. */
         NEVER_ACCEPT,
         /** Read the whole request, to the client's half-close, then greet and FIN. */
-        READ_TO_END
+        READ_TO_END,
+        /** Greet the first {@link #answerFirst} connections; read the others' requests, then greet once {@link #openGate} is called. */
+        GATED
     }
 
     private final ServerSocket listener;
@@ -45,6 +48,8 @@ final class TestServer implements AutoCloseable {
     private volatile int stallAfter = Integer.MAX_VALUE;
     private volatile long stallMillis;
     private volatile boolean closed;
+    private volatile int answerFirst;
+    private final CountDownLatch gate = new CountDownLatch(1);
 
     TestServer(Behaviour behaviour) throws IOException {
         this(behaviour, InetAddress.getLoopbackAddress());
@@ -68,6 +73,17 @@ final class TestServer implements AutoCloseable {
         return this;
     }
 
+    /** {@link Behaviour#GATED}: how many connections are greeted at once, before the gate. */
+    TestServer answerFirst(int connections) {
+        this.answerFirst = connections;
+        return this;
+    }
+
+    /** {@link Behaviour#GATED}: greets every connection held so far and every later one. */
+    void openGate() {
+        gate.countDown();
+    }
+
     InetSocketAddress address() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
@@ -85,7 +101,8 @@ final class TestServer implements AutoCloseable {
                 return;
             }
             int n = accepted.incrementAndGet();
-            Thread.startVirtualThread(() -> serve(s));
+            boolean held = behaviour == Behaviour.GATED && n > answerFirst;
+            Thread.startVirtualThread(() -> serve(s, held));
             if (n == stallAfter) {
                 try {
                     Thread.sleep(stallMillis);
@@ -96,7 +113,7 @@ final class TestServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket s) {
+    private void serve(Socket s, boolean held) {
         try (s) {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
@@ -106,9 +123,12 @@ final class TestServer implements AutoCloseable {
             } else {
                 in.read(buf);
             }
+            if (held) {
+                gate.await();
+            }
             byte[] greeting = Greeting.replyTo((InetSocketAddress) s.getRemoteSocketAddress());
             switch (behaviour) {
-                case GREET, READ_TO_END -> out.write(greeting);
+                case GREET, READ_TO_END, GATED -> out.write(greeting);
                 case RESET -> {
                     // Closing with a zero linger time sends RST instead of FIN.
                     s.setSoLinger(true, 0);
@@ -128,6 +148,8 @@ final class TestServer implements AutoCloseable {
             // The request fits one read, so closing now sends FIN, not RST.
         } catch (IOException e) {
             // The client went away; nothing to do in a test server.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -135,6 +157,7 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        gate.countDown();
         listener.close();
     }
 }

@@ -29,5 +29,13 @@
  * ephemeral), close gracefully. {@link io.greetbench.protocol.ConformanceCheck} drives any running
  * server through the cases of PROTOCOL.md; the abstract JUnit suite in this module's test-jar runs
  * the same cases against each in-process server.
+ *
+ * <h2>Simulated handler work</h2>
+ * {@link io.greetbench.protocol.HandlerWork} ({@code --handler}) adds work before each reply:
+ * {@code cpu} spins, {@code sleep} blocks, and {@code tail:<percent>:<ms>} holds a random share of
+ * replies back to inject tail latency. Each server waits in its own model: a reactor never sleeps
+ * on its loop (blocking work moves to another thread, a held reply waits on the loop's own timer),
+ * while a thread per connection just sleeps, since only its own exchange waits. The suite checks
+ * that held replies wait side by side and hold up nothing else.
  */
 package io.greetbench.protocol;

@@ -112,6 +112,8 @@ final class FixtureServer implements GreetServer {
             }
             return;
         }
+        // Thread per connection: any handler work, a held tail reply too, waits on this thread only.
+        config.handler().perform();
         InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
         if (listener.getInetAddress() instanceof Inet6Address && peer.getAddress() instanceof Inet4Address) {
             peer = ConformanceCheck.mapped(peer);

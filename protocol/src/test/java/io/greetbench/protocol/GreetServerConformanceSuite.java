@@ -24,6 +24,13 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +45,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>The protocol cases are {@link ConformanceCheck}'s, the same ones {@code greetbench check} runs
  * against any live server, here run against one in-process server per test class, and each must
  * {@link CaseVerdict#PASS}: a greetbench server has none of the reference's known bugs. The contract
- * tests below them (port 0, graceful close, the connection cap, dual-stack, the idle timeout) start
- * servers of their own with the settings they need.
+ * tests below them (port 0, graceful close, the connection cap, dual-stack, the idle timeout, a tail
+ * handler's held replies) start servers of their own with the settings they need.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class GreetServerConformanceSuite {
@@ -48,6 +55,8 @@ public abstract class GreetServerConformanceSuite {
     protected abstract GreetServer newServer(ServerConfig config);
 
     private static final byte[] REQUEST = "hi\n".getBytes(StandardCharsets.US_ASCII);
+    /** How long a tail handler holds a reply in the cases that time replies. */
+    private static final Duration TAIL_DELAY = Duration.ofSeconds(1);
     /** Per-case limit inside the check; the JUnit timeouts are above it so the check reports first. */
     private static final Duration CASE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -157,8 +166,7 @@ public abstract class GreetServerConformanceSuite {
             assertNotEquals(0, bound.getPort(), "boundAddress() must carry the port the kernel picked");
             assertEquals("Serving on ('127.0.0.1', " + bound.getPort() + ")", Greeting.servingLine(bound));
             try (Socket client = connect(bound)) {
-                client.getOutputStream().write(REQUEST);
-                assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
+                assertGreetedOnRequest(client);
             }
         }
     }
@@ -189,14 +197,9 @@ public abstract class GreetServerConformanceSuite {
             }
             assertTrue(refused, "new connects must be refused soon after close() begins (still accepted after 5 s)");
             assertTrue(closer.isAlive(), "close() must wait for the in-flight client (grace 15 s), not return at once");
-            inFlight.getOutputStream().write(REQUEST);
-            assertGreetedThenFin(inFlight, Greeting.replyTo((InetSocketAddress) inFlight.getLocalSocketAddress()));
+            assertGreetedOnRequest(inFlight);
         } finally {
-            if (closer == null) {
-                server.close();
-            } else {
-                closer.join(TimeUnit.SECONDS.toMillis(20));
-            }
+            finishClosing(server, closer);
         }
         assertFalse(closer.isAlive(), "close() must return once the in-flight client is served");
         assertThrows(ConnectException.class, () -> connect(bound).close(), "a closed server refuses connections");
@@ -217,13 +220,11 @@ public abstract class GreetServerConformanceSuite {
                 assertThrows(SocketTimeoutException.class, () -> third.getInputStream().read(),
                         "with maxConnections=2 and two clients open, a third must wait in the backlog, unanswered");
 
-                first.getOutputStream().write(REQUEST);
-                assertGreetedThenFin(first, Greeting.replyTo((InetSocketAddress) first.getLocalSocketAddress()));
+                assertGreetedOnRequest(first);
                 first.close();
 
                 assertGreetedThenFin(third, Greeting.replyTo((InetSocketAddress) third.getLocalSocketAddress()));
-                second.getOutputStream().write(REQUEST);
-                assertGreetedThenFin(second, Greeting.replyTo((InetSocketAddress) second.getLocalSocketAddress()));
+                assertGreetedOnRequest(second);
             }
         } finally {
             first.close();
@@ -282,7 +283,158 @@ public abstract class GreetServerConformanceSuite {
         assertThrows(ConnectException.class, () -> connect(bound).close(), "a closed server refuses connections");
     }
 
+    // ---- a tail handler: delayed replies wait side by side, and nothing waits for them ----
+
+    /**
+     * Eight clients at once, every reply held: all are greeted, each no sooner than the delay, and
+     * together in about one delay. A server that waited on its I/O thread (one, here) would need
+     * at least eight delays back to back; the bound is half that, so only a serial wait fails it,
+     * not a slow machine.
+     */
+    @Test
+    @Timeout(60)
+    void shouldHoldEveryReplyAtTailOneHundredPercentSideBySideNotInSeries() throws Exception {
+        int clients = 8;
+        Exchanges done = exchangeAtOnceWithTail(100, clients);
+        for (long waited : done.waitedNanos()) {
+            assertTrue(held(waited), "every reply is held for the delay, one came after " + waited / 1_000_000 + " ms");
+        }
+        assertTrue(done.totalNanos() < TAIL_DELAY.toNanos() * clients / 2, () -> clients + " delayed exchanges took "
+                + done.totalNanos() / 1_000_000 + " ms in all; held one after another they take at least "
+                + TAIL_DELAY.toMillis() * clients + " ms");
+    }
+
+    /**
+     * Half the replies held: some come at once and some after the delay. Counts, not timings: a
+     * held reply cannot come before the delay, and with 40 clients the odds that a draw holds all
+     * or none are 2 in 10^12.
+     */
+    @Test
+    @Timeout(60)
+    void shouldHoldSomeRepliesAndNotOthersAtTailFiftyPercent() throws Exception {
+        int clients = 40;
+        long[] waited = exchangeAtOnceWithTail(50, clients).waitedNanos();
+        long fast = Arrays.stream(waited).filter(w -> w < TAIL_DELAY.toNanos() / 2).count();
+        long slow = Arrays.stream(waited).filter(GreetServerConformanceSuite::held).count();
+        assertTrue(fast > 0 && slow > 0, "expected some replies at once and some held, got " + fast + " under "
+                + TAIL_DELAY.toMillis() / 2 + " ms and " + slow + " held of " + clients);
+    }
+
+    /**
+     * Clients that hang up while their reply is held, with a FIN or with a reset: the delayed write
+     * fails or lands in a closed socket, and the server goes on greeting the next client.
+     */
+    @Test
+    @Timeout(60)
+    void shouldKeepServingAfterClientsHangUpDuringTheirDelay() throws Exception {
+        try (GreetServer server = started(tailConfig("tail:100:300"))) {
+            InetSocketAddress bound = server.boundAddress();
+            for (int i = 0; i < 6; i++) {
+                Socket gone = connect(bound);
+                gone.getOutputStream().write(REQUEST);
+                if (i % 2 == 0) {
+                    gone.setSoLinger(true, 0); // the close resets
+                }
+                gone.close();
+            }
+            // Same delay for all, so the hung-up clients' replies fall due before this one's.
+            for (int i = 0; i < 2; i++) {
+                try (Socket next = connect(bound)) {
+                    assertGreetedOnRequest(next);
+                }
+            }
+        }
+    }
+
+    /** A reply held when close() begins is still sent within the grace period, then close() returns. */
+    @Test
+    @Timeout(60)
+    void shouldGreetClientWhoseReplyIsHeldWhenCloseBegins() throws Exception {
+        GreetServer server = started(tailConfig("tail:100:1000").with(c -> c.shutdownGrace = Duration.ofSeconds(15)));
+        Thread closer = null;
+        try (Socket inFlight = connect(server.boundAddress())) {
+            inFlight.getOutputStream().write(REQUEST);
+            // The request must have been read, so that the reply is held, before close() begins.
+            Thread.sleep(300);
+            closer = Thread.ofPlatform().name("closer").start(server::close);
+            assertGreetedThenFin(inFlight, Greeting.replyTo((InetSocketAddress) inFlight.getLocalSocketAddress()));
+        } finally {
+            finishClosing(server, closer);
+        }
+        assertFalse(closer.isAlive(), "close() must return once the held reply is sent");
+    }
+
     // ---- helpers ----
+
+    /** Starts a server whose handler is {@code tail:<percent>:}{@link #TAIL_DELAY} and runs {@link #exchangeAtOnce} on it. */
+    private Exchanges exchangeAtOnceWithTail(int percent, int clients) throws Exception {
+        try (GreetServer server = started(tailConfig("tail:" + percent + ":" + TAIL_DELAY.toMillis()))) {
+            return exchangeAtOnce(server.boundAddress(), clients);
+        }
+    }
+
+    /** A reply that came no sooner than the tail delay (a little slack for the two clocks' rounding). */
+    private static boolean held(long waitedNanos) {
+        return waitedNanos >= TAIL_DELAY.toNanos() * 9 / 10;
+    }
+
+    /**
+     * One I/O thread, so that a server waiting on it would show: every delayed exchange would
+     * then wait for the ones before it.
+     */
+    private static ServerConfig tailConfig(String handler) {
+        return ServerConfig.ephemeral().with(c -> {
+            c.handler = HandlerWork.parse(handler);
+            c.ioThreads = 1;
+        });
+    }
+
+    /** What {@link #exchangeAtOnce} saw: each client's time from its request to end of stream, and the span of all. */
+    private record Exchanges(long[] waitedNanos, long totalNanos) {
+    }
+
+    /**
+     * Connects {@code clients} clients, then sends each its request and reads its reply on a
+     * thread of its own, so the clients wait side by side; requires each to be greeted then FIN.
+     */
+    private static Exchanges exchangeAtOnce(InetSocketAddress bound, int clients) throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                sockets.add(connect(bound));
+            }
+            long[] waited = new long[clients];
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < clients; i++) {
+                    Socket client = sockets.get(i);
+                    int index = i;
+                    done.add(threads.submit(() -> {
+                        long sent = System.nanoTime();
+                        assertGreetedOnRequest(client);
+                        waited[index] = System.nanoTime() - sent;
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Error error) {
+                            throw error; // a failed assertion in a client
+                        }
+                        throw e.getCause() instanceof Exception cause ? cause : e;
+                    }
+                }
+            }
+            return new Exchanges(waited, System.nanoTime() - start);
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
 
     /** Check settings for {@code target}, with this suite's case timeout. */
     private static Settings settings(InetSocketAddress target) {
@@ -324,6 +476,24 @@ public abstract class GreetServerConformanceSuite {
             throw e;
         }
         return socket;
+    }
+
+    /**
+     * The end of a test that closes {@code server} on the thread {@code closer}: waits for that
+     * close, or closes the server here when the test failed before starting it.
+     */
+    private static void finishClosing(GreetServer server, Thread closer) throws InterruptedException {
+        if (closer == null) {
+            server.close();
+        } else {
+            closer.join(TimeUnit.SECONDS.toMillis(20));
+        }
+    }
+
+    /** Sends a request and requires the greeting for the client's own address, then a FIN. */
+    private static void assertGreetedOnRequest(Socket client) throws IOException {
+        client.getOutputStream().write(REQUEST);
+        assertGreetedThenFin(client, Greeting.replyTo((InetSocketAddress) client.getLocalSocketAddress()));
     }
 
     /** Reads to end of stream and requires exactly {@code expected}, then a FIN (not RST). */

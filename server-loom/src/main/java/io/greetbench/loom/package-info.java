@@ -37,5 +37,12 @@
  * The connection cap is a semaphore taken before {@code accept}, so excess clients wait in the
  * kernel backlog rather than being accepted and left unserved. The drain after the reply is what
  * keeps a large request from turning the close into an RST.
+ *
+ * <h2>Handler work</h2>
+ * Every kind runs on the connection's own thread through
+ * {@link io.greetbench.protocol.HandlerWork#perform()}: {@code sleep} and the delayed share of
+ * {@code tail:<percent>:<ms>} simply park that thread, which holds up that exchange alone, with
+ * virtual and platform threads alike (each connection has a thread of its own). A parked virtual
+ * thread leaves its carrier to the others; a parked platform thread costs only its stack.
  */
 package io.greetbench.loom;

@@ -37,8 +37,11 @@ import java.util.concurrent.TimeUnit;
  * 3 without a greeting.
  *
  * <p>Confined to the channel's event loop, except blocking {@link HandlerWork}, which runs on
- * {@code blockingWork} (virtual threads) and hands the reply back to the loop. The request is never
- * decoded: every inbound buffer is released as soon as it arrives.
+ * {@code blockingWork} (virtual threads) and hands the reply back to the loop. A tail handler's
+ * delayed reply is a task scheduled on the channel's own loop, held in {@code timer} like the idle
+ * and linger deadlines, so the channel going inactive cancels it; the loop serves its other
+ * channels meanwhile. The request is never decoded: every inbound buffer is released as soon as it
+ * arrives.
  */
 final class GreetingHandler extends ChannelInboundHandlerAdapter {
 
@@ -126,6 +129,21 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
                 });
             } catch (RejectedExecutionException e) {
                 // The server is past its shutdown grace and is closing every connection anyway.
+                ctx.close();
+            }
+        } else if (work.delays()) {
+            long delayNanos = work.drawDelayNanos();
+            if (delayNanos == 0) {
+                reply(ctx);
+                return;
+            }
+            try {
+                timer = ctx.executor().schedule(() -> {
+                    timer = null;
+                    reply(ctx);
+                }, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down: the server is past its grace, closing everything.
                 ctx.close();
             }
         } else {

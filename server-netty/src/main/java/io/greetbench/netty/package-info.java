@@ -16,7 +16,10 @@
  * listening socket ({@code SO_REUSEPORT}) and keeps the connections it accepts, so no connection
  * crosses threads; Netty's classic single acceptor loop, which hands every connection to a
  * worker loop, is kept as {@code ListenerLayout.ACCEPTOR_LOOP} for comparison. Blocking handler
- * work runs on virtual threads and comes back to the connection's loop to reply.
+ * work runs on virtual threads and comes back to the connection's loop to reply. A tail
+ * handler's delayed reply is scheduled on the connection's own loop ({@code schedule}, no thread
+ * sleeps), cancelled if the channel closes first; a loop shut down past the grace period drops it
+ * with its channel.
  *
  * <h2>Defences</h2>
  * The connection cap and the accept back-off both act through the listeners' {@code autoRead}

@@ -19,6 +19,8 @@ final class NioConnection {
         READING,
         /** Blocking handler work runs on another thread; the reactor does not touch the channel. */
         WORKING,
+        /** A tail handler holds the reply back; due at {@code deadlineNanos}, on the reactor's timer. */
+        DELAYED,
         /** The reply did not fit in the send buffer at once; the rest waits for OP_WRITE. */
         WRITING,
         /** Greeted and output shut down; discarding input until end of stream or the linger timeout. */

@@ -40,6 +40,10 @@ import java.util.function.Consumer;
  * destroy the greeting in the client's receive queue). Reads use one direct buffer per reactor;
  * exchanges are pooled, and timeouts are intrusive FIFO queues, so the only per-connection
  * allocations are the JDK's (channel, key, peer address) and the reply bytes.
+ *
+ * <p>A tail handler's delayed replies never sleep here: the exchange waits in a deadline queue
+ * like a timeout, the select's timeout covers its deadline, and the reply goes out from the same
+ * thread when it is due, so a delayed exchange holds up neither this loop nor any other exchange.
  */
 final class Reactor implements Runnable {
 
@@ -90,6 +94,11 @@ final class Reactor implements Runnable {
     private final DeadlineQueue lingering = new DeadlineQueue();
     /** Exchanges whose blocking handler runs elsewhere; no deadline, kept to close them at shutdown. */
     private final DeadlineQueue working = new DeadlineQueue();
+    /**
+     * Exchanges whose reply the tail handler holds back, due when their reply goes out. One delay
+     * length for all, so appending keeps the queue sorted like the timeout queues.
+     */
+    private final DeadlineQueue delayed = new DeadlineQueue();
     /** Closed exchanges whose keys were cancelled since the last select; closed after the next. */
     private DeadlineQueue closing = new DeadlineQueue();
     /** Closed exchanges whose keys the current select deregisters. */
@@ -241,6 +250,10 @@ final class Reactor implements Runnable {
             earliest = Math.min(earliest, lingering.first().deadlineNanos - now);
             any = true;
         }
+        if (!delayed.isEmpty()) {
+            earliest = Math.min(earliest, delayed.first().deadlineNanos - now);
+            any = true;
+        }
         if (backingOff) {
             earliest = Math.min(earliest, acceptResumeNanos - now);
             any = true;
@@ -285,6 +298,15 @@ final class Reactor implements Runnable {
         for (NioConnection first = lingering.first(); first != null && loopNanos - first.deadlineNanos >= 0; first = lingering.first()) {
             LOG.log(Level.DEBUG, "closing a greeted connection whose client did not close within the linger timeout");
             close(first);
+        }
+        for (NioConnection first = delayed.first(); first != null && loopNanos - first.deadlineNanos >= 0; first = delayed.first()) {
+            delayed.remove(first);
+            try {
+                reply(first);
+            } catch (IOException | RuntimeException e) {
+                // Typically the client gave up during the delay: EPIPE or a reset.
+                closeAfterFailure(first, "connection failed before its delayed reply", e);
+            }
         }
         if (backingOff && loopNanos - acceptResumeNanos >= 0) {
             backingOff = false;
@@ -423,8 +445,31 @@ final class Reactor implements Runnable {
             blockingExecutor.execute(exchange.blockingWork);
             return;
         }
-        handler.perform();
+        if (handler.delays()) {
+            long delayNanos = handler.drawDelayNanos();
+            if (delayNanos > 0) {
+                hold(exchange, delayNanos);
+                return;
+            }
+        } else {
+            handler.perform();
+        }
         reply(exchange);
+    }
+
+    /**
+     * Holds the reply back for {@code delayNanos} without blocking: the exchange waits in
+     * {@link #delayed} until {@link #expireDeadlines()} finds it due. Reading is switched off
+     * meanwhile, as while a blocking handler works: a client that hangs up during the delay is
+     * noticed when the reply is written (EPIPE or a reset closes the connection), and whatever it
+     * still sends waits in the kernel for the drain after the reply.
+     */
+    private void hold(NioConnection exchange, long delayNanos) {
+        exchange.state = NioConnection.State.DELAYED;
+        if (exchange.key != null) {
+            exchange.key.interestOps(0);
+        }
+        delayed.add(exchange, System.nanoTime() + delayNanos);
     }
 
     private void afterBlockingWork(NioConnection exchange) {
@@ -635,7 +680,7 @@ final class Reactor implements Runnable {
                 close(exchange);
             }
         }
-        for (DeadlineQueue queue : new DeadlineQueue[] {reading, lingering, working}) {
+        for (DeadlineQueue queue : new DeadlineQueue[] {reading, lingering, working, delayed}) {
             for (NioConnection first = queue.first(); first != null; first = queue.first()) {
                 close(first);
             }

@@ -29,5 +29,8 @@
  * <p>The connection cap is one counter shared by the reactors; a reactor that finds it full drops
  * OP_ACCEPT, leaving clients in the kernel's backlog, and the close that frees a slot wakes it.
  * Blocking handler work runs on virtual threads and the exchange returns to its reactor's inbox.
+ * A tail handler's delayed reply ({@code tail:<percent>:<ms>}) stays on the reactor without
+ * sleeping: the exchange waits in one more deadline queue, whose first deadline bounds the select
+ * timeout like the idle and linger timeouts do, and is answered from the loop when due.
  */
 package io.greetbench.nio;
