@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
  * <p>Threading: runs on the calling thread; see {@link CompareRun} for the threads it starts.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compares the servers under the same load: closed loop, open loop at fractions of the peak, held connections.",
+        description = {"Compares the servers under the same load, in shuffled interleaved rounds after each is warmed up until steady:",
+            "closed loop, open loop at fractions of each server's rate basis, held connections.",
             "The server runs on its own CPUs under a CPU quota, so that it, not the generator, is the limit; every figure says which side was.",
             "Writes a table to stdout and results.json, raw .hlog files and report.html to --out."})
 final class CompareCommand implements Callable<Integer> {
@@ -95,6 +96,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--noise-threshold", paramLabel = "PERCENT", description = "warn when repeats spread more than this (default: ${DEFAULT-VALUE})")
     double noisePercent;
 
+    @Option(names = "--seed", paramLabel = "N", description = "seeds the shuffled order of each round, to repeat a run's order (default: random, recorded in results.json)")
+    Long seed;
+
     @Override
     public Integer call() {
         CompareSettings settings = settings();
@@ -128,12 +132,14 @@ final class CompareCommand implements Callable<Integer> {
                 Objects.requireNonNullElse(o.warmup, profile.warmup()),
                 Objects.requireNonNullElse(o.duration, profile.duration()),
                 Objects.requireNonNullElse(o.repeats, profile.repeats()),
+                Objects.requireNonNullElse(o.openLoopRepeats, Math.min(profile.openLoopRepeats(), Objects.requireNonNullElse(o.repeats, profile.repeats()))),
                 Objects.requireNonNullElse(o.concurrencies, profile.concurrencies()),
                 o.openLoopPercents != null ? o.openLoopPercents.stream().map(p -> p / 100).toList() : profile.fractions(),
                 Objects.requireNonNullElse(o.held, profile.held()),
                 Objects.requireNonNullElse(o.think, profile.think()),
                 timeout, noisePercent / 100,
-                servers, parsed.hasMatchedOption("--servers"), externals, pin, serverCpus, serverCpuQuota);
+                servers, parsed.hasMatchedOption("--servers"), externals, pin, serverCpus, serverCpuQuota,
+                seed != null ? seed : CompareSettings.randomSeed());
     }
 
     /**
@@ -142,19 +148,23 @@ final class CompareCommand implements Callable<Integer> {
      */
     static final class ProfileOverrides {
 
-        @Option(names = "--warmup", paramLabel = "DURATION", description = "override the profile: warm-up per server, 0 = none")
+        @Option(names = "--warmup", paramLabel = "DURATION",
+                description = "override the profile: the most warm-up per server, which stops once it is steady; 0 = none, and no open loop")
         Duration warmup;
 
         @Option(names = "--duration", paramLabel = "DURATION", description = "override the profile: each recorded run")
         Duration duration;
 
-        @Option(names = "--repeats", paramLabel = "N", description = "override the profile: repeats of each closed-loop point")
+        @Option(names = "--repeats", paramLabel = "N", description = "override the profile: rounds, each running every closed-loop point once")
         Integer repeats;
+
+        @Option(names = "--open-loop-repeats", paramLabel = "N", description = "override the profile: repeats of each open-loop point, one per round")
+        Integer openLoopRepeats;
 
         @Option(names = "--concurrency", split = ",", paramLabel = "LIST", description = "override the profile: closed-loop concurrencies, e.g. 16,64")
         List<Integer> concurrencies;
 
-        @Option(names = "--open-loop", split = ",", paramLabel = "PERCENTS", description = "override the profile: open-loop rates in %% of the peak, e.g. 50,80")
+        @Option(names = "--open-loop", split = ",", paramLabel = "PERCENTS", description = "override the profile: open-loop rates in %% of each server's rate basis, e.g. 50,80")
         List<Double> openLoopPercents;
 
         @Option(names = "--held", paramLabel = "N", description = "override the profile: held connections (0 = skip)")

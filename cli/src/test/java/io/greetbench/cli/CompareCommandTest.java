@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -15,8 +18,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code greetbench compare} in-process, end to end on one server with tiny settings: every output
- * is written and holds the measured server; user mistakes are usage errors before anything runs.
+ * {@code greetbench compare} in-process, end to end on two servers and one that cannot start, with
+ * tiny settings: the lineup runs in shuffled rounds from the seed, the failed server does not stop
+ * the others, every output is written and holds the measured servers; user mistakes are usage
+ * errors before anything runs.
  * Timings are never asserted.
  */
 class CompareCommandTest {
@@ -25,25 +30,52 @@ class CompareCommandTest {
     Path dir;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldMeasureOneServerAndWriteTableJsonLogsAndReport() throws IOException {
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldMeasureTheLineupInShuffledRoundsAndWriteTableJsonLogsAndReport() throws IOException {
         Path out = dir.resolve("run");
-        CliRun run = CliRun.of("compare", "--servers", "nio", "--pin", "none", "--warmup", "0", "--duration", "500ms", "--repeats", "1",
-                "--concurrency", "4", "--open-loop", "50", "--held", "20", "--think", "200ms", "--out", out.toString());
+        CliRun run = CliRun.of("compare", "--servers", "nio,loom", "--external", "dead=exit 3 {port}", "--pin", "none",
+                "--warmup", "600ms", "--duration", "400ms", "--repeats", "2", "--open-loop-repeats", "2", "--concurrency", "4",
+                "--open-loop", "50", "--held", "20", "--think", "200ms", "--seed", "7", "--out", out.toString());
 
         assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         assertTrue(run.out().lines().anyMatch(l -> l.startsWith("nio ") && !l.contains("failed")), run.toString());
-        String json = Files.readString(out.resolve("results.json"));
-        assertTrue(json.contains("\"closed_loop\"") && json.contains("\"held\"") && json.contains("\"placement\"") && json.contains("\"units\""), json);
-        assertTrue(json.contains("\"profile\": \"quick\"") && json.contains("\"noise_threshold\": 0.1")
-                && json.contains("\"exchange_timeout\": \"2s\"") && json.contains("\"handlers\": [ \"none\" ]"), json);
-        assertTrue(json.contains("\"bound_by\"") && json.contains("\"server_cpu_utilization\"") && json.contains("\"generator_cpu_utilization\"")
-                && json.contains("\"lower_bound\"") && json.contains("\"cpu_budget\": \"no CPU budget (--pin none)\""), json);
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("loom ") && !l.contains("failed")), run.toString());
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("dead ") && l.contains("failed")), run.toString());
+        String text = Files.readString(out.resolve("results.json"));
+        assertTrue(text.contains("\"closed_loop\"") && text.contains("\"held\"") && text.contains("\"placement\"") && text.contains("\"units\""), text);
+        assertTrue(text.contains("\"profile\": \"quick\"") && text.contains("\"noise_threshold\": 0.1")
+                && text.contains("\"exchange_timeout\": \"2s\"") && text.contains("\"handlers\": [ \"none\" ]"), text);
+        assertTrue(text.contains("\"bound_by\"") && text.contains("\"server_cpu_utilization\"") && text.contains("\"generator_cpu_utilization\"")
+                && text.contains("\"lower_bound\"") && text.contains("\"cpu_budget\": \"no CPU budget (--pin none)\""), text);
         assertTrue(run.out().contains("server CPU: not pinned: --pin none; no CPU budget (--pin none)"), run.toString());
+        JsonNode json = new ObjectMapper().readTree(text);
+        JsonNode settings = json.get("provenance").get("settings");
+        assertEquals(7, settings.get("seed").asLong());
+        JsonNode order = settings.get("round_order");
+        assertEquals(2, order.size(), text);
+        for (JsonNode round : order) {
+            List<String> names = new ArrayList<>();
+            round.forEach(n -> names.add(n.asText()));
+            assertEquals(List.of("dead", "loom", "nio"), names.stream().sorted().toList(), "every server once per round: " + order);
+        }
+        for (JsonNode server : json.get("servers")) {
+            if (server.get("name").asText().equals("dead")) {
+                assertTrue(server.get("failure").asText().contains("exited"), server.toString());
+                continue;
+            }
+            assertEquals(2, server.get("closed_loop").get(0).get("repeat_rates").size(), server.toString());
+            JsonNode open = server.get("open_loop").get(0);
+            assertEquals(0.5, open.get("fraction_of_rate_basis").asDouble());
+            assertEquals(Math.max(1, Math.round(server.get("rate_basis").get("rate").asDouble() * 0.5)), open.get("requested_rate").asLong());
+            assertEquals(2, open.get("repeat_achieved_rates").size(), server.toString());
+            assertEquals(2, open.get("hlogs").size(), server.toString());
+            assertTrue(server.get("warm_up").get("slice_costs").size() >= 1, server.toString());
+        }
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("Corrected latency at 50%"), "report without charts");
         try (Stream<Path> logs = Files.list(out.resolve("hlog"))) {
-            assertEquals(3, logs.filter(p -> p.toString().endsWith(".hlog")).count(), "one log per closed, open and held run");
+            assertEquals(2 * (2 + 2 + 1), logs.filter(p -> p.toString().endsWith(".hlog")).count(),
+                    "per server, one log per closed and open run of each round and one for the held run");
         }
     }
 

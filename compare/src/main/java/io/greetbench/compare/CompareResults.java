@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
@@ -21,7 +22,8 @@ import org.HdrHistogram.HistogramIterationValue;
  * disagree. Immutable; latencies are in microseconds, rates in exchanges per second.
  *
  * @param provenance the machine, JVM, placement and settings the numbers came from
- * @param servers    one entry per server, in the order they ran
+ * @param servers    one entry per server, in the lineup's order (handler-major); they ran in
+ *                   shuffled, interleaved rounds
  * @param warnings   what a reader must know before trusting the numbers (noise, invalid runs)
  * @param units      the unit of every kind of figure, so that a script reading the JSON need not guess
  */
@@ -77,9 +79,12 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param handler     the simulated work per exchange it ran with; "none" for external servers
      * @param model       the concurrency model in a few words
      * @param command     how it was started
-     * @param failure     why it could not be measured (did not start, crashed), or null
+     * @param failure     why it could not be measured (did not start, crashed), or null; the points
+     *                    hold the repeats it completed before that
+     * @param warmUp      how its warm-up went, or null when there was none or it did not start
+     * @param rateBasis   the rate its open-loop points are fractions of, or null when it did not start
      * @param closedLoop  one point per concurrency
-     * @param openLoop    one point per fraction of the peak
+     * @param openLoop    one point per fraction of the rate basis
      * @param held        the held-connections result, or null when it was skipped or failed
      * @param idleRssBytes the server's RSS after warm-up, before the measured workloads
      * @param gcMillis    GC time over the measured workloads; -1 when unknown (not a JVM)
@@ -87,7 +92,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param errors      failed exchanges by kind, over every measured workload
      */
     public record ServerResult(String name, String handler, String model, String command, String failure,
-                        List<ClosedLoopPoint> closedLoop, List<OpenLoopPoint> openLoop, HeldResult held,
+                        WarmUp warmUp, RateBasis rateBasis, List<ClosedLoopPoint> closedLoop, List<OpenLoopPoint> openLoop, HeldResult held,
                         long idleRssBytes, long gcMillis, long gcCount, Map<String, Long> errors) {
 
         /** The closed-loop point with the highest median rate. */
@@ -97,6 +102,43 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
 
         long totalErrors() {
             return errors.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * A server's warm-up: closed loop at the highest concurrency in short slices until its CPU per
+     * exchange is steady ({@link WarmUpRule}).
+     *
+     * @param connections      exchanges in flight
+     * @param seconds          how long it was loaded: slices times the slice length
+     * @param capped           true when it stopped at the cap without two slices agreeing, so the
+     *                         first round may still have caught it compiling
+     * @param sliceCosts       each slice's server CPU per 1,000 exchanges (ms), or, when the
+     *                         server's CPU cannot be read, its wall time per 1,000 exchanges (ms)
+     * @param sliceRates       each slice's exchanges per second
+     * @param finalRate        exchanges per second over the last two slices: the rate it reached
+     *                         when steady (or capped)
+     */
+    public record WarmUp(int connections, double seconds, boolean capped, List<Double> sliceCosts, List<Double> sliceRates,
+                         double finalRate) {
+    }
+
+    /**
+     * The rate a server's open-loop points are fractions of, fixed before the rounds so that every
+     * round runs the same rates.
+     *
+     * @param rate   exchanges per second; 0 when there is none, and then no open loop was run
+     * @param source where it comes from, in words, or why there is none
+     */
+    public record RateBasis(double rate, String source) {
+
+        /** The rate the warm-up reached at its end: the closed loop at the highest concurrency, steady. */
+        static RateBasis ofWarmUp(WarmUp warmUp) {
+            if (warmUp == null) {
+                return new RateBasis(0, "none: no warm-up (--warmup 0) measured a rate");
+            }
+            return new RateBasis(warmUp.finalRate(), String.format(Locale.ROOT,
+                    "warm-up: closed loop at c=%d over its last two slices%s", warmUp.connections(), warmUp.capped() ? " (capped, not steady)" : ""));
         }
     }
 
@@ -128,20 +170,26 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
     }
 
     /**
-     * @param fractionOfPeak         the requested rate as a fraction of the server's peak
+     * One open-loop rate, run once per round in the first rounds. Percentiles come from the
+     * repeats' histograms merged, never from averaged percentiles.
+     *
+     * @param fractionOfRateBasis    the requested rate as a fraction of the server's {@link RateBasis}
      * @param requestedRate          exchanges per second asked for
-     * @param achievedRate           exchanges per second started
-     * @param corrected              latency from each exchange's intended start
-     * @param raw                    latency from its actual start
-     * @param correctedSpectrum      the corrected percentile curve, for the chart
-     * @param serverCpuMillisPerThousand server CPU per 1,000 exchanges
-     * @param invalidReason          why the run is invalid, or null
-     * @param hlog                   interval log, relative to the output dir
-     * @param bound                  who bounded it; its fields sit in the point's JSON
+     * @param repeatAchievedRates    each repeat's exchanges per second started
+     * @param achievedRate           their median
+     * @param spread                 (max - min) / median of the repeats' achieved rates
+     * @param corrected              latency from each exchange's intended start, over every repeat
+     * @param raw                    latency from its actual start, over every repeat
+     * @param correctedSpectrum      the corrected percentile curve over every repeat, for the chart
+     * @param serverCpuMillisPerThousand server CPU per 1,000 exchanges, over every repeat
+     * @param invalidReason          why a repeat was invalid, or null
+     * @param hlogs                  each repeat's interval log, relative to the output dir;
+     *                               {@code greetbench merge} of them gives the percentiles above
+     * @param bound                  who bounded it, over all repeats; its fields sit in the point's JSON
      */
-    public record OpenLoopPoint(double fractionOfPeak, double requestedRate, double achievedRate, Latency corrected,
-                         Latency raw, List<PercentilePoint> correctedSpectrum, double serverCpuMillisPerThousand,
-                         String invalidReason, String hlog, @JsonUnwrapped BoundReading bound) {
+    public record OpenLoopPoint(double fractionOfRateBasis, double requestedRate, List<Double> repeatAchievedRates, double achievedRate,
+                         double spread, Latency corrected, Latency raw, List<PercentilePoint> correctedSpectrum,
+                         double serverCpuMillisPerThousand, String invalidReason, List<String> hlogs, @JsonUnwrapped BoundReading bound) {
     }
 
     /**

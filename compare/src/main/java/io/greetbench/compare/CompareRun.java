@@ -1,6 +1,7 @@
 package io.greetbench.compare;
 
 import io.greetbench.compare.CompareResults.Provenance;
+import io.greetbench.compare.CompareResults.RateBasis;
 import io.greetbench.compare.CompareResults.ServerResult;
 import io.greetbench.harness.BadInputException;
 import io.greetbench.harness.ComparedServer;
@@ -23,18 +24,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One {@code greetbench compare} run: every server measured under the same load, one after the
- * other, by the procedure this package's design note describes. {@link #run()} resolves the
- * lineup, places server and generator on their CPUs, puts the server under its CPU budget
- * ({@link ServerBudget}), measures each server with each handler
- * ({@link ServerMeasurement}) and returns what was measured with its provenance; the caller renders
- * it. The raw interval logs are written as the run goes, under the output directory's {@code hlog}.
- * Progress and the time left go to the given writer.
+ * One {@code greetbench compare} run: every server measured under the same load, in interleaved
+ * rounds, by the procedure this package's design note describes. {@link #run()} resolves the
+ * lineup, places server and generator on their CPUs, puts the servers under their CPU budget
+ * ({@link ServerBudget}), and takes the whole lineup through the
+ * phases in order, each server's part of a phase done by its {@link ServerMeasurement}:
+ * {@link #startLineup start}, {@link #warmUpLineup warm up until steady},
+ * {@link #fixRateBases fix the open-loop rate bases}, {@link #measureRounds measure in shuffled
+ * rounds}, {@link #holdConnectionsAndStop hold connections and stop}. It returns what was measured
+ * with its provenance; the caller renders it. The raw interval logs are written as the run goes,
+ * under the output directory's {@code hlog}. Progress and the time left go to the given writer.
  *
  * <p>Threading: {@link #run()} runs on the calling thread, which also drives the load generator
- * (which has its own threads); one sampler thread watches the server during the held-connection
- * workload, and a shutdown hook stops the server being measured if the JVM is stopped. One run per
- * instance.
+ * (which has its own threads); one sampler thread watches a server during its held-connection
+ * workload, and a shutdown hook stops every server still running if the JVM is stopped. One run
+ * per instance.
  */
 public final class CompareRun {
 
@@ -46,8 +50,8 @@ public final class CompareRun {
     private final String commandLine;
     private final Progress progress;
     private final RunWarnings warnings = new RunWarnings();
-    /** The server being measured, for the shutdown hook. */
-    private volatile ServerMeasurement current;
+    /** Every server of the lineup once started, for the shutdown hook. */
+    private volatile List<ServerMeasurement> started = List.of();
 
     /**
      * @param settings    what to measure, validated
@@ -75,62 +79,122 @@ public final class CompareRun {
      *                           directory cannot be created; nothing has been measured then
      */
     public CompareResults run() {
-        List<ComparedServer> lineup = lineup();
-        List<ServerRun> runs = runs(lineup, settings.handlers());
+        List<ComparedServer> servers = lineup();
+        List<ServerRun> runs = runs(servers, settings.handlers());
         createOutputDirectory();
         int heldCount = capHeld(settings.held());
         CpuPlacement placement = settings.pinning().placement(settings.serverCpus());
         try (ServerBudget budget = ServerBudget.apply(settings, placement)) {
-            return run(runs, lineup, heldCount, placement, budget);
+            return run(runs, servers, heldCount, placement, budget);
         }
     }
 
-    private CompareResults run(List<ServerRun> runs, List<ComparedServer> lineup, int heldCount, CpuPlacement placement, ServerBudget budget) {
+    private CompareResults run(List<ServerRun> runs, List<ComparedServer> servers, int heldCount, CpuPlacement placement, ServerBudget budget) {
         double perServer = settings.plannedSecondsPerServer();
-        progress.say(runs.size() + " server runs, profile " + settings.profile() + ", handler "
-                + String.join(", ", settings.handlers().stream().map(HandlerWork::toString).toList()) + "; " + placement.description()
-                + "; " + budget.description());
+        List<List<Integer>> order = RoundOrder.of(runs.size(), settings.repeats(), settings.seed());
+        progress.say(runs.size() + " servers, profile " + settings.profile() + ", handler "
+                + String.join(", ", settings.handlers().stream().map(HandlerWork::toString).toList()) + ", " + settings.repeats()
+                + " rounds in shuffled order (seed " + settings.seed() + "); " + placement.description() + "; " + budget.description());
         if (budget.refused()) {
             warnings.add(budget.description());
         }
         progress.say("about " + CompareTable.clock(perServer * runs.size()) + " in all; results in " + dir);
 
-        Instant started = Instant.now();
+        Instant startedAt = Instant.now();
         String loadAtStart = HostProbes.loadAverage();
         progress.start(perServer * runs.size());
-        List<ServerResult> results = new ArrayList<>();
-        Thread stopServer = new Thread(() -> {
-            ServerMeasurement m = current;
-            if (m != null) {
-                m.stopServer(Duration.ofSeconds(2));
-            }
-        }, "compare-stop-server");
-        Runtime.getRuntime().addShutdownHook(stopServer);
+        List<ServerMeasurement> lineup = new ArrayList<>();
+        for (ServerRun run : runs) {
+            lineup.add(new ServerMeasurement(run, settings, heldCount, placement.serverCpus(), budget, dir, progress, warnings));
+        }
+        started = List.copyOf(lineup);
+        Thread stopServers = new Thread(() -> started.forEach(m -> m.stopServer(Duration.ofSeconds(2))), "compare-stop-servers");
+        Runtime.getRuntime().addShutdownHook(stopServers);
         try {
-            for (int i = 0; i < runs.size(); i++) {
-                ServerRun run = runs.get(i);
-                String prefix = "[" + (i + 1) + "/" + runs.size() + " " + run.label() + "] ";
-                current = new ServerMeasurement(run, prefix, settings, heldCount, placement.serverCpus(), budget, dir, progress, warnings);
-                results.add(current.measure());
-                current = null;
-                progress.serverDone(i + 1, perServer);
-            }
+            startLineup(lineup);
+            warmUpLineup(lineup);
+            fixRateBases(lineup);
+            measureRounds(lineup, order);
+            holdConnectionsAndStop(lineup);
         } finally {
+            // Normally every server is stopped by now; not when something unforeseen was thrown.
+            lineup.forEach(m -> m.stopServer(Duration.ofSeconds(2)));
             try {
-                Runtime.getRuntime().removeShutdownHook(stopServer);
+                Runtime.getRuntime().removeShutdownHook(stopServers);
             } catch (IllegalStateException e) {
                 // The JVM is already shutting down, and the hook is doing its job.
             }
         }
+        List<ServerResult> results = lineup.stream().map(ServerMeasurement::result).toList();
         Instant finished = Instant.now();
-        return new CompareResults(provenance(started, finished, placement, budget, loadAtStart, lineup), results,
+        return new CompareResults(provenance(startedAt, finished, placement, budget, loadAtStart, servers, lineup, order), results,
                 warnings.summarize(settings.noiseThreshold(), loadAtStart, HostProbes.loadAverage()));
     }
 
     /**
-     * One server with one handler. Handler-major order: every server runs with the first handler,
-     * then every server that takes handlers with the next, so each handler's rows sit together.
-     * External servers run once, with whatever they do.
+     * Phase 1: every server started at once, each in its own process and on its own port, all on
+     * the server CPUs and inside the one CPU budget. An idle server costs next to nothing there (a
+     * JVM's idle threads wake a few times a second), so the budget is the measured server's, and
+     * starting each once keeps one JIT history per server across the rounds.
+     */
+    private void startLineup(List<ServerMeasurement> lineup) {
+        progress.say("starting the lineup");
+        lineup.forEach(ServerMeasurement::start);
+    }
+
+    /** Phase 2: each server in turn warmed up until its CPU per exchange is steady, or to the cap. */
+    private void warmUpLineup(List<ServerMeasurement> lineup) {
+        if (!settings.warmup().isZero()) {
+            progress.say("warming up each server until its CPU per exchange is steady");
+        }
+        WarmUpRule rule = settings.warmUpRule();
+        lineup.forEach(m -> m.warmUp(rule));
+        // Every server stays alive until its held connections: say what that costs in memory.
+        List<ServerMeasurement> alive = lineup.stream().filter(ServerMeasurement::measuring).toList();
+        long resident = alive.stream().mapToLong(ServerMeasurement::idleRssBytes).filter(b -> b > 0).sum();
+        progress.say(alive.size() + " of " + lineup.size() + " servers ready, " + CompareTable.bytes(resident) + " resident together");
+    }
+
+    /**
+     * Phase 3: each server's open-loop rate basis, fixed before the rounds so that every round runs
+     * the same rates: for now the rate its warm-up reached ({@link RateBasis#ofWarmUp}). A capacity
+     * search per server belongs here, and its result replaces the warm-up's rate as the basis.
+     */
+    private void fixRateBases(List<ServerMeasurement> lineup) {
+        lineup.forEach(m -> m.useRateBasis(RateBasis.ofWarmUp(m.warmUpResult())));
+    }
+
+    /**
+     * Phase 4: the rounds, each visiting the whole lineup once in its own shuffled order, every
+     * server running its closed-loop points (and, in the first rounds, its open-loop points) in
+     * its turn, so that a drift in the machine spreads over every server instead of biasing one.
+     */
+    private void measureRounds(List<ServerMeasurement> lineup, List<List<Integer>> order) {
+        for (int r = 0; r < order.size(); r++) {
+            List<ServerMeasurement> round = order.get(r).stream().map(lineup::get).filter(ServerMeasurement::measuring).toList();
+            if (round.isEmpty()) {
+                return;
+            }
+            progress.say("round " + (r + 1) + "/" + order.size() + ": " + String.join(", ", round.stream().map(ServerMeasurement::label).toList()));
+            for (ServerMeasurement m : round) {
+                m.measureRound(r + 1);
+            }
+        }
+    }
+
+    /**
+     * Phase 5: the held connections, one server at a time (the generator holds one descriptor per
+     * connection), each server stopped after its own.
+     */
+    private void holdConnectionsAndStop(List<ServerMeasurement> lineup) {
+        lineup.forEach(ServerMeasurement::holdConnectionsAndStop);
+    }
+
+    /**
+     * One server with one handler, in a process of its own (the handler is fixed at start-up). The
+     * lineup is handler-major: every server with the first handler, then every server that takes
+     * handlers with the next, so each handler's rows sit together in the results; the rounds
+     * shuffle it all the same. External servers run once, with whatever they do.
      */
     record ServerRun(ComparedServer server, HandlerWork handler, boolean labelHandler) {
 
@@ -218,13 +282,15 @@ public final class CompareRun {
     }
 
     private Provenance provenance(Instant started, Instant finished, CpuPlacement placement, ServerBudget budget, String loadAtStart,
-                                  List<ComparedServer> lineup) {
+                                  List<ComparedServer> servers, List<ServerMeasurement> lineup, List<List<Integer>> order) {
         Map<String, Object> s = new LinkedHashMap<>(settings.describe());
         Map<String, String> commands = new LinkedHashMap<>();
-        for (ComparedServer server : lineup) {
+        for (ComparedServer server : servers) {
             commands.put(server.name(), server.describeCommand());
         }
         s.put("servers", commands);
+        // What the seed gave, so a reader need not replay the shuffle to see who ran when.
+        s.put("round_order", order.stream().map(round -> round.stream().map(i -> lineup.get(i).label()).toList()).toList());
         s.put("generator", "greetbench loadgen in this JVM, " + IoEngine.AUTO.resolved().label() + " engine, "
                 + Runtime.getRuntime().availableProcessors() + " CPU(s) available to it");
         s.put("greetbench_commit", HostProbes.gitCommit());

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -28,12 +29,16 @@ import java.util.regex.Pattern;
  * @param profile          the size the workload settings below come from unless overridden
  * @param handlers         the simulated work each exchange does on the server; each server that
  *                         takes a handler is measured once per entry
- * @param warmup           unrecorded closed-loop load after each server starts, so the JIT has
- *                         compiled the hot paths before anything is measured; zero skips it
+ * @param warmup           the most unrecorded closed-loop load after each server starts, so the JIT
+ *                         has compiled the hot paths before anything is measured; it stops sooner
+ *                         once the server is steady ({@link #warmUpRule()}); zero skips it, and
+ *                         with it the open loop, whose rate basis the warm-up measures
  * @param duration         each recorded closed-loop and open-loop run
- * @param repeats          how many times each closed-loop point runs; the median is quoted
+ * @param repeats          rounds through the whole lineup: each closed-loop point runs once per
+ *                         round; the median is quoted
+ * @param openLoopRepeats  how many of those rounds also run each open-loop point, from the first
  * @param concurrencies    closed loop: exchanges in flight, one point each
- * @param fractions        open loop: rates as fractions of the server's measured peak
+ * @param fractions        open loop: rates as fractions of the server's rate basis
  * @param held             connections to hold open at once
  * @param think            how long they stay open and idle
  * @param exchangeTimeout  the most one exchange may take before it counts as an error
@@ -47,11 +52,13 @@ import java.util.regex.Pattern;
  * @param pinning          whether server and generator run on separate CPUs
  * @param serverCpus       which CPUs the server gets when pinned; the generator gets the rest
  * @param serverCpuQuota   the CPU time the server may use when pinned ({@link CpuBudget}), or none
+ * @param seed             shuffles the order of the lineup in each round; recorded so a run's
+ *                         order can be repeated
  */
 public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers, Duration warmup, Duration duration, int repeats,
-                              List<Integer> concurrencies, List<Double> fractions, int held, Duration think,
+                              int openLoopRepeats, List<Integer> concurrencies, List<Double> fractions, int held, Duration think,
                               Duration exchangeTimeout, double noiseThreshold, List<String> servers, boolean serversGiven,
-                              Map<String, String> externals, Pinning pinning, ServerCpus serverCpus, CpuQuota serverCpuQuota) {
+                              Map<String, String> externals, Pinning pinning, ServerCpus serverCpus, CpuQuota serverCpuQuota, long seed) {
 
     public static final CompareProfile DEFAULT_PROFILE = CompareProfile.QUICK;
     /** Every built-in server, the asyncio peer last. */
@@ -75,15 +82,23 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
      */
     public static final int DEFAULT_NOISE_PERCENT = 10;
     public static final double DEFAULT_NOISE_THRESHOLD = DEFAULT_NOISE_PERCENT / 100.0;
+    /**
+     * Warm-up slices: long enough that the server's CPU, read in 10 ms clock ticks, resolves a few
+     * percent, short enough that the warm-up stops within a second of the server being steady.
+     */
+    public static final Duration WARMUP_SLICE = Duration.ofSeconds(1);
+    /** Two consecutive warm-up slices whose CPU per exchange agree within 10% mean a steady server. */
+    public static final double WARMUP_STEADY_TOLERANCE = 0.10;
 
     /** What an external server may be called: it becomes part of file names. */
     private static final Pattern EXTERNAL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
 
     /** The profile's workload with every other setting at its default. */
     public static CompareSettings of(CompareProfile profile, List<HandlerWork> handlers) {
-        return new CompareSettings(profile, handlers, profile.warmup(), profile.duration(), profile.repeats(),
+        return new CompareSettings(profile, handlers, profile.warmup(), profile.duration(), profile.repeats(), profile.openLoopRepeats(),
                 profile.concurrencies(), profile.fractions(), profile.held(), profile.think(), DEFAULT_EXCHANGE_TIMEOUT,
-                DEFAULT_NOISE_THRESHOLD, DEFAULT_SERVERS, false, Map.of(), DEFAULT_PINNING, DEFAULT_SERVER_CPUS, DEFAULT_SERVER_CPU_QUOTA);
+                DEFAULT_NOISE_THRESHOLD, DEFAULT_SERVERS, false, Map.of(), DEFAULT_PINNING, DEFAULT_SERVER_CPUS, DEFAULT_SERVER_CPU_QUOTA,
+                randomSeed());
     }
 
     public CompareSettings {
@@ -100,13 +115,16 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         if (repeats < 1 || repeats > 100) {
             throw invalid("--repeats", "must be between 1 and 100, got " + repeats);
         }
+        if (openLoopRepeats < 1 || openLoopRepeats > repeats) {
+            throw invalid("--open-loop-repeats", "must be between 1 and the rounds (--repeats " + repeats + "), got " + openLoopRepeats);
+        }
         concurrencies = List.copyOf(concurrencies);
         fractions = List.copyOf(fractions);
         if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1 || c > 10_000)) {
             throw invalid("--concurrency", "needs one or more values between 1 and 10000, got " + concurrencies);
         }
         if (fractions.stream().anyMatch(f -> !(f > 0) || f > 1)) {
-            throw invalid("--open-loop", "percentages of the peak must be above 0 and at most 100, got " + fractions);
+            throw invalid("--open-loop", "percentages of the rate basis must be above 0 and at most 100, got " + fractions);
         }
         if (held < 0) {
             throw invalid("--held", "must be >= 0 (0 skips the held-connection workload), got " + held);
@@ -194,14 +212,42 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         return List.copyOf(all);
     }
 
-    /** Seconds one server takes, start-up and shut-down included, for the time-left estimate. */
+    /**
+     * A seed for a run that was given none: different every run, and recorded; below 2^53 so that
+     * a JSON reader holding numbers as doubles (JavaScript's) reads it exactly.
+     */
+    public static long randomSeed() {
+        return new SplittableRandom().nextLong(1L << 53);
+    }
+
+    /**
+     * When a server's warm-up stops: 1 s slices, or half the cap when the cap is shorter so that
+     * two slices can still be compared; the profile's minimum, or the cap when that is shorter.
+     * Meaningless when {@link #warmup} is zero, which skips the warm-up.
+     */
+    WarmUpRule warmUpRule() {
+        Duration half = warmup.dividedBy(2);
+        Duration slice = half.compareTo(WARMUP_SLICE) < 0 && !half.isZero() ? half : WARMUP_SLICE;
+        Duration min = profile.warmupMin().compareTo(warmup) < 0 ? profile.warmupMin() : warmup;
+        return new WarmUpRule(slice, min, warmup, WARMUP_STEADY_TOLERANCE);
+    }
+
+    /**
+     * Seconds one server takes, start-up and shut-down included, for the time-left estimate: the
+     * warm-up at its cap (the run's estimate shrinks as warm-ups stop sooner), every round's
+     * closed-loop and open-loop runs with about 0.3 s each to set up, and the held connections.
+     */
     public double plannedSecondsPerServer() {
-        double s = 2 + seconds(warmup) + repeats * concurrencies.size() * seconds(duration) + fractions.size() * seconds(duration);
+        double run = seconds(duration) + RUN_OVERHEAD_SECONDS;
+        double s = 2 + seconds(warmup) + repeats * concurrencies.size() * run + openLoopRepeats * fractions.size() * run;
         if (held > 0) {
             s += seconds(think) + 1 + held / 5_000.0;
         }
         return s;
     }
+
+    /** Setting up and tearing down one load run: threads, the first connections, reading the server's CPU. */
+    static final double RUN_OVERHEAD_SECONDS = 0.3;
 
     /** {@code 3s}, {@code 500ms}: as the options are typed. */
     static String human(Duration d) {
@@ -221,8 +267,12 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         m.put("profile", profile.toString());
         m.put("handlers", handlers.stream().map(HandlerWork::toString).toList());
         m.put("warmup", human(warmup));
+        m.put("warmup_min", human(warmUpRule().min()));
+        m.put("warmup_slice", human(warmUpRule().slice()));
+        m.put("warmup_steady_within", WARMUP_STEADY_TOLERANCE);
         m.put("duration", human(duration));
         m.put("repeats", repeats);
+        m.put("open_loop_repeats", openLoopRepeats);
         m.put("concurrencies", concurrencies);
         m.put("open_loop_fractions", fractions);
         m.put("held", held);
@@ -233,6 +283,7 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         m.put("server_cpus", serverCpus.toString());
         m.put("server_cpu_quota", serverCpuQuota.toString());
         m.put("cpu_budget_period", human(CpuBudget.DEFAULT_PERIOD));
+        m.put("seed", seed);
         return m;
     }
 }

@@ -48,7 +48,7 @@ public final class CompareTable {
             row.add(peak.map(p -> micros(p.latency().p50())).orElse("-"));
             row.add(peak.map(p -> micros(p.latency().p99())).orElse("-"));
             for (double fraction : fractions) {
-                row.add(s.openLoop().stream().filter(o -> o.fractionOfPeak() == fraction).findFirst()
+                row.add(s.openLoop().stream().filter(o -> o.fractionOfRateBasis() == fraction).findFirst()
                         .map(o -> micros(o.corrected().p99()) + (o.bound().boundBy() == BoundBy.GENERATOR ? " (gen.)" : "")
                                 + (o.invalidReason() == null ? "" : " (invalid)")).orElse("-"));
             }
@@ -85,7 +85,7 @@ public final class CompareTable {
     }
 
     static List<Double> fractions(CompareResults results) {
-        return results.servers().stream().flatMap(s -> s.openLoop().stream()).map(OpenLoopPoint::fractionOfPeak)
+        return results.servers().stream().flatMap(s -> s.openLoop().stream()).map(OpenLoopPoint::fractionOfRateBasis)
                 .distinct().sorted().toList();
     }
 

@@ -94,7 +94,7 @@ public final class HtmlReport {
         h.append("</table>\n");
         h.append("<p class=\"note\"><b>exch/s</b>: median of the closed-loop repeats at the concurrency <b>c</b> that served most, "
                 + "± half the spread between repeats; <b>p50/p99</b>: latency at that point (closed loop: from connect to the end of the reply). "
-                + "<b>p99 @x% corr.</b>: open loop at x% of that server's own peak, latency from each exchange's intended start "
+                + "<b>p99 @x% corr.</b>: open loop at x% of that server's own rate basis (the rate it reached at the end of its warm-up), latency from each exchange's intended start "
                 + "(corrected for coordinated omission). <b>CPU ms/1k exch</b>: server CPU time (user+system, from /proc) per 1,000 "
                 + "exchanges at the peak. <b>RSS/held conn</b>: growth of the server's resident memory per connection held open, "
                 + "<b>held</b>: connections the generator held open at once / asked for. <b>GC ms</b>: collector time during the "
@@ -147,7 +147,7 @@ public final class HtmlReport {
         double top = CompareTable.fractions(results).stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         h.append("<h2>What the handler does to each model</h2>\n<p class=\"note\">Each server with each handler: peak closed-loop "
                 + "exchanges/s (and the ratio to <b>").append(esc(handlers.get(0))).append("</b>), and corrected p99 in the open loop at ")
-                .append(CompareTable.percent(top)).append(" of that run's own peak. A <code>sleep</code> handler stands for a blocking call: "
+                .append(CompareTable.percent(top)).append(" of that run's own rate basis. A <code>sleep</code> handler stands for a blocking call: "
                 + "thread-per-connection models block a thread, reactors must hand it to other threads and resume.</p>\n");
         h.append("<table><tr><th>server</th>");
         for (String handler : handlers) {
@@ -165,7 +165,7 @@ public final class HtmlReport {
             for (String handler : handlers) {
                 Optional<ServerResult> run = runs.stream().filter(s -> s.handler().equals(handler)).findFirst();
                 double rate = run.flatMap(ServerResult::peak).map(ClosedLoopPoint::medianRate).orElse(Double.NaN);
-                double p99 = run.flatMap(s -> s.openLoop().stream().filter(o -> o.fractionOfPeak() == top).findFirst())
+                double p99 = run.flatMap(s -> s.openLoop().stream().filter(o -> o.fractionOfRateBasis() == top).findFirst())
                         .map(o -> o.corrected().p99()).orElse(Double.NaN);
                 h.append("<td>").append(Double.isNaN(rate) ? "-" : CompareTable.rate(rate)
                         + (handler.equals(handlers.get(0)) || Double.isNaN(base) ? "" : String.format(Locale.ROOT, " (×%.2f)", rate / base)))
@@ -182,22 +182,23 @@ public final class HtmlReport {
         if (fractions.isEmpty()) {
             return;
         }
-        h.append("<h2>Latency under load</h2>\n<p class=\"note\">Open loop at fixed fractions of each server's own peak, so every "
-                + "server is equally loaded relative to what it can do. Latency is measured from each exchange's intended start, "
+        h.append("<h2>Latency under load</h2>\n<p class=\"note\">Open loop at fixed fractions of each server's own rate basis (the "
+                + "closed-loop rate it reached at the end of its warm-up), so every server is equally loaded relative to what it can do; "
+                + "each curve merges the histograms of every repeat. Latency is measured from each exchange's intended start, "
                 + "so a stall shows up as the queue behind it (HdrHistogram's corrected view). The x axis spreads the tail: "
                 + "each grid line is ten times rarer than the last.</p>\n");
         for (double fraction : fractions) {
             List<SvgChart.Curve> curves = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
                 ServerResult s = all.get(i);
-                Optional<OpenLoopPoint> point = s.openLoop().stream().filter(o -> o.fractionOfPeak() == fraction).findFirst();
+                Optional<OpenLoopPoint> point = s.openLoop().stream().filter(o -> o.fractionOfRateBasis() == fraction).findFirst();
                 if (point.isPresent()) {
                     OpenLoopPoint o = point.get();
                     curves.add(new SvgChart.Curve(results.label(s) + " @ " + CompareTable.rate(o.requestedRate()) + "/s"
                             + (o.invalidReason() == null ? "" : " (invalid)"), SvgChart.color(i), o.correctedSpectrum()));
                 }
             }
-            chart(h, charts, "latency-" + Math.round(fraction * 100) + "pct", SvgChart.percentiles("Corrected latency at " + CompareTable.percent(fraction) + " of each server's peak",
+            chart(h, charts, "latency-" + Math.round(fraction * 100) + "pct", SvgChart.percentiles("Corrected latency at " + CompareTable.percent(fraction) + " of each server's rate basis",
                     curves, CHART_WIDTH, 440));
         }
     }
@@ -253,6 +254,17 @@ public final class HtmlReport {
             if (s.failure() != null) {
                 h.append("<p class=\"fail\">").append(esc(s.failure())).append("</p>\n");
             }
+            if (s.warmUp() != null) {
+                h.append("<p class=\"note\">Warm-up: ").append(s.warmUp().capped() ? "capped at " : "steady after ")
+                        .append(CompareTable.decimal(s.warmUp().seconds())).append(" s at c=").append(s.warmUp().connections())
+                        .append(", server CPU µs per exchange by slice: ")
+                        .append(esc(String.join(", ", s.warmUp().sliceCosts().stream().map(CompareTable::decimal).toList())))
+                        .append("</p>\n");
+            }
+            if (s.rateBasis() != null) {
+                h.append("<p class=\"note\">Open-loop rate basis: ").append(CompareTable.rate(s.rateBasis().rate())).append("/s, ")
+                        .append(esc(s.rateBasis().source())).append("</p>\n");
+            }
             if (!s.closedLoop().isEmpty()) {
                 h.append("<div class=\"scroll\"><table><tr><th>closed loop c</th><th>exch/s per repeat</th><th>median</th><th>spread</th><th>p50</th>"
                         + "<th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>server CPU ms/1k</th><th>generator CPU µs/exch</th>" + BOUND_HEADER
@@ -275,13 +287,13 @@ public final class HtmlReport {
                 h.append("<div class=\"scroll\"><table><tr><th>open loop</th><th>requested/s</th><th>achieved/s</th><th>p50</th><th>p90</th><th>p99</th>"
                         + "<th>p99.9</th><th>max</th><th>raw p99</th><th>server CPU ms/1k</th>" + BOUND_HEADER + "<th>log</th></tr>\n");
                 for (OpenLoopPoint o : s.openLoop()) {
-                    h.append("<tr><td>").append(CompareTable.percent(o.fractionOfPeak())).append(" of peak</td><td>")
+                    h.append("<tr><td>").append(CompareTable.percent(o.fractionOfRateBasis())).append(" of rate basis</td><td>")
                             .append(CompareTable.rate(o.requestedRate())).append("</td><td>").append(CompareTable.rate(o.achievedRate())).append("</td>");
                     latencyCells(h, o.corrected());
                     h.append("<td>").append(CompareTable.micros(o.raw().p99())).append("</td><td>")
                             .append(CompareTable.decimal(o.serverCpuMillisPerThousand())).append("</td>");
                     boundCells(h, o.bound());
-                    h.append("<td>").append(link(o.hlog()))
+                    h.append("<td>").append(String.join(" ", o.hlogs().stream().map(HtmlReport::link).toList()))
                             .append(o.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(o.invalidReason()) + "</span>")
                             .append("</td></tr>\n");
                 }

@@ -3,8 +3,8 @@ package io.greetbench.compare;
 import java.io.PrintWriter;
 
 /**
- * What a compare run tells the user while it runs, on stderr: each step before it starts, with the
- * time left. The time left is the plan's remaining seconds scaled by how the run has kept to the
+ * What a compare run tells the user while it runs, on stderr: each phase, and each step of a
+ * server's measurement before it starts, with the time left. The time left is the plan's remaining seconds scaled by how the run has kept to the
  * plan so far, since start-up, JIT and connection ramp take longer on a busy machine than the plan
  * assumes.
  *
@@ -42,7 +42,7 @@ final class Progress {
         plannedCurrent = 0;
     }
 
-    /** Announces a step of one server's measurement, planned to take {@code plannedSeconds}. */
+    /** Announces a step of one server's measurement, planned to take {@code plannedSeconds}; the previous step is done. */
     void step(String prefix, String what, double plannedSeconds) {
         err.println(prefix + what + " · about " + CompareTable.clock(left()) + " left");
         err.flush();
@@ -50,10 +50,18 @@ final class Progress {
         plannedCurrent = plannedSeconds;
     }
 
-    /** Called when a server is done, so a server that failed early does not skew the plan. */
-    void serverDone(int servers, double perServer) {
-        plannedDone = servers * perServer;
-        plannedCurrent = 0;
+    /**
+     * The step just announced took {@code seconds} of its plan, not all of it: a warm-up that was
+     * steady before its cap. The plan shrinks by the difference.
+     */
+    void currentStepTook(double seconds) {
+        total -= Math.max(0, plannedCurrent - seconds);
+        plannedCurrent = Math.min(plannedCurrent, seconds);
+    }
+
+    /** Planned steps that will not run, such as the rest of a server that failed. */
+    void dropPlanned(double seconds) {
+        total -= Math.max(0, seconds);
     }
 
     private double left() {

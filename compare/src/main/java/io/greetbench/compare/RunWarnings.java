@@ -16,7 +16,7 @@ import java.util.Locale;
 final class RunWarnings {
 
     private final List<String> warnings = new ArrayList<>();
-    /** Closed-loop points whose repeats spread beyond the threshold. */
+    /** Points whose repeats spread beyond the threshold. */
     private final List<String> noisy = new ArrayList<>();
     /** Runs the generator marked invalid, and the first one's reason. */
     private final List<String> invalid = new ArrayList<>();
@@ -27,7 +27,7 @@ final class RunWarnings {
         warnings.add(warning);
     }
 
-    /** A closed-loop point whose repeats spread beyond the noise threshold. */
+    /** A point whose repeats spread beyond the noise threshold. */
     void noisy(String point) {
         noisy.add(point);
     }
@@ -52,7 +52,7 @@ final class RunWarnings {
                     loadAtStart.split(" ")[0], loadAtEnd.split(" ")[0]));
         }
         if (!noisy.isEmpty()) {
-            all.add("Noisy: the closed-loop repeats spread more than " + CompareTable.percent(noiseThreshold)
+            all.add("Noisy: the repeats spread more than " + CompareTable.percent(noiseThreshold)
                     + " at " + String.join(", ", noisy) + ". Rerun on a quieter machine or with more --repeats.");
         }
         if (!invalid.isEmpty()) {

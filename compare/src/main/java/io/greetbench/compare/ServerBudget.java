@@ -27,8 +27,6 @@ final class ServerBudget implements AutoCloseable {
     private final Optional<CpuBudget> budget;
     private final String description;
     private final boolean refused;
-    /** Whether the server being measured is inside the budget; false when admitting it failed. */
-    private boolean admitted;
 
     private ServerBudget(CpuPlacement placement, Optional<CpuBudget> budget, String description, boolean refused) {
         this.placement = placement;
@@ -66,27 +64,33 @@ final class ServerBudget implements AutoCloseable {
         return refused;
     }
 
-    /** Puts a freshly started server under the budget; empty when done or when there is none, else why not. */
+    /**
+     * Puts a freshly started server under the budget; empty when done or when there is none, else
+     * why not. Every server of the lineup shares the one budget: only the server being measured is
+     * busy, and an idle one uses next to nothing of it.
+     */
     Optional<String> admit(ServerProcess server) {
-        admitted = false;
         if (budget.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> refusal = budget.get().admit(server.pid());
-        admitted = refusal.isEmpty();
-        return refusal;
+        return budget.get().admit(server.pid());
     }
 
-    /** Starts reading both sides' CPU around one run. */
-    Meter start(ServerProcess server) {
-        return new Meter(server, System.nanoTime(), server.cpuNanos(), generatorProcessCpuNanos(), throttling());
+    /** True when there is a budget and {@link #admit} put a server inside it. */
+    boolean admitted(Optional<String> admission) {
+        return budget.isPresent() && admission.isEmpty();
+    }
+
+    /** Starts reading both sides' CPU around one run of a server that is inside the budget or not. */
+    Meter start(ServerProcess server, boolean admitted) {
+        return new Meter(server, admitted, System.nanoTime(), server.cpuNanos(), generatorProcessCpuNanos(), throttling(admitted));
     }
 
     /**
      * Utilizations and who bounded the run: the server's CPU over its allotment (the quota when it
      * is inside one, else the CPUs it may run on), the generator's over the CPUs it may run on.
      */
-    BoundReading judge(CpuSample sample) {
+    BoundReading judge(CpuSample sample, boolean admitted) {
         double serverAllotment = admitted ? budget.orElseThrow().cpus() : placement.serverCpuCount();
         double server = BoundBy.utilization(sample.serverCpuNanos(), sample.wallNanos(), serverAllotment);
         double generator = BoundBy.utilization(sample.generatorCpuNanos(), sample.wallNanos(), placement.generatorCpuCount());
@@ -106,7 +110,7 @@ final class ServerBudget implements AutoCloseable {
         return -1;
     }
 
-    private Throttling throttling() {
+    private Throttling throttling(boolean admitted) {
         return admitted ? budget.orElseThrow().throttling() : null;
     }
 
@@ -118,13 +122,15 @@ final class ServerBudget implements AutoCloseable {
     /** One run's readings in progress; {@link #stop} ends it. */
     final class Meter {
         private final ServerProcess server;
+        private final boolean admitted;
         private final long wall0;
         private final long server0;
         private final long generator0;
         private final Throttling throttling0;
 
-        private Meter(ServerProcess server, long wall0, long server0, long generator0, Throttling throttling0) {
+        private Meter(ServerProcess server, boolean admitted, long wall0, long server0, long generator0, Throttling throttling0) {
             this.server = server;
+            this.admitted = admitted;
             this.wall0 = wall0;
             this.server0 = server0;
             this.generator0 = generator0;
@@ -134,7 +140,7 @@ final class ServerBudget implements AutoCloseable {
         CpuSample stop() {
             long serverNow = server.cpuNanos();
             long generatorNow = generatorProcessCpuNanos();
-            Throttling t = throttling();
+            Throttling t = throttling(admitted);
             return new CpuSample(System.nanoTime() - wall0, server0 < 0 || serverNow < 0 ? -1 : serverNow - server0,
                     generator0 < 0 || generatorNow < 0 ? -1 : generatorNow - generator0,
                     t == null || throttling0 == null ? null : t.minus(throttling0));

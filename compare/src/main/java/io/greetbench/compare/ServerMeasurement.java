@@ -4,8 +4,9 @@ import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.Latency;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
-import io.greetbench.compare.CompareResults.PercentilePoint;
+import io.greetbench.compare.CompareResults.RateBasis;
 import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.compare.CompareResults.WarmUp;
 import io.greetbench.compare.CompareRun.ServerRun;
 import io.greetbench.compare.ServerBudget.CpuSample;
 import io.greetbench.harness.ComparedServer;
@@ -23,25 +24,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Measures one server with one handler from start to stop: start, warm-up, closed loop, open loop,
- * held connections, GC totals. Each workload is a step announced on {@link Progress}. A server that
- * fails to start, exits or stops answering ends its own measurement, with the reason in its
- * result; the comparison goes on with the next server.
+ * One server with one handler through the phases of a comparison, which {@link CompareRun} calls
+ * for the whole lineup in turn: {@link #start}, {@link #warmUp}, {@link #useRateBasis},
+ * {@link #measureRound} once per round, {@link #holdConnectionsAndStop}, then {@link #result}.
+ * Each workload is a step announced on {@link Progress}. A server that fails to start, exits or
+ * stops answering ends its own measurement there: its process is stopped, the reason goes into its
+ * result and the warnings, the phases after that do nothing for it, and the repeats it completed
+ * are kept.
  *
- * <p>Threading: runs on the thread that runs the comparison, which also drives the load generator
- * (the generator has threads of its own); during the held-connection workload a {@link Sampler}
- * watches the server from its own platform thread. {@link #stopServer} may be called from any
- * thread (a shutdown hook).
+ * <p>Threading: every phase runs on the thread that runs the comparison, which also drives the
+ * load generator (the generator has threads of its own); during the held-connection workload a
+ * {@link Sampler} watches the server from its own platform thread. {@link #stopServer} may be
+ * called from any thread (a shutdown hook).
  */
 final class ServerMeasurement {
 
@@ -58,21 +60,34 @@ final class ServerMeasurement {
     private final Progress progress;
     private final RunWarnings warnings;
     private final Map<String, Long> errors = new LinkedHashMap<>();
+    private final List<PointRepeats.Closed> closed = new ArrayList<>();
+    private final List<PointRepeats.Open> open = new ArrayList<>();
     private volatile ServerProcess process;
+    /** Whether the server runs inside the CPU budget: there is one, and admitting it worked. */
+    private boolean admitted;
     private InetSocketAddress target;
+    private String failure;
+    /** Seconds of this server's plan not yet announced as steps: what a failure takes off the estimate. */
+    private double plannedLeft;
+    private WarmUp warmUp;
+    private RateBasis rateBasis;
+    private long idleRss = -1;
+    private Optional<Map<String, Long>> gcBefore = Optional.empty();
+    private long gcMillis = -1;
+    private long gcCount = -1;
+    private HeldResult held;
 
     /**
-     * @param prefix     what each progress line starts with, such as {@code [2/5 netty] }
      * @param heldCount  held connections, after capping to the descriptor limit
      * @param serverCpus the server's {@code taskset -c} list, when pinned
-     * @param budget     the server's CPU quota, if any, and the CPU readings around each run
+     * @param budget     the servers' CPU quota, if any, and the CPU readings around each run
      * @param dir        the output directory; interval logs go to its {@code hlog}
      */
-    ServerMeasurement(ServerRun run, String prefix, CompareSettings settings, int heldCount, Optional<String> serverCpus,
-                      ServerBudget budget, Path dir, Progress progress, RunWarnings warnings) {
+    ServerMeasurement(ServerRun run, CompareSettings settings, int heldCount, Optional<String> serverCpus, ServerBudget budget,
+                      Path dir, Progress progress, RunWarnings warnings) {
         this.run = run;
         this.server = run.server();
-        this.prefix = prefix;
+        this.prefix = "[" + run.label() + "] ";
         this.settings = settings;
         this.heldCount = heldCount;
         this.serverCpus = serverCpus;
@@ -80,9 +95,22 @@ final class ServerMeasurement {
         this.dir = dir;
         this.progress = progress;
         this.warnings = warnings;
+        this.plannedLeft = settings.plannedSecondsPerServer();
         for (ErrorKind kind : ErrorKind.values()) {
             errors.put(kind.key(), 0L);
         }
+        for (int c : settings.concurrencies()) {
+            closed.add(new PointRepeats.Closed(c));
+        }
+    }
+
+    String label() {
+        return run.label();
+    }
+
+    /** Still being measured: started, not failed and not stopped. */
+    boolean measuring() {
+        return process != null && failure == null;
     }
 
     /** Ctrl-C must not leave a server behind holding its port and a CPU: an external server does not watch its stdin. */
@@ -93,131 +121,223 @@ final class ServerMeasurement {
         }
     }
 
-    ServerResult measure() {
-        List<ClosedLoopPoint> closed = new ArrayList<>();
-        List<OpenLoopPoint> open = new ArrayList<>();
-        HeldResult heldResult = null;
-        long idleRss = -1;
-        long gcMillis = -1;
-        long gcCount = -1;
-        String failure = null;
-        progress.step(prefix, "starting: " + server.describeCommand(), 2);
-        try {
+    /** Phase 1: starts the server in its own process. */
+    void start() {
+        step("starting: " + server.describeCommand(), 2);
+        attempt(() -> {
             process = server.start(run.handler(), serverCpus, START_TIMEOUT);
             target = process.address();
-            budget.admit(process).ifPresent(why -> {
+            Optional<String> admission = budget.admit(process);
+            admitted = budget.admitted(admission);
+            admission.ifPresent(why -> {
                 progress.note(prefix, "runs without its CPU budget: " + why);
                 warnings.add(run.label() + " ran without its CPU budget, so its figures may be the generator's: " + why);
             });
+        });
+    }
+
+    /**
+     * Phase 2: closed loop at the highest concurrency in slices until the server's CPU per exchange
+     * is steady or the cap is reached ({@link WarmUpRule}); then its idle RSS and GC totals, which
+     * the measured workloads are counted from. Not recorded: only the slices' figures are kept.
+     */
+    void warmUp(WarmUpRule rule) {
+        if (!measuring()) {
+            return;
+        }
+        attempt(() -> {
             if (!settings.warmup().isZero()) {
-                int c = settings.concurrencies().stream().max(Integer::compare).orElseThrow();
-                progress.step(prefix, "warm-up, closed loop c=" + c, CompareSettings.seconds(settings.warmup()));
-                load(LoadSpec.builder(target).closed(c).duration(settings.warmup()), "warm-up");
+                warmUp = warmUpSlices(rule);
             }
             idleRss = process.rssBytes();
-            Optional<Map<String, Long>> gcBefore = server.isGreetbench() ? process.gcStats() : Optional.empty();
-            closed = closedLoop();
-            double peak = closed.stream().mapToDouble(ClosedLoopPoint::medianRate).max().orElse(0);
-            if (peak > 0) {
-                open = openLoop(peak);
-            } else if (!settings.fractions().isEmpty()) {
-                warnings.add(run.label() + ": no exchange succeeded in the closed loop, so the open loop was skipped");
+            gcBefore = server.isGreetbench() ? process.gcStats() : Optional.empty();
+        });
+    }
+
+    private WarmUp warmUpSlices(WarmUpRule rule) {
+        int c = settings.concurrencies().stream().max(Integer::compare).orElseThrow();
+        double planned = CompareSettings.seconds(rule.cap());
+        step("warm-up until steady: closed loop c=" + c + ", " + CompareSettings.human(rule.slice()) + " slices, "
+                + CompareSettings.human(rule.min()) + " to " + CompareSettings.human(rule.cap()), planned);
+        List<Double> costs = new ArrayList<>();
+        List<Double> rates = new ArrayList<>();
+        List<Long> exchanges = new ArrayList<>();
+        List<Long> elapsedNanos = new ArrayList<>();
+        WarmUpRule.Verdict verdict = WarmUpRule.Verdict.CONTINUE;
+        while (verdict == WarmUpRule.Verdict.CONTINUE && costs.size() < rule.maxSlices()) {
+            long before = process.cpuNanos();
+            LoadResult r = load(LoadSpec.builder(target).closed(c).duration(rule.slice()), "warm-up");
+            long after = process.cpuNanos();
+            // The server's CPU is the judge; its wall time per exchange stands in if /proc cannot be read.
+            costs.add(before >= 0 && after >= 0 ? PointRepeats.perThousand(after - before, r.exchanges())
+                    : r.exchanges() == 0 ? Double.NaN : r.elapsed().toNanos() / 1e6 / r.exchanges() * 1_000);
+            rates.add(r.exchangesPerSecond());
+            exchanges.add(r.exchanges());
+            elapsedNanos.add(r.elapsed().toNanos());
+            verdict = rule.judge(costs);
+        }
+        boolean capped = verdict != WarmUpRule.Verdict.STEADY;
+        Duration took = rule.slice().multipliedBy(costs.size());
+        double seconds = CompareSettings.seconds(took);
+        progress.currentStepTook(seconds);
+        int n = costs.size();
+        int last = Math.min(2, n);
+        long lastExchanges = exchanges.subList(n - last, n).stream().mapToLong(Long::longValue).sum();
+        long lastNanos = elapsedNanos.subList(n - last, n).stream().mapToLong(Long::longValue).sum();
+        double finalRate = lastNanos <= 0 ? 0 : lastExchanges * 1e9 / lastNanos;
+        String trend = String.join(" → ", costs.stream().map(CompareTable::decimal).toList()) + " µs of server CPU per exchange";
+        if (capped) {
+            progress.note(prefix, "warm-up capped at " + CompareSettings.human(rule.cap()) + ", not steady: " + trend);
+            warnings.add(run.label() + ": warm-up stopped at its cap of " + CompareSettings.human(rule.cap()) + " before two slices' CPU per "
+                    + "exchange agreed within " + CompareTable.percent(rule.tolerance()) + " (" + trend + "); its first round may "
+                    + "still have caught it compiling, and its open-loop rates rest on an unsteady rate");
+        } else {
+            progress.note(prefix, "steady after " + CompareSettings.human(took) + ": " + trend);
+        }
+        return new WarmUp(c, seconds, capped, List.copyOf(costs), List.copyOf(rates), finalRate);
+    }
+
+    /** The server's resident memory after its warm-up; -1 before that, or when it failed. */
+    long idleRssBytes() {
+        return measuring() ? idleRss : -1;
+    }
+
+    /** What the warm-up found, or null when there was none or the server failed before it. */
+    WarmUp warmUpResult() {
+        return warmUp;
+    }
+
+    /**
+     * Phase 3: the rate every open-loop point of this server is a fraction of, fixed before the
+     * rounds so that each round runs the same rates. Without one, the open loop is skipped.
+     */
+    void useRateBasis(RateBasis basis) {
+        if (!measuring()) {
+            return;
+        }
+        rateBasis = basis;
+        if (basis.rate() <= 0) {
+            if (!settings.fractions().isEmpty()) {
+                warnings.add(run.label() + ": no rate for the open loop to be a fraction of (" + basis.source() + "), so it was skipped");
             }
-            if (heldCount > 0) {
-                heldResult = heldConnections();
+            forgo(settings.openLoopRepeats() * settings.fractions().size() * runSeconds());
+            return;
+        }
+        for (double fraction : settings.fractions()) {
+            open.add(new PointRepeats.Open(fraction, Math.max(1, Math.round(basis.rate() * fraction))));
+        }
+    }
+
+    /**
+     * Phase 4, once per round ({@code round} from 1): every closed-loop point once, then, in the
+     * first {@code openLoopRepeats} rounds, every open-loop point once.
+     */
+    void measureRound(int round) {
+        if (!measuring()) {
+            return;
+        }
+        String r = "round " + round + "/" + settings.repeats() + ": ";
+        attempt(() -> {
+            for (int k = 0; k < closed.size(); k++) {
+                PointRepeats.Closed point = closed.get(k);
+                int c = settings.concurrencies().get(k);
+                step(r + "closed loop c=" + c, runSeconds());
+                String name = "closed-c" + c + "-r" + round;
+                long before = process.cpuNanos();
+                ServerBudget.Meter meter = budget.start(process, admitted);
+                LoadResult result = load(LoadSpec.builder(target).closed(c).duration(settings.duration()).hlog(hlog(name)),
+                        "closed loop c=" + c + " round " + round);
+                CpuSample sample = meter.stop();
+                point.add(result, process.cpuNanos() - before, sample, relative(hlog(name)));
             }
-            Optional<Map<String, Long>> gcAfter = server.isGreetbench() ? process.gcStats() : Optional.empty();
-            if (gcBefore.isPresent() && gcAfter.isPresent()) {
-                gcMillis = gcAfter.get().get("gcMillis") - gcBefore.get().get("gcMillis");
-                gcCount = gcAfter.get().get("gcCount") - gcBefore.get().get("gcCount");
+            if (round > settings.openLoopRepeats()) {
+                return;
             }
+            for (int k = 0; k < open.size(); k++) {
+                PointRepeats.Open point = open.get(k);
+                double fraction = settings.fractions().get(k);
+                step(r + "open loop at " + CompareTable.percent(fraction) + " of " + CompareTable.rate(rateBasis.rate()) + "/s = "
+                        + CompareTable.rate(point.requestedRate()) + "/s", runSeconds());
+                String name = "open-" + Math.round(fraction * 100) + "pct-r" + round;
+                long before = process.cpuNanos();
+                ServerBudget.Meter meter = budget.start(process, admitted);
+                LoadResult result = load(LoadSpec.builder(target).open(point.requestedRate()).duration(settings.duration()).hlog(hlog(name)),
+                        "open loop " + CompareTable.percent(fraction) + " round " + round);
+                CpuSample sample = meter.stop();
+                point.add(result, process.cpuNanos() - before, sample, relative(hlog(name)));
+            }
+        });
+    }
+
+    /**
+     * Phase 5: the held-connection workload, the GC totals over the measured workloads, and the
+     * server stopped, so that the next server's held connections meet no other server's memory.
+     */
+    void holdConnectionsAndStop() {
+        if (measuring()) {
+            attempt(() -> {
+                if (heldCount > 0) {
+                    held = heldConnections();
+                }
+                Optional<Map<String, Long>> gcAfter = server.isGreetbench() ? process.gcStats() : Optional.empty();
+                if (gcBefore.isPresent() && gcAfter.isPresent()) {
+                    gcMillis = gcAfter.get().get("gcMillis") - gcBefore.get().get("gcMillis");
+                    gcCount = gcAfter.get().get("gcCount") - gcBefore.get().get("gcCount");
+                }
+            });
+        }
+        close();
+    }
+
+    /** What was measured: every point from the repeats it completed, even when it failed later. */
+    ServerResult result() {
+        List<ClosedLoopPoint> closedPoints = closed.stream().filter(p -> !p.isEmpty())
+                .map(p -> p.point(run.label(), settings.noiseThreshold(), warnings, sample -> budget.judge(sample, admitted))).toList();
+        List<OpenLoopPoint> openPoints = open.stream().filter(p -> !p.isEmpty())
+                .map(p -> p.point(run.label(), settings.noiseThreshold(), warnings, sample -> budget.judge(sample, admitted))).toList();
+        return new ServerResult(server.name(), run.handler().toString(), server.model(), server.describeCommand(), failure, warmUp,
+                rateBasis, closedPoints, openPoints, held, idleRss, gcMillis, gcCount, Collections.unmodifiableMap(errors));
+    }
+
+    /** Runs one phase's work; a harness failure ends this server's measurement, not the comparison. */
+    private void attempt(Runnable work) {
+        try {
+            work.run();
         } catch (GreetbenchException e) {
             failure = e.getMessage();
-        } finally {
-            if (process != null) {
-                process.close();
-                process = null;
-            }
-        }
-        if (failure != null) {
             progress.note(prefix, "FAILED: " + failure);
             warnings.add(run.label() + ": " + failure);
+            forgo(plannedLeft);
+            close();
         }
-        return new ServerResult(server.name(), run.handler().toString(), server.model(), server.describeCommand(), failure, closed, open,
-                heldResult, idleRss, gcMillis, gcCount, Collections.unmodifiableMap(errors));
     }
 
-    private List<ClosedLoopPoint> closedLoop() {
-        List<Integer> cs = settings.concurrencies();
-        int r = settings.repeats();
-        List<List<LoadResult>> runs = new ArrayList<>();
-        long[] cpu = new long[cs.size()];
-        CpuSample[] samples = new CpuSample[cs.size()];
-        for (int k = 0; k < cs.size(); k++) {
-            runs.add(new ArrayList<>());
-            samples[k] = CpuSample.NONE;
+    /** Stops the server for good: it is no longer {@link #measuring()}, and the shutdown hook has nothing left to stop. */
+    private void close() {
+        ServerProcess p = process;
+        if (p != null) {
+            p.close();
+            process = null;
         }
-        // Repeats are interleaved (c1, c2, c1, c2) so that a drift in the machine's state
-        // spreads over every point instead of biasing one.
-        for (int rep = 1; rep <= r; rep++) {
-            for (int k = 0; k < cs.size(); k++) {
-                int c = cs.get(k);
-                progress.step(prefix, "closed loop c=" + c + ", repeat " + rep + "/" + r, CompareSettings.seconds(settings.duration()));
-                long before = process.cpuNanos();
-                ServerBudget.Meter meter = budget.start(process);
-                LoadResult result = load(LoadSpec.builder(target).closed(c).duration(settings.duration())
-                        .hlog(hlog("closed-c" + c + "-r" + rep)), "closed loop c=" + c);
-                samples[k] = samples[k].plus(meter.stop());
-                cpu[k] += process.cpuNanos() - before;
-                runs.get(k).add(result);
-            }
-        }
-        List<ClosedLoopPoint> points = new ArrayList<>();
-        for (int k = 0; k < cs.size(); k++) {
-            int c = cs.get(k);
-            List<LoadResult> rs = runs.get(k);
-            List<Double> rates = rs.stream().map(LoadResult::exchangesPerSecond).toList();
-            double median = median(rates);
-            double spread = median > 0 ? (max(rates) - min(rates)) / median : 0;
-            LoadResult typical = rs.stream().min(Comparator.comparingDouble(x -> Math.abs(x.exchangesPerSecond() - median))).orElseThrow();
-            long exchanges = rs.stream().mapToLong(LoadResult::exchanges).sum();
-            long genCpu = rs.stream().mapToLong(LoadResult::generatorCpuNanos).sum();
-            String invalidReason = rs.stream().filter(x -> !x.valid()).map(LoadResult::invalidReason).findFirst().orElse(null);
-            if (rs.size() > 1 && spread > settings.noiseThreshold()) {
-                warnings.noisy(String.format(Locale.ROOT, "%s c=%d %s (%s)", run.label(), c, CompareTable.percent(spread),
-                        String.join(" vs ", rates.stream().map(CompareTable::rate).toList())));
-            }
-            int typicalRepeat = rs.indexOf(typical) + 1;
-            points.add(new ClosedLoopPoint(c, rates, median, spread, Latency.ofNanos(typical.corrected()),
-                    perThousand(cpu[k], exchanges), exchanges == 0 ? Double.NaN : genCpu / 1e3 / exchanges, invalidReason,
-                    relative(hlog("closed-c" + c + "-r" + typicalRepeat)), budget.judge(samples[k])));
-        }
-        return points;
     }
 
-    private List<OpenLoopPoint> openLoop(double peak) {
-        List<OpenLoopPoint> points = new ArrayList<>();
-        for (double fraction : settings.fractions()) {
-            double rate = Math.max(1, Math.round(peak * fraction));
-            progress.step(prefix, "open loop at " + CompareTable.percent(fraction) + " of peak = " + CompareTable.rate(rate) + "/s",
-                    CompareSettings.seconds(settings.duration()));
-            String name = "open-" + Math.round(fraction * 100) + "pct";
-            long before = process.cpuNanos();
-            ServerBudget.Meter meter = budget.start(process);
-            LoadResult result = load(LoadSpec.builder(target).open(rate).duration(settings.duration()).hlog(hlog(name)),
-                    "open loop " + CompareTable.percent(fraction));
-            CpuSample sample = meter.stop();
-            long cpu = process.cpuNanos() - before;
-            points.add(new OpenLoopPoint(fraction, rate, result.achievedRate(), Latency.ofNanos(result.corrected()),
-                    Latency.ofNanos(result.raw()), PercentilePoint.spectrumOfNanos(result.corrected()),
-                    perThousand(cpu, result.exchanges()), result.valid() ? null : result.invalidReason(), relative(hlog(name)),
-                    budget.judge(sample)));
-        }
-        return points;
+    private void step(String what, double plannedSeconds) {
+        progress.step(prefix, what, plannedSeconds);
+        plannedLeft -= plannedSeconds;
+    }
+
+    /** Planned seconds that will not be spent after all. */
+    private void forgo(double plannedSeconds) {
+        progress.dropPlanned(plannedSeconds);
+        plannedLeft -= plannedSeconds;
+    }
+
+    private double runSeconds() {
+        return CompareSettings.seconds(settings.duration()) + CompareSettings.RUN_OVERHEAD_SECONDS;
     }
 
     private HeldResult heldConnections() {
-        progress.step(prefix, "holding " + CompareTable.rate(heldCount) + " connections for " + settings.think().toMillis() / 1000.0 + " s",
+        step("holding " + CompareTable.rate(heldCount) + " connections for " + settings.think().toMillis() / 1000.0 + " s",
                 CompareSettings.seconds(settings.think()) + 1 + heldCount / 5_000.0);
         long rssBefore = process.rssBytes();
         Sampler sampler = new Sampler(process);
@@ -298,27 +418,6 @@ final class ServerMeasurement {
 
     private String relative(Path file) {
         return dir.relativize(file).toString();
-    }
-
-    private static double perThousand(long cpuNanos, long exchanges) {
-        return exchanges == 0 || cpuNanos < 0 ? Double.NaN : cpuNanos / 1e6 / exchanges * 1_000;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        if (n == 0) {
-            return 0;
-        }
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static double max(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-    }
-
-    private static double min(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
     }
 
     /**

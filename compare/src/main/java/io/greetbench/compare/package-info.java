@@ -1,7 +1,7 @@
 /**
- * {@code greetbench compare}: every server measured under the same load on one machine, one after
- * the other, so that the concurrency models can be compared by what each costs and how each
- * queues. {@link io.greetbench.compare.CompareRun} is the procedure,
+ * {@code greetbench compare}: every server measured under the same load on one machine, in
+ * interleaved rounds, so that the concurrency models can be compared by what each costs and how
+ * each queues. {@link io.greetbench.compare.CompareRun} is the procedure,
  * {@link io.greetbench.compare.CompareSettings} its settings (the two
  * {@link io.greetbench.compare.CompareProfile}s and the overrides),
  * {@link io.greetbench.compare.CompareResults} what it measured; the stdout table
@@ -10,24 +10,45 @@
  * ({@link io.greetbench.compare.HtmlReport}) are all rendered from that one model, so they never
  * disagree.
  *
- * <h2>One server, step by step</h2>
- * For each server, and for each {@code --handler} when several are given (handler-major, so each
- * handler's rows sit together; external servers run once, since no handler reaches them):
+ * <h2>The procedure: the whole lineup, phase by phase</h2>
+ * The lineup is every server with each {@code --handler} when several are given (handler-major, so
+ * each handler's rows sit together; external servers run once, since no handler reaches them).
+ * Measuring one server from start to stop and then the next would leave any drift of the machine
+ * (another process starting, a thermal limit) on whichever servers ran at the time, so
+ * {@link io.greetbench.compare.CompareRun} takes the whole lineup through each phase before the
+ * next:
  * <ol>
- * <li><b>Start it in its own process</b>: a greetbench server in a child JVM ({@code serve}), the
- * asyncio peer under the {@code python3} found on the {@code PATH}, an external server from its
- * shell command with {@code {port}} replaced by a free port. A server inside the generator's JVM
- * would share its heap, GC and JIT with the generator.</li>
- * <li><b>Warm up</b>: closed loop at the highest concurrency, not recorded, so the JIT has compiled
- * the hot paths before anything counts. Only this once: a warm-up before every run would burn
- * server CPU that the per-run CPU figure would count without its exchanges.</li>
- * <li><b>Closed loop</b> at each concurrency c (c exchanges always in flight, each on a new
- * connection), each point {@code repeats} times.</li>
- * <li><b>Open loop</b> at fixed fractions of the peak just measured.</li>
- * <li><b>Held connections</b>, then the server is stopped.</li>
+ * <li><b>Start</b> every server, each in its own process on its own port, all on the server CPUs:
+ * a greetbench server in a child JVM ({@code serve}), the asyncio peer under the {@code python3}
+ * found on the {@code PATH}, an external server from its shell command with {@code {port}} replaced
+ * by a free port. A server inside the generator's JVM would share its heap, GC and JIT with the
+ * generator. An idle server costs next to nothing (a JVM's idle threads wake a few times a
+ * second); the memory of all of them together is printed once they are warm. This JVM keeps two
+ * pipes per server, well inside the descriptors it reserves besides held connections.</li>
+ * <li><b>Warm up</b> each server in turn: closed loop at the highest concurrency in 1 s slices,
+ * not recorded, until its server CPU per exchange is steady (two consecutive slices within 10%),
+ * after a minimum and at most {@code --warmup} ({@link io.greetbench.compare.WarmUpRule}). A fixed
+ * warm-up fits no server: netty's JIT needs about 6 s of load (docs/gate.md: 402 → 37 µs per
+ * exchange over its first six seconds), nio about two. How long each took, the slices, and whether
+ * it hit the cap are in its result; a capped warm-up is a warning. Its RSS and GC totals are read
+ * after it, so the measured workloads are counted from there. Only this once: a warm-up before
+ * every run would burn server CPU that the per-run CPU figure would count without its
+ * exchanges.</li>
+ * <li><b>Fix each server's rate basis</b>, the rate its open-loop points are fractions of, before
+ * the rounds, so that every round runs the same rates: for now the closed-loop rate the server
+ * reached over the last two slices of its warm-up ({@code RateBasis.ofWarmUp}, the one place that
+ * decides it). A capacity search per server belongs in this phase and replaces that basis.</li>
+ * <li><b>Rounds</b> ({@code --repeats} of them): each visits the whole lineup once, in an order
+ * shuffled afresh per round ({@link io.greetbench.compare.RoundOrder}, seeded by {@code --seed},
+ * whose value and the resulting order are in the provenance), and each server in its turn runs
+ * every closed-loop point once (c exchanges always in flight, each on a new connection) and, in
+ * the first {@code --open-loop-repeats} rounds, every open-loop point once.</li>
+ * <li><b>Held connections</b>, one server at a time (the generator needs a descriptor per
+ * connection), each server stopped after its own, with its GC totals read just before.</li>
  * </ol>
- * A server that does not start, exits or stops answering ends its own measurement with the reason
- * in its result and in the warnings; the run goes on with the next server.
+ * A server that does not start, exits or stops answering ends its own measurement there, with the
+ * reason in its result and in the warnings, and keeps the repeats it completed; its process is
+ * stopped and the other servers go on.
  *
  * <h2>Server and generator on separate CPUs</h2>
  * On a small machine the generator and the server compete for the same cores: the server's
@@ -42,7 +63,10 @@
  * (greet-c) 25-35 µs, so on one CPU each the generator saturates first and a fast server's "peak"
  * would be the generator's. {@link io.greetbench.compare.ServerBudget} therefore puts each server,
  * right after it starts, under a CPU quota ({@code --server-cpu-quota}, 0.5 CPU by default) with
- * {@link io.greetbench.harness.CpuBudget}; where the machine does not permit it, the run goes on
+ * {@link io.greetbench.harness.CpuBudget}. The whole lineup shares that one cgroup: only the
+ * server being measured is busy, and an idle one uses next to nothing of the quota; the
+ * throttling counters are read around each run, so they are that run's server's. Where the
+ * machine does not permit a budget, the run goes on
  * without one and the first progress line, a warning, the line under the table and the
  * provenance say so. {@code --pin none} turns placement and budget off together.
  *
@@ -66,10 +90,10 @@
  * <li><b>bound by</b>: which side was the limit at that peak: server, generator or neither.</li>
  * <li><b>p50, p99</b>: latency at that point, from {@code socket()} to the end of the reply, taken
  * from the repeat whose rate is closest to the median (its interval log is the one linked).</li>
- * <li><b>p99 @x% corr.</b>: the open loop at x% of that server's own peak, latency timed from each
- * exchange's intended start on the schedule, which corrects for coordinated omission (see
- * {@code io.greetbench.loadgen}); the raw service time is kept beside it in the JSON and the
- * report.</li>
+ * <li><b>p99 @x% corr.</b>: the open loop at x% of that server's own rate basis, latency timed
+ * from each exchange's intended start on the schedule, which corrects for coordinated omission
+ * (see {@code io.greetbench.loadgen}), over every repeat's exchanges (their histograms merged);
+ * the raw service time is kept beside it in the JSON and the report.</li>
  * <li><b>CPU ms/1k exch</b>: the server process's CPU time (user + system, from
  * {@code /proc/<pid>/stat}), read just before and after every run and summed over the repeats of
  * the peak point, per 1,000 exchanges. Read the same way for a JVM, Python or C server.</li>
@@ -86,22 +110,28 @@
  * </ul>
  *
  * <h2>Repeats and noise</h2>
- * Repeats are interleaved (c=16, c=64, c=16, c=64, ...) so that a drift in the machine's state,
- * such as another process starting, spreads over every point instead of biasing one. The median
- * repeat is quoted, and a point whose spread ((max − min) / median) exceeds {@code --noise-threshold}
- * is named in a warning. The load average is read at the start and the end; above the CPU count,
- * a warning says the machine was busy and that only ratios within the run should be compared.
+ * Every repeat of every point runs in its own round, so repeats are interleaved with every other
+ * point of every server, and a drift in the machine's state spreads over all of them instead of
+ * biasing one. A closed-loop point quotes its median repeat (its latency from the repeat closest
+ * to the median); an open-loop point quotes the median of its repeats' achieved rates and the
+ * percentiles of all its repeats' histograms merged, never an average of percentiles. A point
+ * whose spread ((max − min) / median of the repeats' rates) exceeds {@code --noise-threshold} is
+ * named in a warning. The load average is read at the start and the end; above the CPU count, a
+ * warning says the machine was busy and that only ratios within the run should be compared.
  * Warnings are gathered by kind, busy machine first since it explains the others; they follow the
  * table on stdout and lead the JSON's list and the report.
  *
- * <h2>Open loop at fractions of each server's own peak</h2>
- * A fixed rate would overload the slow servers and idle the fast ones; a fraction of each one's
- * peak loads every server equally relative to what it can do, so the corrected latency curves
- * compare how each model queues as it approaches saturation. The report draws them on
- * HdrHistogram's percentile axis (1/(1−p), log scale), where the tail is visible. A run the
- * generator could not keep on schedule is marked invalid by the generator and called out, not
- * blamed on the server. When no closed-loop exchange succeeded there is no peak, and the open loop
- * is skipped with a warning.
+ * <h2>Open loop at fractions of each server's own rate basis</h2>
+ * A fixed rate would overload the slow servers and idle the fast ones; a fraction of what each one
+ * can do loads every server equally relative to that, so the corrected latency curves compare how
+ * each model queues as it approaches saturation. What it is a fraction of is the server's
+ * {@code rate_basis} in the JSON (its rate and where it came from), and each point's
+ * {@code fraction_of_rate_basis} says so. The peak of the closed loop cannot serve: it is only known
+ * after the rounds the open loop runs in. The report draws the curves on HdrHistogram's
+ * percentile axis (1/(1−p), log scale), where the tail is visible. A run the generator could not
+ * keep on schedule is marked invalid by the generator and called out, not blamed on the server.
+ * When there is no rate basis (no warm-up, or no exchange succeeded in it), the open loop is
+ * skipped with a warning.
  *
  * <h2>Held connections</h2>
  * The C10K workload: open N connections, keep them idle for the think time, then complete one

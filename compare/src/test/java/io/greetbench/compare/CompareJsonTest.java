@@ -12,7 +12,9 @@ import io.greetbench.compare.CompareResults.Latency;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
 import io.greetbench.compare.CompareResults.PercentilePoint;
 import io.greetbench.compare.CompareResults.Provenance;
+import io.greetbench.compare.CompareResults.RateBasis;
 import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.compare.CompareResults.WarmUp;
 import io.greetbench.harness.BoundBy;
 import io.greetbench.harness.CpuBudget.Throttling;
 import io.greetbench.protocol.HandlerWork;
@@ -32,14 +34,17 @@ class CompareJsonTest {
     /** Every object key results.json had when it was hand-written (JsonWriter), for a model like {@link #results}. */
     private static final Set<String> FIELD_NAMES = Set.of("achieved_rate", "closed_loop", "command", "command_line", "concurrencies",
             "connections", "corrected", "corrected_spectrum", "count", "cpu_model", "cpus", "duration", "errors", "exchange_timeout",
-            "failure", "finished", "fraction_of_peak", "gc", "gc_count", "gc_millis", "generator_cpu",
-            "generator_cpu_micros_per_exchange", "handler", "handlers", "held", "hlog", "idle_rss_bytes", "invalid_reason", "jdk",
+            "failure", "finished", "fraction_of_rate_basis", "gc", "gc_count", "gc_millis", "generator_cpu",
+            "generator_cpu_micros_per_exchange", "handler", "handlers", "held", "hlog", "hlogs", "idle_rss_bytes", "invalid_reason", "jdk",
             "kernel", "latency", "load_average", "max", "median_rate", "memory", "memory_bytes", "micros", "model", "name",
             "noise_threshold", "note", "open_loop", "open_loop_fractions", "p50", "p90", "p99", "p999", "p9999", "peak_open",
             "percentile", "placement", "profile", "provenance", "python", "rates", "raw", "repeat_rates", "repeats", "requested",
             "requested_rate", "rss_before_bytes", "rss_peak_bytes", "rss_per_connection_bytes", "server_cpu",
             "server_cpu_millis_per_thousand", "server_fds_peak", "servers", "settings", "spread", "started", "think", "units",
             "warmup", "warnings",
+            // the fair order: warm-up until steady, the open-loop rate basis, repeated open-loop points, the round order
+            "warm_up", "seconds", "capped", "slice_costs", "slice_rates", "final_rate", "rate_basis", "rate", "source",
+            "repeat_achieved_rates", "warmup_min", "warmup_slice", "warmup_steady_within", "open_loop_repeats", "seed", "round_order",
             // who bounded each point, and the server's CPU budget
             "server_cpu_utilization", "generator_cpu_utilization", "bound_by", "lower_bound", "throttling", "periods",
             "throttled_periods", "throttled_millis", "cpu_budget", "cpu_utilization", "pin", "server_cpus", "server_cpu_quota",
@@ -57,19 +62,22 @@ class CompareJsonTest {
                 new ClosedLoopPoint(64, List.of(1234.5678, 1300.0), 1267.2839, 0.0521, l, 30.123456789, Double.NaN, null, "hlog/a.hlog",
                         new BoundReading(0.7, 0.98, BoundBy.GENERATOR, null)),
                 new ClosedLoopPoint(16, List.of(), 0, 0, l, Double.POSITIVE_INFINITY, 1e-7, "late \"x\"\n\t\u0001", "hlog/b.hlog", BoundReading.UNKNOWN));
-        List<OpenLoopPoint> open = List.of(new OpenLoopPoint(0.5, 617, 616.9, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, "hlog/c.hlog",
-                new BoundReading(0.5, 0.6, BoundBy.NEITHER, new Throttling(1500, 300, 120.5))));
+        List<OpenLoopPoint> open = List.of(new OpenLoopPoint(0.5, 617, List.of(616.9, 617.0), 616.95, 0.0002, l, l, PercentilePoint.spectrumOfNanos(h),
+                31, null, List.of("hlog/c-r1.hlog", "hlog/c-r2.hlog"), new BoundReading(0.5, 0.6, BoundBy.NEITHER, new Throttling(1500, 300, 120.5))));
+        WarmUp warmUp = new WarmUp(64, 3, false, List.of(60.0, 41.0, 40.0), List.of(900.0, 1230.0, 1240.0), 1235);
         HeldResult held = new HeldResult(1000, 999, 1010, 50 << 20, (50 << 20) + 2_000_000,
                 HeldResult.perConnection(50 << 20, (50 << 20) + 2_000_000, 999), l, 0, null, "hlog/d.hlog");
         Map<String, Long> errors = new LinkedHashMap<>();
         errors.put("reset", 0L);
         errors.put("timeout", 3L);
-        ServerResult measured = new ServerResult("nio", "none", "NIO reactors", "greetbench serve nio", null, closed, open, held,
+        ServerResult measured = new ServerResult("nio", "none", "NIO reactors", "greetbench serve nio", null, warmUp,
+                RateBasis.ofWarmUp(warmUp), closed, open, held,
                 60 << 20, 12, 3, errors);
-        ServerResult failed = new ServerResult("ext", "none", "external command", "x {port}", "did not start", List.of(), List.of(),
+        ServerResult failed = new ServerResult("ext", "none", "external command", "x {port}", "did not start", null, null, List.of(), List.of(),
                 null, -1, -1, -1, Map.of());
         Map<String, Object> settings = new LinkedHashMap<>(CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe());
         settings.put("servers", Map.of("nio", "greetbench serve nio"));
+        settings.put("round_order", List.of(List.of("nio", "ext"), List.of("ext", "nio")));
         Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00.123Z"),
                 "compare --servers nio", 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1", settings,
                 "server under a CPU quota of 0.5 CPU");
@@ -103,6 +111,12 @@ class CompareJsonTest {
         assertEquals(0.1, json.get("provenance").get("settings").get("noise_threshold").asDouble());
         assertEquals("quick", json.get("provenance").get("settings").get("profile").asText());
         assertTrue(json.get("servers").get(1).get("held").isNull());
+        JsonNode openPoint = nio.get("open_loop").get(0);
+        assertEquals(0.5, openPoint.get("fraction_of_rate_basis").asDouble());
+        assertEquals(1235, nio.get("rate_basis").get("rate").asDouble(), "the fraction is of the rate basis, recorded beside it");
+        assertEquals(2, openPoint.get("hlogs").size());
+        assertTrue(nio.get("warm_up").get("capped").isBoolean());
+        assertTrue(json.get("servers").get(1).get("rate_basis").isNull());
         assertEquals("microseconds", json.get("units").get("latency").asText());
         assertTrue(text.endsWith("}\n") && !text.contains("NaN"), text);
     }

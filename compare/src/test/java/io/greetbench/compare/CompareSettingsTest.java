@@ -22,8 +22,8 @@ class CompareSettingsTest {
 
     private static CompareSettings with(List<String> servers, Map<String, String> externals, int repeats) {
         CompareProfile p = CompareProfile.QUICK;
-        return new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(), repeats, p.concurrencies(), p.fractions(),
-                p.held(), p.think(), Duration.ofSeconds(2), 0.1, servers, true, externals, Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE);
+        return new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(), repeats, 1, p.concurrencies(), p.fractions(),
+                p.held(), p.think(), Duration.ofSeconds(2), 0.1, servers, true, externals, Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 42);
     }
 
     private static String mistake(List<String> servers, Map<String, String> externals, int repeats) {
@@ -38,6 +38,22 @@ class CompareSettingsTest {
         assertTrue(mistake(List.of("nio"), Map.of("a b", "/bin/c {port}"), 1).startsWith("--external name 'a b'"));
         assertTrue(mistake(List.of("nio"), Map.of("nio", "/bin/c {port}"), 1).contains("'nio' twice"));
         assertTrue(mistake(List.of("nio"), Map.of(), 0).startsWith("--repeats"));
+        CompareProfile p = CompareProfile.QUICK;
+        assertTrue(assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(),
+                2, 3, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
+                Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 1)).getMessage().startsWith("--open-loop-repeats must be between 1 and the rounds"));
+    }
+
+    @Test
+    void shouldWarmUpInSecondSlicesOrHalvesOfAShortCap() {
+        WarmUpRule quick = CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).warmUpRule();
+        CompareProfile p = CompareProfile.QUICK;
+        WarmUpRule shortCap = new CompareSettings(p, List.of(HandlerWork.NONE), Duration.ofMillis(600), p.duration(), 1, 1,
+                p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
+                Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 1).warmUpRule();
+
+        assertEquals(new WarmUpRule(Duration.ofSeconds(1), p.warmupMin(), p.warmup(), 0.1), quick);
+        assertEquals(new WarmUpRule(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(600), 0.1), shortCap);
     }
 
     @Test
@@ -67,11 +83,11 @@ class CompareSettingsTest {
         assumeTrue(cpus >= 2, "needs 2 CPUs to pin");
 
         String all = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(),
-                1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
-                Pinning.AUTO, new ServerCpus(cpus, List.of()), CpuQuota.NONE)).getMessage();
+                1, 1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
+                Pinning.AUTO, new ServerCpus(cpus, List.of()), CpuQuota.NONE, 1)).getMessage();
         String quota = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(),
-                p.duration(), 1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true,
-                Map.of(), Pinning.AUTO, new ServerCpus(1, List.of()), new CpuQuota(1.5))).getMessage();
+                p.duration(), 1, 1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true,
+                Map.of(), Pinning.AUTO, new ServerCpus(1, List.of()), new CpuQuota(1.5), 1)).getMessage();
 
         assertTrue(all.startsWith("--server-cpus ") && all.contains("no CPU for the load generator"), all);
         assertTrue(quota.startsWith("--server-cpu-quota ") && quota.contains("more than the 1 CPU"), quota);
@@ -81,13 +97,14 @@ class CompareSettingsTest {
     void shouldDescribeTheWorkloadUnderTheNamesResultsJsonHasAlwaysUsed() {
         Map<String, Object> d = CompareSettings.of(CompareProfile.FULL, List.of(HandlerWork.NONE)).describe();
 
-        assertEquals(List.of("profile", "handlers", "warmup", "duration", "repeats", "concurrencies", "open_loop_fractions", "held",
-                "think", "exchange_timeout", "noise_threshold", "pin", "server_cpus", "server_cpu_quota", "cpu_budget_period"),
-                List.copyOf(d.keySet()));
+        assertEquals(List.of("profile", "handlers", "warmup", "warmup_min", "warmup_slice", "warmup_steady_within", "duration", "repeats",
+                "open_loop_repeats", "concurrencies", "open_loop_fractions", "held", "think", "exchange_timeout", "noise_threshold", "pin",
+                "server_cpus", "server_cpu_quota", "cpu_budget_period", "seed"), List.copyOf(d.keySet()));
         assertEquals("0.5", d.get("server_cpu_quota"));
         assertEquals("half", d.get("server_cpus"));
         assertEquals("full", d.get("profile"));
-        assertEquals("15s", d.get("warmup"));
+        assertEquals("30s", d.get("warmup"));
+        assertEquals("5s", d.get("warmup_min"));
         assertEquals(0.1, d.get("noise_threshold"));
     }
 }

@@ -11,7 +11,9 @@ import io.greetbench.compare.CompareResults.Latency;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
 import io.greetbench.compare.CompareResults.PercentilePoint;
 import io.greetbench.compare.CompareResults.Provenance;
+import io.greetbench.compare.CompareResults.RateBasis;
 import io.greetbench.compare.CompareResults.ServerResult;
+import io.greetbench.compare.CompareResults.WarmUp;
 import io.greetbench.protocol.HandlerWork;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -37,10 +39,14 @@ class HtmlReportTest {
         Latency l = Latency.ofNanos(h);
         List<ClosedLoopPoint> closed = List.of(new ClosedLoopPoint(64, List.of(rate, rate * 1.02), rate * 1.01, 0.02, l, 30, 45, null, "hlog/a.hlog", BoundReading.UNKNOWN));
         List<OpenLoopPoint> open = List.of(
-                new OpenLoopPoint(0.5, rate / 2, rate / 2, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, "hlog/b.hlog", BoundReading.UNKNOWN),
-                new OpenLoopPoint(0.8, rate * 0.8, rate * 0.8, l, l, PercentilePoint.spectrumOfNanos(h), 32, null, "hlog/c.hlog", BoundReading.UNKNOWN));
+                new OpenLoopPoint(0.5, rate / 2, List.of(rate / 2), rate / 2, 0, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, List.of("hlog/b.hlog"),
+                        BoundReading.UNKNOWN),
+                new OpenLoopPoint(0.8, rate * 0.8, List.of(rate * 0.8), rate * 0.8, 0, l, l, PercentilePoint.spectrumOfNanos(h), 32, null,
+                        List.of("hlog/c.hlog"), BoundReading.UNKNOWN));
+        WarmUp warmUp = new WarmUp(64, 2, true, List.of(40.0, 30.0), List.of(rate, rate), rate);
         HeldResult held = new HeldResult(1000, 1000, 1010, 50 << 20, (50 << 20) + 2_000_000, 2000, l, 0, null, "hlog/d.hlog");
-        return new ServerResult(name, "none", "model", "cmd", null, closed, open, held, 60 << 20, 12, 3, Map.of("reset", 0L));
+        return new ServerResult(name, "none", "model", "cmd", null, warmUp, RateBasis.ofWarmUp(warmUp), closed, open, held, 60 << 20, 12, 3,
+                Map.of("reset", 0L));
     }
 
     private static CompareResults results(ServerResult... servers) {
