@@ -98,7 +98,8 @@ class CompareSettingsTest {
         Map<String, Object> d = CompareSettings.of(CompareProfile.FULL, List.of(HandlerWork.NONE)).describe();
 
         assertEquals(List.of("profile", "handlers", "warmup", "warmup_min", "warmup_slice", "warmup_steady_within", "duration", "repeats",
-                "open_loop_repeats", "concurrencies", "open_loop_fractions", "held", "think", "exchange_timeout", "noise_threshold", "pin",
+                "open_loop_repeats", "concurrencies", "open_loop_fractions", "capacity_slo", "capacity_start_rate",
+                "capacity_growth", "capacity_tolerance", "capacity_max_steps", "capacity_step_duration", "capacity_step_warmup", "held", "think", "exchange_timeout", "noise_threshold", "pin",
                 "server_cpus", "server_cpu_quota", "cpu_budget_period", "seed"), List.copyOf(d.keySet()));
         assertEquals("0.5", d.get("server_cpu_quota"));
         assertEquals("half", d.get("server_cpus"));
