@@ -84,7 +84,7 @@ public enum CompareProfile {
         return concurrencies;
     }
 
-    /** Open-loop rates as fractions of each server's own rate basis. */
+    /** Open-loop rates as fractions of each server's own capacity (its rate basis). */
     public List<Double> fractions() {
         return fractions;
     }
