@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import io.greetbench.capacity.CapacityResult;
 import java.io.IOException;
 import java.io.Serial;
 import java.math.BigDecimal;
@@ -25,7 +24,7 @@ import java.time.Instant;
  * by their component names in snake_case, as the load generator's JSON is; map keys stay as they
  * are; instants are ISO-8601 strings; enums are their lower-case names ({@code "bound_by": "server"});
  * each point's bound-by readings sit among its own fields; a server's {@code capacity} is the object
- * {@code greetbench capacity --json} writes ({@link CapacityResult#json()}). A figure that could not be measured (NaN) or has no bound
+ * {@code greetbench capacity --json} writes ({@code CapacityResult.json()}, its {@code @JsonValue}). A figure that could not be measured (NaN) or has no bound
  * becomes {@code null}, since JSON has no NaN. Stateless and thread-safe.
  */
 public final class CompareJson {
@@ -38,8 +37,7 @@ public final class CompareJson {
             .addModule(new SimpleModule("greetbench-compare")
                     .addSerializer(Instant.class, ToStringSerializer.instance)
                     .addSerializer(Double.class, new MeasuredDoubleSerializer())
-                    .addSerializer(Double.TYPE, new MeasuredDoubleSerializer())
-                    .addSerializer(CapacityResult.class, new CapacitySerializer()))
+                    .addSerializer(Double.TYPE, new MeasuredDoubleSerializer()))
             .build()
             .writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
                     .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
@@ -56,22 +54,6 @@ public final class CompareJson {
         } catch (JsonProcessingException e) {
             // The model is records, lists, maps, strings and numbers: nothing in it can fail to serialize.
             throw new IllegalStateException("cannot write the compare results as JSON", e);
-        }
-    }
-
-    /** A capacity search's result as its own JSON object, so compare and {@code greetbench capacity} write the same one. */
-    private static final class CapacitySerializer extends StdSerializer<CapacityResult> {
-
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        CapacitySerializer() {
-            super(CapacityResult.class);
-        }
-
-        @Override
-        public void serialize(CapacityResult value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeTree(value.json());
         }
     }
 

@@ -69,7 +69,7 @@ public final class CompareTable {
 
     /**
      * The capacity cell: the rate; {@code ≥ rate} when the search could only bound it from below;
-     * {@code 0 (failed)} when the first step failed and {@code unknown} when the generator was the
+     * {@code 0 (see below)} when the first step failed and {@code unknown} when the generator was the
      * bound before any step passed (both explained in a {@link #notes note}); {@code -} when the
      * search did not run.
      */
@@ -78,7 +78,7 @@ public final class CompareTable {
             return "-";
         }
         if (c.rate() == 0) {
-            return c.lowerBound() ? "unknown" : "0 (failed)";
+            return c.lowerBound() ? "unknown" : "0 (see below)";
         }
         return (c.lowerBound() ? "≥ " : "") + rate(c.rate());
     }
@@ -120,7 +120,7 @@ public final class CompareTable {
         for (ServerResult s : results.servers()) {
             CapacityResult c = s.capacity();
             if (c != null && c.rate() == 0) {
-                notes.add("capacity " + capacity(c) + " for " + results.label(s) + ": " + c.reason()
+                notes.add("capacity " + (c.lowerBound() ? "unknown" : "0") + " for " + results.label(s) + ": " + c.reason()
                         + "; its open-loop points are fractions of " + (s.rateBasis() != null && s.rateBasis().rate() > 0
                                 ? "the rate its warm-up reached" : "nothing, and were skipped"));
             }

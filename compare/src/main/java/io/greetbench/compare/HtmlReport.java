@@ -99,7 +99,7 @@ public final class HtmlReport {
         h.append("<p class=\"note\"><b>exch/s</b>: median of the closed-loop repeats at the concurrency <b>c</b> that served most, "
                 + "± half the spread between repeats; <b>p50/p99</b>: latency at that point (closed loop: from connect to the end of the reply). "
                  + "<b>capacity</b>: the highest constant open-loop rate at which the server's corrected latency met the SLO, run valid and "
-                + "not bound by the generator (<b>≥</b>: a lower bound, the search could not go higher; <b>0 (failed)</b>: not met at the "
+                + "not bound by the generator (<b>≥</b>: a lower bound, the search could not go higher; <b>0 (see below)</b>: not met at the "
                 + "first step). <b>p99 @x% cap. corr.</b>: open loop at x% of that server's capacity (the rate its warm-up reached where "
                 + "the capacity is 0 or unknown), latency from each exchange's intended start "
                 + "(corrected for coordinated omission); <b>(overl.)</b>: the server did not keep up with that rate. <b>CPU ms/1k exch</b>: server CPU time (user+system, from /proc) per 1,000 "

@@ -101,7 +101,7 @@
  * from the repeat whose rate is closest to the median (its interval log is the one linked).</li>
  * <li><b>capacity @p99≤5ms</b>: the highest constant open-loop rate at which the corrected
  * latency at the SLO's percentile stayed within it ({@code --slo}); {@code ≥} when the search could
- * only bound it from below, {@code 0 (failed)} or {@code unknown} with the reason in a note.</li>
+ * only bound it from below, {@code 0 (see below)} or {@code unknown} with the reason in a note.</li>
  * <li><b>p99 @x% cap. corr.</b>: the open loop at x% of that server's capacity, latency timed
  * from each exchange's intended start on the schedule, which corrects for coordinated omission
  * (see {@code io.greetbench.loadgen}), over every repeat's exchanges (their histograms merged);

@@ -167,7 +167,7 @@ class CompareJsonTest {
         assertEquals(1235, basis.rate());
         assertTrue(basis.fallback() && basis.source().startsWith("capacity 0 at p99=5ms, so warm-up: "), basis.source());
         assertEquals(0, none.rate(), "no capacity and no warm-up: no open loop");
-        assertEquals("0 (failed)", CompareTable.capacity(zero));
+        assertEquals("0 (see below)", CompareTable.capacity(zero));
         assertEquals("≥ 1,600", CompareTable.capacity(new CapacityResult(zero.slo(), 1600, true, Double.NaN, zero.steps(), "no step failed")));
         RateBasis bounded = RateBasis.of(new CapacityResult(zero.slo(), 1600, true, Double.NaN, zero.steps(), "no step failed"), warmUp);
         assertTrue(bounded.lowerBound() && !bounded.fallback() && bounded.source().contains("a lower bound"), bounded.source());
