@@ -38,13 +38,4 @@ public interface BoundJudge {
     static boolean generatorFellBehind(LoadResult load) {
         return !load.valid() && load.totalErrors() == 0 && load.exchanges() > 0;
     }
-
-    /**
-     * The generator's whole-process CPU (GC and JIT included) over the recorded window, as a share
-     * of the CPUs this process may use. The one place this is computed, until the load result
-     * reports it itself.
-     */
-    static double generatorUtilization(LoadResult load) {
-        return BoundBy.utilization(load.generatorCpuNanos(), load.elapsed().toNanos(), Runtime.getRuntime().availableProcessors());
-    }
 }

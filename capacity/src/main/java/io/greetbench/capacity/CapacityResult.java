@@ -1,5 +1,6 @@
 package io.greetbench.capacity;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.greetbench.loadgen.SummaryJson;
@@ -51,8 +52,10 @@ public record CapacityResult(Slo slo, double rate, boolean lowerBound, double fa
 
     /**
      * The {@code capacity} object: {@code rate}, {@code slo}, {@code lower_bound},
-     * {@code failed_at}, {@code reason}, {@code server_judged} and {@code steps}.
+     * {@code failed_at}, {@code reason}, {@code server_judged} and {@code steps}; also what Jackson
+     * writes for a result inside another document (compare's {@code results.json}), so both read alike.
      */
+    @JsonValue
     public ObjectNode json() {
         ObjectNode j = SummaryJson.object();
         j.set("rate", SummaryJson.decimal(rate));

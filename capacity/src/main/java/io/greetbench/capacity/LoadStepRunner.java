@@ -57,7 +57,9 @@ final class LoadStepRunner implements StepRunner {
         double throttledShare = throttledBefore == null || throttledAfter == null
                 ? Double.NaN
                 : throttledAfter.minus(throttledBefore).throttledShare();
-        double generatorShare = BoundJudge.generatorUtilization(load);
+        // The load generator's own reading: its whole process over the CPUs it may use (compare pins
+        // this JVM to the placement's generator CPUs first, and availableProcessors follows that mask).
+        double generatorShare = load.generatorCpuUtilization();
         return new StepMeasurement(rate, load.achievedRate(), load.exchanges(), load.correctedNanos(settings.slo().percentile()),
                 load.valid(), load.invalidReason(), overloaded(load, settings.slo()), load.totalErrors(), generatorShare,
                 serverShare, judge.judge(load, generatorShare, serverShare, throttledShare));

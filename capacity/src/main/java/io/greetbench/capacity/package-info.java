@@ -38,9 +38,9 @@
  * {@link io.greetbench.capacity.ServerCpuMeter} can read it (a pid, or compare's child process and
  * budget). Without one the server side is unknown and never named as the limit, so a step reads
  * {@code generator} or {@code neither}, and the result says the server was not judged. Judge and
- * meter are interfaces, so they change without touching the search; the readings that stand in
- * until the load result reports them (the generator's share, the overloaded test) are each
- * computed in one place ({@code BoundJudge.generatorUtilization}, {@code LoadStepRunner.overloaded}).
+ * meter are interfaces, so they change without touching the search. The generator's share is the
+ * load result's own reading ({@code LoadResult.generatorCpuUtilization}, the one compare's points
+ * use too); the SLO-aware overloaded test is computed in one place ({@code LoadStepRunner.overloaded}).
  *
  * <p>The search itself is pure over a {@link io.greetbench.capacity.StepRunner}, so the
  * bracketing is tested without a network; {@code LoadStepRunner} is the real one.

@@ -1,5 +1,7 @@
 package io.greetbench.cli;
 
+import io.greetbench.capacity.CapacitySettings;
+import io.greetbench.capacity.Slo;
 import io.greetbench.compare.CompareJson;
 import io.greetbench.compare.CompareProfile;
 import io.greetbench.compare.CompareResults;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compares the servers under the same load, in shuffled interleaved rounds after each is warmed up until steady:",
-            "closed loop, open loop at fractions of each server's rate basis, held connections.",
+            "closed loop, each server's capacity at a latency SLO, open loop at fractions of that capacity, held connections.",
             "The server runs on its own CPUs under a CPU quota, so that it, not the generator, is the limit; every figure says which side was.",
             "Writes a table to stdout and results.json, raw .hlog files and report.html to --out."})
 final class CompareCommand implements Callable<Integer> {
@@ -86,6 +88,11 @@ final class CompareCommand implements Callable<Integer> {
                     + "server, not the generator, saturates; without permission the run goes on without it and says so "
                     + "(default: ${DEFAULT-VALUE})")
     CpuQuota serverCpuQuota;
+
+    @Option(names = "--slo", paramLabel = "pP=DURATION",
+            description = "the latency objective each server's capacity is searched at: the corrected latency at the percentile must "
+                    + "stay within it, e.g. p99=5ms or p99.9=20ms (default: ${DEFAULT-VALUE})")
+    Slo slo;
 
     @Mixin
     ProfileOverrides overrides = new ProfileOverrides();
@@ -135,11 +142,35 @@ final class CompareCommand implements Callable<Integer> {
                 Objects.requireNonNullElse(o.openLoopRepeats, Math.min(profile.openLoopRepeats(), Objects.requireNonNullElse(o.repeats, profile.repeats()))),
                 Objects.requireNonNullElse(o.concurrencies, profile.concurrencies()),
                 o.openLoopPercents != null ? o.openLoopPercents.stream().map(p -> p / 100).toList() : profile.fractions(),
+                capacity(profile.capacity().withSlo(slo)),
                 Objects.requireNonNullElse(o.held, profile.held()),
                 Objects.requireNonNullElse(o.think, profile.think()),
                 timeout, noisePercent / 100,
                 servers, parsed.hasMatchedOption("--servers"), externals, pin, serverCpus, serverCpuQuota,
                 seed != null ? seed : CompareSettings.randomSeed());
+    }
+
+    /**
+     * The profile's capacity search with {@code --capacity-steps} and {@code --capacity-step-duration};
+     * a shorter step also gets a shorter lead-in (half the step, at most the profile's), so that a
+     * short search stays short. {@link CapacitySettings} validates both, naming the option.
+     */
+    private CapacitySettings capacity(CapacitySettings c) {
+        ProfileOverrides o = overrides;
+        if (o.capacitySteps == null && o.capacityStepDuration == null) {
+            return c;
+        }
+        int steps = Objects.requireNonNullElse(o.capacitySteps, c.maxSteps());
+        Duration step = Objects.requireNonNullElse(o.capacityStepDuration, c.stepDuration());
+        if (steps < 1 || steps > CapacitySettings.MAX_STEPS) {
+            throw new BadInputException("--capacity-steps must be between 1 and " + CapacitySettings.MAX_STEPS + ", got " + steps);
+        }
+        if (step.isNegative() || step.isZero()) {
+            throw new BadInputException("--capacity-step-duration must be > 0, got " + step);
+        }
+        Duration half = step.dividedBy(2);
+        Duration lead = half.compareTo(c.stepWarmup()) < 0 ? half : c.stepWarmup();
+        return new CapacitySettings(c.slo(), c.startRate(), c.growth(), c.tolerance(), steps, step, lead, c.exchangeTimeout());
     }
 
     /**
@@ -164,8 +195,16 @@ final class CompareCommand implements Callable<Integer> {
         @Option(names = "--concurrency", split = ",", paramLabel = "LIST", description = "override the profile: closed-loop concurrencies, e.g. 16,64")
         List<Integer> concurrencies;
 
-        @Option(names = "--open-loop", split = ",", paramLabel = "PERCENTS", description = "override the profile: open-loop rates in %% of each server's rate basis, e.g. 50,80")
+        @Option(names = "--open-loop", split = ",", paramLabel = "PERCENTS", description = "override the profile: open-loop rates in %% of each server's capacity, e.g. 50,80")
         List<Double> openLoopPercents;
+
+        @Option(names = "--capacity-steps", paramLabel = "N",
+                description = "override the profile: the most steps of each server's capacity search")
+        Integer capacitySteps;
+
+        @Option(names = "--capacity-step-duration", paramLabel = "DURATION",
+                description = "override the profile: each capacity step's recorded run, after a lead-in of half that at most")
+        Duration capacityStepDuration;
 
         @Option(names = "--held", paramLabel = "N", description = "override the profile: held connections (0 = skip)")
         Integer held;

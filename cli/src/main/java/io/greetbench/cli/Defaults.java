@@ -59,6 +59,7 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("compare --server-cpus", CompareSettings.DEFAULT_SERVER_CPUS.toString()),
             Map.entry("compare --server-cpu-quota", CompareSettings.DEFAULT_SERVER_CPU_QUOTA.toString()),
             Map.entry("compare --timeout", duration(CompareSettings.DEFAULT_EXCHANGE_TIMEOUT)),
+            Map.entry("compare --slo", CapacitySettings.DEFAULT_SLO.toString()),
             Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
 
             // capacity

@@ -35,7 +35,8 @@ class CompareCommandTest {
         Path out = dir.resolve("run");
         CliRun run = CliRun.of("compare", "--servers", "nio,loom", "--external", "dead=exit 3 {port}", "--pin", "none",
                 "--warmup", "600ms", "--duration", "400ms", "--repeats", "2", "--open-loop-repeats", "2", "--concurrency", "4",
-                "--open-loop", "50", "--held", "20", "--think", "200ms", "--seed", "7", "--out", out.toString());
+                "--open-loop", "50", "--held", "20", "--think", "200ms", "--capacity-steps", "2", "--capacity-step-duration", "200ms",
+                "--seed", "7", "--out", out.toString());
 
         assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         assertTrue(run.out().lines().anyMatch(l -> l.startsWith("nio ") && !l.contains("failed")), run.toString());
@@ -64,15 +65,27 @@ class CompareCommandTest {
                 continue;
             }
             assertEquals(2, server.get("closed_loop").get(0).get("repeat_rates").size(), server.toString());
+            JsonNode capacity = server.get("capacity");
+            assertEquals("p99=5ms", capacity.get("slo").get("text").asText(), server.toString());
+            assertTrue(capacity.get("steps").size() >= 1 && capacity.get("steps").size() <= 2, "--capacity-steps 2: " + capacity);
+            assertTrue(capacity.get("rate").isNumber() && capacity.get("steps").get(0).has("verdict"), capacity.toString());
+            // The capacity is the basis unless it was 0 or unknown on a busy machine; either way the JSON says which.
+            JsonNode basis = server.get("rate_basis");
+            assertEquals(capacity.get("rate").asDouble() == 0, basis.get("fallback").asBoolean(), basis.toString());
             JsonNode open = server.get("open_loop").get(0);
-            assertEquals(0.5, open.get("fraction_of_rate_basis").asDouble());
+            assertEquals(0.5, open.get("fraction_of_capacity").asDouble());
+            assertTrue(open.get("overloaded").isBoolean(), open.toString());
             assertEquals(Math.max(1, Math.round(server.get("rate_basis").get("rate").asDouble() * 0.5)), open.get("requested_rate").asLong());
             assertEquals(2, open.get("repeat_achieved_rates").size(), server.toString());
             assertEquals(2, open.get("hlogs").size(), server.toString());
             assertTrue(server.get("warm_up").get("slice_costs").size() >= 1, server.toString());
         }
+        assertTrue(run.out().lines().anyMatch(l -> l.contains("capacity @p99≤5ms")), run.toString());
+        assertTrue(run.err().contains("[nio]   step  1 grow") && run.err().contains("searching each server's capacity"), run.toString());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("Corrected latency at 50%"), "report without charts");
+        assertTrue(html.contains("<h2>Capacity at p99=5ms</h2>") && Files.exists(out.resolve("charts").resolve("capacity-nio.svg"))
+                && Files.exists(out.resolve("charts").resolve("capacity-loom.svg")), "report without the capacity charts");
         try (Stream<Path> logs = Files.list(out.resolve("hlog"))) {
             assertEquals(2 * (2 + 2 + 1), logs.filter(p -> p.toString().endsWith(".hlog")).count(),
                     "per server, one log per closed and open run of each round and one for the held run");
@@ -89,7 +102,7 @@ class CompareCommandTest {
         for (String expected : new String[] {"heldconnections(default:quick)", "tail:<percent>:<milliseconds>(default:none)",
             "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinningandnoCPUbudget(default:auto)",
             "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)", "getstherest(default:half)",
-            "andsaysso(default:0.5)"}) {
+            "andsaysso(default:0.5)", "p99=5msorp99.9=20ms(default:p99=5ms)"}) {
             assertTrue(help.contains(expected), "help lacks '" + expected + "':\n" + run.out());
         }
         assertFalse(help.contains("${DEFAULT-VALUE}"), run.out());
@@ -132,6 +145,22 @@ class CompareCommandTest {
         assertTrue(quota.err().contains("--server-cpu-quota"), quota.toString());
         assertTrue(tooMany.err().contains("--server-cpus 64 leaves no CPU for the load generator"), tooMany.toString());
         assertTrue(unpinned.err().contains("--pin none turns off"), unpinned.toString());
+        assertFalse(Files.exists(dir.resolve("x")), "an output directory was created for a usage error");
+    }
+
+    @Test
+    void shouldRejectACapacitySearchThatCannotRunInOneLineBeforeStartingAnything() {
+        CliRun steps = CliRun.of("compare", "--servers", "nio", "--capacity-steps", "0", "--out", dir.resolve("x").toString());
+        CliRun step = CliRun.of("compare", "--servers", "nio", "--capacity-step-duration", "0s", "--out", dir.resolve("x").toString());
+        CliRun slo = CliRun.of("compare", "--servers", "nio", "--slo", "99=5ms", "--out", dir.resolve("x").toString());
+
+        for (CliRun run : List.of(steps, step, slo)) {
+            assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
+            assertFalse(run.err().contains("\tat "), "a stack trace for a user mistake:\n" + run);
+        }
+        assertTrue(steps.err().contains("--capacity-steps must be between 1 and"), steps.toString());
+        assertTrue(step.err().contains("--capacity-step-duration must be > 0"), step.toString());
+        assertTrue(slo.err().contains("--slo"), slo.toString());
         assertFalse(Files.exists(dir.resolve("x")), "an output directory was created for a usage error");
     }
 

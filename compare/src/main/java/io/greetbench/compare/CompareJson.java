@@ -23,7 +23,8 @@ import java.time.Instant;
  * {@code results.json}: a {@link CompareResults} as Jackson writes it. Records become objects keyed
  * by their component names in snake_case, as the load generator's JSON is; map keys stay as they
  * are; instants are ISO-8601 strings; enums are their lower-case names ({@code "bound_by": "server"});
- * each point's bound-by readings sit among its own fields. A figure that could not be measured (NaN) or has no bound
+ * each point's bound-by readings sit among its own fields; a server's {@code capacity} is the object
+ * {@code greetbench capacity --json} writes ({@code CapacityResult.json()}, its {@code @JsonValue}). A figure that could not be measured (NaN) or has no bound
  * becomes {@code null}, since JSON has no NaN. Stateless and thread-safe.
  */
 public final class CompareJson {

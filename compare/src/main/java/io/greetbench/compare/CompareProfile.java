@@ -1,5 +1,6 @@
 package io.greetbench.compare;
 
+import io.greetbench.capacity.CapacitySettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -7,7 +8,8 @@ import java.util.Locale;
 /**
  * The two sizes of a compare run, as typed after {@code --profile}: each names the workload
  * settings that {@code --warmup}, {@code --duration}, {@code --repeats}, {@code --open-loop-repeats},
- * {@code --concurrency}, {@code --open-loop}, {@code --held} and {@code --think} override one by one.
+ * {@code --concurrency}, {@code --open-loop}, {@code --held}, {@code --think},
+ * {@code --capacity-steps} and {@code --capacity-step-duration} override one by one.
  */
 public enum CompareProfile {
 
@@ -19,7 +21,8 @@ public enum CompareProfile {
      * points once each (in the first round) instead of once per round, so their spread is not
      * measured; two concurrencies and two open-loop fractions instead of four each; a warm-up
      * capped at 10 s instead of 30 s (netty needs about 6 s); 1,000 held connections for 2 s
-     * instead of 10,000 for 5 s.
+     * instead of 10,000 for 5 s; a shorter capacity search ({@link CapacitySettings#quick()}: 1 s
+     * steps, at most ten, a 25% bracket) instead of the full one.
      */
     QUICK(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(2), 2, 1, List.of(16, 64), List.of(0.5, 0.8), 1_000,
             Duration.ofSeconds(2)),
@@ -81,7 +84,7 @@ public enum CompareProfile {
         return concurrencies;
     }
 
-    /** Open-loop rates as fractions of each server's own rate basis. */
+    /** Open-loop rates as fractions of each server's own capacity (its rate basis). */
     public List<Double> fractions() {
         return fractions;
     }
@@ -94,6 +97,11 @@ public enum CompareProfile {
     /** How long the held connections stay idle. */
     public Duration think() {
         return think;
+    }
+
+    /** The capacity search each server gets before the rounds; its SLO is the default one. */
+    public CapacitySettings capacity() {
+        return this == QUICK ? CapacitySettings.quick() : CapacitySettings.defaults();
     }
 
     /** Parses {@code quick} or {@code full}, in any case. */

@@ -2,6 +2,7 @@ package io.greetbench.compare;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.greetbench.capacity.CapacityResult;
 import io.greetbench.harness.BoundBy;
 import io.greetbench.harness.CpuBudget.Throttling;
 import java.time.Instant;
@@ -45,6 +46,8 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
         u.put("gc", "milliseconds");
         u.put("cpu_utilization", "share of the CPU allotment used: server = CPU time / (wall × its quota, or its CPUs without one); "
                 + "generator = this process's CPU time / (wall × its CPUs)");
+        u.put("capacity", "exchanges per second: the highest constant open-loop rate whose corrected latency met the SLO "
+                + "(steps' percentile_us in microseconds)");
         u.put("throttling", "CFS periods, periods in which the server's quota ran out, milliseconds it waited throttled");
         return Collections.unmodifiableMap(u);
     }
@@ -83,8 +86,10 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      *                    hold the repeats it completed before that
      * @param warmUp      how its warm-up went, or null when there was none or it did not start
      * @param rateBasis   the rate its open-loop points are fractions of, or null when it did not start
+     * @param capacity    its capacity at the SLO, with every step of the search, or null when the
+     *                    search did not run (the server failed before it)
      * @param closedLoop  one point per concurrency
-     * @param openLoop    one point per fraction of the rate basis
+     * @param openLoop    one point per fraction of the capacity (the rate basis)
      * @param held        the held-connections result, or null when it was skipped or failed
      * @param idleRssBytes the server's RSS after warm-up, before the measured workloads
      * @param gcMillis    GC time over the measured workloads; -1 when unknown (not a JVM)
@@ -92,7 +97,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param errors      failed exchanges by kind, over every measured workload
      */
     public record ServerResult(String name, String handler, String model, String command, String failure,
-                        WarmUp warmUp, RateBasis rateBasis, List<ClosedLoopPoint> closedLoop, List<OpenLoopPoint> openLoop, HeldResult held,
+                        WarmUp warmUp, RateBasis rateBasis, CapacityResult capacity, List<ClosedLoopPoint> closedLoop, List<OpenLoopPoint> openLoop, HeldResult held,
                         long idleRssBytes, long gcMillis, long gcCount, Map<String, Long> errors) {
 
         /** The closed-loop point with the highest median rate. */
@@ -125,20 +130,41 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
 
     /**
      * The rate a server's open-loop points are fractions of, fixed before the rounds so that every
-     * round runs the same rates.
+     * round runs the same rates: its capacity at the SLO, or, when that is 0 or unknown, the rate
+     * its warm-up reached.
      *
-     * @param rate   exchanges per second; 0 when there is none, and then no open loop was run
-     * @param source where it comes from, in words, or why there is none
+     * @param rate       exchanges per second; 0 when there is none, and then no open loop was run
+     * @param source     where it comes from, in words, or why there is none
+     * @param fallback   true when it is not the capacity (0 or unknown) but the warm-up's rate
+     * @param lowerBound true when it is a capacity the search could only bound from below (the
+     *                   generator was the limit, or no step failed): the fractions are of at
+     *                   least that much
      */
-    public record RateBasis(double rate, String source) {
+    public record RateBasis(double rate, String source, boolean fallback, boolean lowerBound) {
+
+        /**
+         * The capacity when the search found one above 0; else the warm-up's rate, saying why.
+         * The one place that decides the open loop's basis.
+         */
+        static RateBasis of(CapacityResult capacity, WarmUp warmUp) {
+            if (capacity != null && capacity.rate() > 0) {
+                return new RateBasis(capacity.rate(), "capacity at " + capacity.slo()
+                        + (capacity.lowerBound() ? " (a lower bound: " + capacity.reason() + ")" : ""), false, capacity.lowerBound());
+            }
+            String why = capacity == null ? "no capacity search" : capacity.lowerBound() ? "capacity unknown at " + capacity.slo()
+                    : "capacity 0 at " + capacity.slo();
+            RateBasis w = ofWarmUp(warmUp);
+            return new RateBasis(w.rate(), why + ", so " + w.source(), true, false);
+        }
 
         /** The rate the warm-up reached at its end: the closed loop at the highest concurrency, steady. */
         static RateBasis ofWarmUp(WarmUp warmUp) {
             if (warmUp == null) {
-                return new RateBasis(0, "none: no warm-up (--warmup 0) measured a rate");
+                return new RateBasis(0, "none: no warm-up (--warmup 0) measured a rate", true, false);
             }
             return new RateBasis(warmUp.finalRate(), String.format(Locale.ROOT,
-                    "warm-up: closed loop at c=%d over its last two slices%s", warmUp.connections(), warmUp.capped() ? " (capped, not steady)" : ""));
+                    "warm-up: closed loop at c=%d over its last two slices%s", warmUp.connections(), warmUp.capped() ? " (capped, not steady)" : ""),
+                    true, false);
         }
     }
 
@@ -173,7 +199,8 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * One open-loop rate, run once per round in the first rounds. Percentiles come from the
      * repeats' histograms merged, never from averaged percentiles.
      *
-     * @param fractionOfRateBasis    the requested rate as a fraction of the server's {@link RateBasis}
+     * @param fractionOfCapacity     the requested rate as a fraction of the server's {@link RateBasis}:
+     *                               its capacity, or the warm-up's rate where the basis says fallback
      * @param requestedRate          exchanges per second asked for
      * @param repeatAchievedRates    each repeat's exchanges per second started
      * @param achievedRate           their median
@@ -183,13 +210,18 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param correctedSpectrum      the corrected percentile curve over every repeat, for the chart
      * @param serverCpuMillisPerThousand server CPU per 1,000 exchanges, over every repeat
      * @param invalidReason          why a repeat was invalid, or null
+     * @param overloaded             a repeat's server did not keep up with the schedule
+     *                               ({@code LoadResult.overloaded()}): a valid result whose latencies
+     *                               hold the queue, some of them lower bounds
+     * @param overloadedReason       the first such repeat's reason, or null
      * @param hlogs                  each repeat's interval log, relative to the output dir;
      *                               {@code greetbench merge} of them gives the percentiles above
      * @param bound                  who bounded it, over all repeats; its fields sit in the point's JSON
      */
-    public record OpenLoopPoint(double fractionOfRateBasis, double requestedRate, List<Double> repeatAchievedRates, double achievedRate,
+    public record OpenLoopPoint(double fractionOfCapacity, double requestedRate, List<Double> repeatAchievedRates, double achievedRate,
                          double spread, Latency corrected, Latency raw, List<PercentilePoint> correctedSpectrum,
-                         double serverCpuMillisPerThousand, String invalidReason, List<String> hlogs, @JsonUnwrapped BoundReading bound) {
+                         double serverCpuMillisPerThousand, String invalidReason, boolean overloaded, String overloadedReason,
+                         List<String> hlogs, @JsonUnwrapped BoundReading bound) {
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.Optional;
  * ({@link ServerBudget}), and takes the whole lineup through the
  * phases in order, each server's part of a phase done by its {@link ServerMeasurement}:
  * {@link #startLineup start}, {@link #warmUpLineup warm up until steady},
- * {@link #fixRateBases fix the open-loop rate bases}, {@link #measureRounds measure in shuffled
+ * {@link #fixRateBases search each server's capacity, the open loop's rate basis}, {@link #measureRounds measure in shuffled
  * rounds}, {@link #holdConnectionsAndStop hold connections and stop}. It returns what was measured
  * with its provenance; the caller renders it. The raw interval logs are written as the run goes,
  * under the output directory's {@code hlog}. Progress and the time left go to the given writer.
@@ -113,7 +113,7 @@ public final class CompareRun {
         try {
             startLineup(lineup);
             warmUpLineup(lineup);
-            fixRateBases(lineup);
+            fixRateBases(lineup, order.get(0));
             measureRounds(lineup, order);
             holdConnectionsAndStop(lineup);
         } finally {
@@ -156,12 +156,14 @@ public final class CompareRun {
     }
 
     /**
-     * Phase 3: each server's open-loop rate basis, fixed before the rounds so that every round runs
-     * the same rates: for now the rate its warm-up reached ({@link RateBasis#ofWarmUp}). A capacity
-     * search per server belongs here, and its result replaces the warm-up's rate as the basis.
+     * Phase 3: each server's capacity at the SLO, searched one server at a time in the first
+     * round's shuffled order, and from it the server's open-loop rate basis
+     * ({@link RateBasis#of}, the one place that decides it; the warm-up's rate when the capacity
+     * is 0 or unknown), fixed before the rounds so that every round runs the same rates.
      */
-    private void fixRateBases(List<ServerMeasurement> lineup) {
-        lineup.forEach(m -> m.useRateBasis(RateBasis.ofWarmUp(m.warmUpResult())));
+    private void fixRateBases(List<ServerMeasurement> lineup, List<Integer> order) {
+        progress.say("searching each server's capacity at " + settings.capacity().slo() + ": the open loop runs at fractions of it");
+        order.stream().map(lineup::get).forEach(ServerMeasurement::searchCapacity);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.greetbench.compare;
 
+import io.greetbench.capacity.CapacitySettings;
 import io.greetbench.harness.BadInputException;
 import io.greetbench.harness.ComparedServer;
 import io.greetbench.harness.CpuBudget;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
@@ -32,13 +34,16 @@ import java.util.regex.Pattern;
  * @param warmup           the most unrecorded closed-loop load after each server starts, so the JIT
  *                         has compiled the hot paths before anything is measured; it stops sooner
  *                         once the server is steady ({@link #warmUpRule()}); zero skips it, and
- *                         with it the open loop, whose rate basis the warm-up measures
+ *                         with it the fallback rate basis for a server whose capacity is unknown
  * @param duration         each recorded closed-loop and open-loop run
  * @param repeats          rounds through the whole lineup: each closed-loop point runs once per
  *                         round; the median is quoted
  * @param openLoopRepeats  how many of those rounds also run each open-loop point, from the first
  * @param concurrencies    closed loop: exchanges in flight, one point each
- * @param fractions        open loop: rates as fractions of the server's rate basis
+ * @param fractions        open loop: rates as fractions of the server's rate basis, its capacity
+ * @param capacity         the capacity search each server gets before the rounds ({@code --slo},
+ *                         {@code --capacity-steps}, {@code --capacity-step-duration}); its result
+ *                         is the open loop's rate basis
  * @param held             connections to hold open at once
  * @param think            how long they stay open and idle
  * @param exchangeTimeout  the most one exchange may take before it counts as an error
@@ -56,7 +61,8 @@ import java.util.regex.Pattern;
  *                         order can be repeated
  */
 public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers, Duration warmup, Duration duration, int repeats,
-                              int openLoopRepeats, List<Integer> concurrencies, List<Double> fractions, int held, Duration think,
+                              int openLoopRepeats, List<Integer> concurrencies, List<Double> fractions, CapacitySettings capacity, int held,
+                              Duration think,
                               Duration exchangeTimeout, double noiseThreshold, List<String> servers, boolean serversGiven,
                               Map<String, String> externals, Pinning pinning, ServerCpus serverCpus, CpuQuota serverCpuQuota, long seed) {
 
@@ -96,7 +102,7 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
     /** The profile's workload with every other setting at its default. */
     public static CompareSettings of(CompareProfile profile, List<HandlerWork> handlers) {
         return new CompareSettings(profile, handlers, profile.warmup(), profile.duration(), profile.repeats(), profile.openLoopRepeats(),
-                profile.concurrencies(), profile.fractions(), profile.held(), profile.think(), DEFAULT_EXCHANGE_TIMEOUT,
+                profile.concurrencies(), profile.fractions(), profile.capacity(), profile.held(), profile.think(), DEFAULT_EXCHANGE_TIMEOUT,
                 DEFAULT_NOISE_THRESHOLD, DEFAULT_SERVERS, false, Map.of(), DEFAULT_PINNING, DEFAULT_SERVER_CPUS, DEFAULT_SERVER_CPU_QUOTA,
                 randomSeed());
     }
@@ -124,8 +130,9 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
             throw invalid("--concurrency", "needs one or more values between 1 and 10000, got " + concurrencies);
         }
         if (fractions.stream().anyMatch(f -> !(f > 0) || f > 1)) {
-            throw invalid("--open-loop", "percentages of the rate basis must be above 0 and at most 100, got " + fractions);
+            throw invalid("--open-loop", "percentages of the capacity must be above 0 and at most 100, got " + fractions);
         }
+        Objects.requireNonNull(capacity, "capacity");
         if (held < 0) {
             throw invalid("--held", "must be >= 0 (0 skips the held-connection workload), got " + held);
         }
@@ -234,16 +241,23 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
 
     /**
      * Seconds one server takes, start-up and shut-down included, for the time-left estimate: the
-     * warm-up at its cap (the run's estimate shrinks as warm-ups stop sooner), every round's
-     * closed-loop and open-loop runs with about 0.3 s each to set up, and the held connections.
+     * warm-up at its cap and the capacity search at its step limit (the run's estimate shrinks as
+     * they stop sooner), every round's closed-loop and open-loop runs with about 0.3 s each to set
+     * up, and the held connections.
      */
     public double plannedSecondsPerServer() {
         double run = seconds(duration) + RUN_OVERHEAD_SECONDS;
-        double s = 2 + seconds(warmup) + repeats * concurrencies.size() * run + openLoopRepeats * fractions.size() * run;
+        double s = 2 + seconds(warmup) + plannedCapacitySeconds() + repeats * concurrencies.size() * run
+                + openLoopRepeats * fractions.size() * run;
         if (held > 0) {
             s += seconds(think) + 1 + held / 5_000.0;
         }
         return s;
+    }
+
+    /** The capacity search at its step limit: each step its warm-up, its recorded window and the set-up of a run. */
+    double plannedCapacitySeconds() {
+        return capacity.maxSteps() * (seconds(capacity.stepWarmup()) + seconds(capacity.stepDuration()) + RUN_OVERHEAD_SECONDS);
     }
 
     /** Setting up and tearing down one load run: threads, the first connections, reading the server's CPU. */
@@ -275,6 +289,13 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         m.put("open_loop_repeats", openLoopRepeats);
         m.put("concurrencies", concurrencies);
         m.put("open_loop_fractions", fractions);
+        m.put("capacity_slo", capacity.slo().toString());
+        m.put("capacity_start_rate", capacity.startRate());
+        m.put("capacity_growth", capacity.growth());
+        m.put("capacity_tolerance", capacity.tolerance());
+        m.put("capacity_max_steps", capacity.maxSteps());
+        m.put("capacity_step_duration", human(capacity.stepDuration()));
+        m.put("capacity_step_warmup", human(capacity.stepWarmup()));
         m.put("held", held);
         m.put("think", human(think));
         m.put("exchange_timeout", human(exchangeTimeout));

@@ -1,5 +1,6 @@
 package io.greetbench.compare;
 
+import io.greetbench.capacity.CapacityResult;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
@@ -21,9 +22,9 @@ public final class CompareTable {
 
     /** The header row; the open-loop columns follow the fractions that were run. */
     static List<String> header(CompareResults results) {
-        List<String> h = new ArrayList<>(List.of("server", "exch/s (peak)", "at c", "bound by", "p50", "p99"));
+        List<String> h = new ArrayList<>(List.of("server", "exch/s (peak)", "at c", "bound by", "p50", "p99", "capacity @" + sloText(results)));
         for (double fraction : fractions(results)) {
-            h.add("p99 @" + percent(fraction) + " corr.");
+            h.add("p99 @" + percent(fraction) + " cap. corr.");
         }
         h.addAll(List.of("CPU ms/1k exch", "RSS idle", "RSS/held conn", "held", "GC ms", "errors"));
         return h;
@@ -47,9 +48,11 @@ public final class CompareTable {
             row.add(peak.map(p -> p.bound().boundBy().toString()).orElse("-"));
             row.add(peak.map(p -> micros(p.latency().p50())).orElse("-"));
             row.add(peak.map(p -> micros(p.latency().p99())).orElse("-"));
+            row.add(capacity(s.capacity()));
             for (double fraction : fractions) {
-                row.add(s.openLoop().stream().filter(o -> o.fractionOfRateBasis() == fraction).findFirst()
-                        .map(o -> micros(o.corrected().p99()) + (o.bound().boundBy() == BoundBy.GENERATOR ? " (gen.)" : "")
+                row.add(s.openLoop().stream().filter(o -> o.fractionOfCapacity() == fraction).findFirst()
+                        .map(o -> micros(o.corrected().p99()) + (o.overloaded() ? " (overl.)" : "")
+                                + (o.bound().boundBy() == BoundBy.GENERATOR ? " (gen.)" : "")
                                 + (o.invalidReason() == null ? "" : " (invalid)")).orElse("-"));
             }
             row.add(peak.map(p -> decimal(p.serverCpuMillisPerThousand())).orElse("-"));
@@ -65,8 +68,31 @@ public final class CompareTable {
     }
 
     /**
+     * The capacity cell: the rate; {@code ≥ rate} when the search could only bound it from below;
+     * {@code 0 (see below)} when the first step failed and {@code unknown} when the generator was the
+     * bound before any step passed (both explained in a {@link #notes note}); {@code -} when the
+     * search did not run.
+     */
+    static String capacity(CapacityResult c) {
+        if (c == null) {
+            return "-";
+        }
+        if (c.rate() == 0) {
+            return c.lowerBound() ? "unknown" : "0 (see below)";
+        }
+        return (c.lowerBound() ? "≥ " : "") + rate(c.rate());
+    }
+
+    /** {@code p99≤5ms}: the SLO the capacities were searched at, from the run's settings. */
+    static String sloText(CompareResults results) {
+        return results.servers().stream().map(ServerResult::capacity).filter(c -> c != null).findFirst().map(c -> c.slo().toString())
+                .orElse(String.valueOf(results.provenance().settings().getOrDefault("capacity_slo", "SLO"))).replace("=", "≤");
+    }
+
+    /**
      * What a reader needs under the table: the server's CPU budget as applied (or why there was
-     * none), and what {@code ≥} and {@code (gen.)} mean when they appear.
+     * none), what {@code ≥}, {@code (gen.)} and {@code (overl.)} mean when they appear, and why a
+     * capacity is 0 or unknown.
      */
     static List<String> notes(CompareResults results) {
         List<String> notes = new ArrayList<>();
@@ -81,11 +107,29 @@ public final class CompareTable {
         if (genOpen) {
             notes.add("(gen.): the generator was the limit at that open-loop point, so its latency may be the generator's");
         }
+        boolean overloaded = results.servers().stream().flatMap(s -> s.openLoop().stream()).anyMatch(OpenLoopPoint::overloaded);
+        if (overloaded) {
+            notes.add("(overl.): the server did not keep up with that open-loop rate; a valid result, its latency holds the queue "
+                    + "(exchanges unfinished at the end count at a lower bound)");
+        }
+        boolean capacityLowerBound = results.servers().stream().anyMatch(s -> s.capacity() != null && s.capacity().lowerBound()
+                && s.capacity().rate() > 0);
+        if (capacityLowerBound) {
+            notes.add("capacity ≥: the search could only bound it from below (the generator was the limit, or no step failed)");
+        }
+        for (ServerResult s : results.servers()) {
+            CapacityResult c = s.capacity();
+            if (c != null && c.rate() == 0) {
+                notes.add("capacity " + (c.lowerBound() ? "unknown" : "0") + " for " + results.label(s) + ": " + c.reason()
+                        + "; its open-loop points are fractions of " + (s.rateBasis() != null && s.rateBasis().rate() > 0
+                                ? "the rate its warm-up reached" : "nothing, and were skipped"));
+            }
+        }
         return notes;
     }
 
     static List<Double> fractions(CompareResults results) {
-        return results.servers().stream().flatMap(s -> s.openLoop().stream()).map(OpenLoopPoint::fractionOfRateBasis)
+        return results.servers().stream().flatMap(s -> s.openLoop().stream()).map(OpenLoopPoint::fractionOfCapacity)
                 .distinct().sorted().toList();
     }
 

@@ -1,5 +1,7 @@
 package io.greetbench.compare;
 
+import io.greetbench.capacity.CapacityResult;
+import io.greetbench.capacity.CapacityStep;
 import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
@@ -20,7 +22,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The compare report: one self-contained HTML file (inline CSS and SVG, no scripts, no network),
  * so it can be mailed or attached to an issue and still render. It leads with the summary table
- * and warnings, then throughput, latency percentile curves, and CPU and memory costs, then the
+ * and warnings, then throughput, each server's capacity search (latency against rate, with the
+ * SLO), latency percentile curves, and CPU and memory costs, then the
  * details and the provenance a reader needs to judge the numbers. Stateless.
  */
 public final class HtmlReport {
@@ -60,6 +63,7 @@ public final class HtmlReport {
         }
         summary(h, results);
         throughput(h, results, charts);
+        capacity(h, results, charts);
         handlerEffect(h, results);
         latency(h, results, charts);
         costs(h, results, charts);
@@ -94,8 +98,11 @@ public final class HtmlReport {
         h.append("</table>\n");
         h.append("<p class=\"note\"><b>exch/s</b>: median of the closed-loop repeats at the concurrency <b>c</b> that served most, "
                 + "± half the spread between repeats; <b>p50/p99</b>: latency at that point (closed loop: from connect to the end of the reply). "
-                + "<b>p99 @x% corr.</b>: open loop at x% of that server's own rate basis (the rate it reached at the end of its warm-up), latency from each exchange's intended start "
-                + "(corrected for coordinated omission). <b>CPU ms/1k exch</b>: server CPU time (user+system, from /proc) per 1,000 "
+                 + "<b>capacity</b>: the highest constant open-loop rate at which the server's corrected latency met the SLO, run valid and "
+                + "not bound by the generator (<b>≥</b>: a lower bound, the search could not go higher; <b>0 (see below)</b>: not met at the "
+                + "first step). <b>p99 @x% cap. corr.</b>: open loop at x% of that server's capacity (the rate its warm-up reached where "
+                + "the capacity is 0 or unknown), latency from each exchange's intended start "
+                + "(corrected for coordinated omission); <b>(overl.)</b>: the server did not keep up with that rate. <b>CPU ms/1k exch</b>: server CPU time (user+system, from /proc) per 1,000 "
                 + "exchanges at the peak. <b>RSS/held conn</b>: growth of the server's resident memory per connection held open, "
                 + "<b>held</b>: connections the generator held open at once / asked for. <b>GC ms</b>: collector time during the "
                 + "measured workloads (JVMs only). <b>bound by</b>: which side was the limit at the peak: <i>server</i> (it used its "
@@ -147,7 +154,7 @@ public final class HtmlReport {
         double top = CompareTable.fractions(results).stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         h.append("<h2>What the handler does to each model</h2>\n<p class=\"note\">Each server with each handler: peak closed-loop "
                 + "exchanges/s (and the ratio to <b>").append(esc(handlers.get(0))).append("</b>), and corrected p99 in the open loop at ")
-                .append(CompareTable.percent(top)).append(" of that run's own rate basis. A <code>sleep</code> handler stands for a blocking call: "
+                .append(CompareTable.percent(top)).append(" of that run's own capacity. A <code>sleep</code> handler stands for a blocking call: "
                 + "thread-per-connection models block a thread, reactors must hand it to other threads and resume.</p>\n");
         h.append("<table><tr><th>server</th>");
         for (String handler : handlers) {
@@ -165,7 +172,7 @@ public final class HtmlReport {
             for (String handler : handlers) {
                 Optional<ServerResult> run = runs.stream().filter(s -> s.handler().equals(handler)).findFirst();
                 double rate = run.flatMap(ServerResult::peak).map(ClosedLoopPoint::medianRate).orElse(Double.NaN);
-                double p99 = run.flatMap(s -> s.openLoop().stream().filter(o -> o.fractionOfRateBasis() == top).findFirst())
+                double p99 = run.flatMap(s -> s.openLoop().stream().filter(o -> o.fractionOfCapacity() == top).findFirst())
                         .map(o -> o.corrected().p99()).orElse(Double.NaN);
                 h.append("<td>").append(Double.isNaN(rate) ? "-" : CompareTable.rate(rate)
                         + (handler.equals(handlers.get(0)) || Double.isNaN(base) ? "" : String.format(Locale.ROOT, " (×%.2f)", rate / base)))
@@ -182,8 +189,9 @@ public final class HtmlReport {
         if (fractions.isEmpty()) {
             return;
         }
-        h.append("<h2>Latency under load</h2>\n<p class=\"note\">Open loop at fixed fractions of each server's own rate basis (the "
-                + "closed-loop rate it reached at the end of its warm-up), so every server is equally loaded relative to what it can do; "
+        h.append("<h2>Latency under load</h2>\n<p class=\"note\">Open loop at fixed fractions of each server's own capacity at the "
+                + "SLO (or, where that is 0 or unknown, the closed-loop rate it reached at the end of its warm-up), so every server is "
+                + "equally loaded relative to what it can do; "
                 + "each curve merges the histograms of every repeat. Latency is measured from each exchange's intended start, "
                 + "so a stall shows up as the queue behind it (HdrHistogram's corrected view). The x axis spreads the tail: "
                 + "each grid line is ten times rarer than the last.</p>\n");
@@ -191,14 +199,14 @@ public final class HtmlReport {
             List<SvgChart.Curve> curves = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
                 ServerResult s = all.get(i);
-                Optional<OpenLoopPoint> point = s.openLoop().stream().filter(o -> o.fractionOfRateBasis() == fraction).findFirst();
+                Optional<OpenLoopPoint> point = s.openLoop().stream().filter(o -> o.fractionOfCapacity() == fraction).findFirst();
                 if (point.isPresent()) {
                     OpenLoopPoint o = point.get();
                     curves.add(new SvgChart.Curve(results.label(s) + " @ " + CompareTable.rate(o.requestedRate()) + "/s"
-                            + (o.invalidReason() == null ? "" : " (invalid)"), SvgChart.color(i), o.correctedSpectrum()));
+                            + (o.overloaded() ? " (overloaded)" : "") + (o.invalidReason() == null ? "" : " (invalid)"), SvgChart.color(i), o.correctedSpectrum()));
                 }
             }
-            chart(h, charts, "latency-" + Math.round(fraction * 100) + "pct", SvgChart.percentiles("Corrected latency at " + CompareTable.percent(fraction) + " of each server's rate basis",
+            chart(h, charts, "latency-" + Math.round(fraction * 100) + "pct", SvgChart.percentiles("Corrected latency at " + CompareTable.percent(fraction) + " of each server's capacity",
                     curves, CHART_WIDTH, 440));
         }
     }
@@ -265,6 +273,7 @@ public final class HtmlReport {
                 h.append("<p class=\"note\">Open-loop rate basis: ").append(CompareTable.rate(s.rateBasis().rate())).append("/s, ")
                         .append(esc(s.rateBasis().source())).append("</p>\n");
             }
+            capacitySteps(h, s.capacity());
             if (!s.closedLoop().isEmpty()) {
                 h.append("<div class=\"scroll\"><table><tr><th>closed loop c</th><th>exch/s per repeat</th><th>median</th><th>spread</th><th>p50</th>"
                         + "<th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>server CPU ms/1k</th><th>generator CPU µs/exch</th>" + BOUND_HEADER
@@ -287,7 +296,7 @@ public final class HtmlReport {
                 h.append("<div class=\"scroll\"><table><tr><th>open loop</th><th>requested/s</th><th>achieved/s</th><th>p50</th><th>p90</th><th>p99</th>"
                         + "<th>p99.9</th><th>max</th><th>raw p99</th><th>server CPU ms/1k</th>" + BOUND_HEADER + "<th>log</th></tr>\n");
                 for (OpenLoopPoint o : s.openLoop()) {
-                    h.append("<tr><td>").append(CompareTable.percent(o.fractionOfRateBasis())).append(" of rate basis</td><td>")
+                    h.append("<tr><td>").append(CompareTable.percent(o.fractionOfCapacity())).append(" of capacity</td><td>")
                             .append(CompareTable.rate(o.requestedRate())).append("</td><td>").append(CompareTable.rate(o.achievedRate())).append("</td>");
                     latencyCells(h, o.corrected());
                     h.append("<td>").append(CompareTable.micros(o.raw().p99())).append("</td><td>")
@@ -295,6 +304,7 @@ public final class HtmlReport {
                     boundCells(h, o.bound());
                     h.append("<td>").append(String.join(" ", o.hlogs().stream().map(HtmlReport::link).toList()))
                             .append(o.invalidReason() == null ? "" : " <span class=\"fail\">invalid: " + esc(o.invalidReason()) + "</span>")
+                            .append(o.overloaded() ? " <span class=\"fail\">overloaded: " + esc(o.overloadedReason()) + "</span>" : "")
                             .append("</td></tr>\n");
                 }
                 h.append("</table></div>\n");
@@ -322,6 +332,59 @@ public final class HtmlReport {
             h.append("<p class=\"note\">GC: ").append(s.gcMillis() < 0 ? "n/a (not a JVM)" : s.gcMillis() + " ms in " + s.gcCount() + " collections")
                     .append(" · errors: ").append(errors.isEmpty() ? "none" : esc(errors.toString())).append("</p>\n");
         }
+    }
+
+    /** The capacity search's steps, as {@code greetbench capacity} lists them. */
+    private static void capacitySteps(StringBuilder h, CapacityResult c) {
+        if (c == null) {
+            return;
+        }
+        h.append("<p class=\"note\">Capacity at ").append(esc(c.slo().toString())).append(": <b>").append(esc(c.rateText()))
+                .append("</b>, ").append(esc(c.reason())).append("</p>\n");
+        h.append("<div class=\"scroll\"><table><tr><th>step</th><th>phase</th><th>rate/s</th><th>achieved/s</th><th>")
+                .append(esc(c.slo().percentileLabel())).append(" corr.</th><th>server CPU used</th><th>generator CPU used</th>"
+                        + "<th>bound by</th><th>verdict</th><th>why</th></tr>\n");
+        for (CapacityStep st : c.steps()) {
+            h.append("<tr><td>").append(st.number()).append("</td><td>").append(st.phase().key()).append("</td><td>")
+                    .append(CompareTable.rate(st.measured().rate())).append("</td><td>").append(CompareTable.rate(st.measured().achievedRate()))
+                    .append("</td><td>").append(CompareTable.micros(st.measured().percentileNanos() / 1e3)).append("</td><td>")
+                    .append(share(st.measured().serverUtilization())).append("</td><td>").append(share(st.measured().generatorUtilization()))
+                    .append("</td><td>").append(st.measured().boundBy()).append("</td><td").append(st.passed() ? ">" : " class=\"fail\">")
+                    .append(st.verdict().key()).append("</td><td class=\"why\">").append(esc(st.reason())).append("</td></tr>\n");
+        }
+        h.append("</table></div>\n");
+    }
+
+    /**
+     * Each server's capacity search as latency against rate: where its corrected percentile
+     * crosses the SLO is its knee, and the capacity the last rate before it.
+     */
+    private static void capacity(StringBuilder h, CompareResults results, Map<String, String> charts) {
+        List<ServerResult> searched = results.servers().stream().filter(s -> s.capacity() != null).toList();
+        if (searched.isEmpty()) {
+            return;
+        }
+        CapacityResult first = searched.get(0).capacity();
+        h.append("<h2>Capacity at ").append(esc(first.slo().toString())).append("</h2>\n<p class=\"note\">Each server's capacity "
+                + "search: constant-rate open loop, the rate doubled until a step fails, then bisected. Each mark is one step's corrected ")
+                .append(esc(first.slo().percentileLabel())).append(" (from each exchange's intended start); the dashed line is the SLO, "
+                + "the dotted one the capacity found. A step fails above the SLO, or when the run was invalid or overloaded; a step "
+                + "the generator bounded says nothing of the server and ends the search with a lower bound.</p>\n<div class=\"row\">\n");
+        int w = CHART_WIDTH / 2 - 8;
+        for (ServerResult s : searched) {
+            CapacityResult c = s.capacity();
+            List<SvgChart.RateStep> steps = c.steps().stream().map(st -> new SvgChart.RateStep(st.measured().rate(),
+                    st.measured().percentileNanos() / 1e3, switch (st.verdict()) {
+                        case PASS -> SvgChart.RateStep.Mark.PASS;
+                        case FAIL -> SvgChart.RateStep.Mark.FAIL;
+                        case GENERATOR_BOUND -> SvgChart.RateStep.Mark.GENERATOR;
+                    }, "step " + st.number() + " at " + CompareTable.rate(st.measured().rate()) + "/s: " + st.reason())).toList();
+            String label = results.label(s);
+            chart(h, charts, "capacity-" + label.replace(" [", "-").replace("]", "").replaceAll("[^A-Za-z0-9_.-]", ""),
+                    SvgChart.rateLatency(label + ": capacity " + c.rateText(), SvgChart.color(results.servers().indexOf(s)), steps,
+                            c.slo().limit().toNanos() / 1e3, c.slo().toString(), c.rate(), w, 320));
+        }
+        h.append("</div>\n");
     }
 
     private static void latencyCells(StringBuilder h, CompareResults.Latency l) {
@@ -407,6 +470,7 @@ public final class HtmlReport {
             .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; }
             .warn { background: #fff4e5; border: 1px solid #f0b060; padding: 6px 12px; margin: 10px 0; }
             .warn ul { margin: 4px 0; padding-left: 20px; } .fail { color: #b00020; text-align: left; }
+            td.why { text-align: left; white-space: normal; }
             .row { display: flex; gap: 12px; flex-wrap: wrap; } .scroll { overflow-x: auto; }
             svg { display: block; margin: 8px 0; max-width: 100%; height: auto; }
             """;

@@ -83,6 +83,7 @@ final class PointRepeats {
         private long serverCpuNanos;
         private long exchanges;
         private String invalidReason;
+        private String overloadedReason;
         private CpuSample cpu = CpuSample.NONE;
 
         Open(double fraction, double requestedRate) {
@@ -110,6 +111,9 @@ final class PointRepeats {
             if (invalidReason == null && !result.valid()) {
                 invalidReason = result.invalidReason();
             }
+            if (overloadedReason == null && result.overloaded()) {
+                overloadedReason = result.overloadedReason();
+            }
         }
 
         boolean isEmpty() {
@@ -123,7 +127,7 @@ final class PointRepeats {
             flagNoise(label + " open loop " + CompareTable.percent(fraction), achievedRates, spread, noiseThreshold, warnings);
             return new OpenLoopPoint(fraction, requestedRate, List.copyOf(achievedRates), median, spread, Latency.ofNanos(corrected),
                     Latency.ofNanos(raw), PercentilePoint.spectrumOfNanos(corrected), perThousand(serverCpuNanos, exchanges), invalidReason,
-                    List.copyOf(hlogs), judge.apply(cpu));
+                    overloadedReason != null, overloadedReason, List.copyOf(hlogs), judge.apply(cpu));
         }
     }
 

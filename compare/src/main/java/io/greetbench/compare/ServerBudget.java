@@ -7,16 +7,17 @@ import io.greetbench.harness.CpuBudget.Throttling;
 import io.greetbench.harness.CpuPlacement;
 import io.greetbench.harness.CpuQuota;
 import io.greetbench.harness.ServerProcess;
-import java.lang.management.ManagementFactory;
+import io.greetbench.loadgen.LoadResult;
 import java.util.Optional;
 
 /**
  * The CPU each side of a compare run may use, and who bounded each measured point. The server
  * gets its CPUs ({@link CpuPlacement}) and, when asked and permitted, a CPU quota
  * ({@link CpuBudget}) so that on any machine the server, not the generator, is what saturates;
- * {@link #start} and {@link Meter#stop} read both sides' CPU time, the wall time and the
- * throttling counters around each run, and {@link #judge} turns a reading into utilizations and
- * a {@link BoundBy}.
+ * {@link #start} and {@link Meter#stop} read the server's CPU time, the wall time and the
+ * throttling counters around each run and take the generator's utilization from the load result
+ * (one reading, the load generator's own), and {@link #judge} turns them into utilizations and a
+ * {@link BoundBy}.
  *
  * <p>Threading: confined to the thread that runs the comparison, except {@link #close()}, which
  * the budget's own shutdown hook may also run.
@@ -81,37 +82,35 @@ final class ServerBudget implements AutoCloseable {
         return budget.isPresent() && admission.isEmpty();
     }
 
-    /** Starts reading both sides' CPU around one run of a server that is inside the budget or not. */
+    /** Starts reading the server's CPU around one run of a server that is inside the budget or not. */
     Meter start(ServerProcess server, boolean admitted) {
-        return new Meter(server, admitted, System.nanoTime(), server.cpuNanos(), generatorProcessCpuNanos(), throttling(admitted));
+        return new Meter(server, admitted, System.nanoTime(), server.cpuNanos(), throttling(admitted));
+    }
+
+    /**
+     * How many CPUs' worth of time the server may use: the quota when it is inside the budget,
+     * else the CPUs it may run on. What a capacity search's server meter divides by, as
+     * {@link #judge} does.
+     */
+    double serverAllotment(boolean admitted) {
+        return admitted ? budget.orElseThrow().cpus() : placement.serverCpuCount();
+    }
+
+    /** The budget's cumulative throttling counters when the server is inside it, else null. */
+    Throttling throttling(boolean admitted) {
+        return admitted ? budget.orElseThrow().throttling() : null;
     }
 
     /**
      * Utilizations and who bounded the run: the server's CPU over its allotment (the quota when it
-     * is inside one, else the CPUs it may run on), the generator's over the CPUs it may run on.
+     * is inside one, else the CPUs it may run on), the generator's as the load results read it
+     * (its whole process over the CPUs it may use), over every repeat's recorded window.
      */
     BoundReading judge(CpuSample sample, boolean admitted) {
-        double serverAllotment = admitted ? budget.orElseThrow().cpus() : placement.serverCpuCount();
-        double server = BoundBy.utilization(sample.serverCpuNanos(), sample.wallNanos(), serverAllotment);
-        double generator = BoundBy.utilization(sample.generatorCpuNanos(), sample.wallNanos(), placement.generatorCpuCount());
+        double server = BoundBy.utilization(sample.serverCpuNanos(), sample.wallNanos(), serverAllotment(admitted));
+        double generator = sample.generatorWindowNanos() <= 0 ? Double.NaN : sample.generatorBusyNanos() / sample.generatorWindowNanos();
         double throttledShare = sample.throttling() == null ? Double.NaN : sample.throttling().throttledShare();
         return new BoundReading(server, generator, BoundBy.classify(server, generator, throttledShare), sample.throttling());
-    }
-
-    /**
-     * CPU time of this whole process, the generator (every thread, GC and JIT included), in
-     * nanoseconds. The one place it is read, so that the load generator's own figure can replace
-     * it once {@code LoadResult} carries one.
-     */
-    static long generatorProcessCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
-    }
-
-    private Throttling throttling(boolean admitted) {
-        return admitted ? budget.orElseThrow().throttling() : null;
     }
 
     @Override
@@ -125,35 +124,36 @@ final class ServerBudget implements AutoCloseable {
         private final boolean admitted;
         private final long wall0;
         private final long server0;
-        private final long generator0;
         private final Throttling throttling0;
 
-        private Meter(ServerProcess server, boolean admitted, long wall0, long server0, long generator0, Throttling throttling0) {
+        private Meter(ServerProcess server, boolean admitted, long wall0, long server0, Throttling throttling0) {
             this.server = server;
             this.admitted = admitted;
             this.wall0 = wall0;
             this.server0 = server0;
-            this.generator0 = generator0;
             this.throttling0 = throttling0;
         }
 
-        CpuSample stop() {
+        /** Ends the reading; the generator's side is what {@code load}, the run just measured, read of it. */
+        CpuSample stop(LoadResult load) {
             long serverNow = server.cpuNanos();
-            long generatorNow = generatorProcessCpuNanos();
             Throttling t = throttling(admitted);
+            long window = load.elapsed().toNanos();
             return new CpuSample(System.nanoTime() - wall0, server0 < 0 || serverNow < 0 ? -1 : serverNow - server0,
-                    generator0 < 0 || generatorNow < 0 ? -1 : generatorNow - generator0,
-                    t == null || throttling0 == null ? null : t.minus(throttling0));
+                    load.generatorCpuUtilization() * window, window, t == null || throttling0 == null ? null : t.minus(throttling0));
         }
     }
 
     /**
-     * Both sides' CPU over one or more runs, in nanoseconds (-1 when unknown), and the server's
-     * throttling (null without a budget).
+     * Both sides' CPU over one or more runs, and the server's throttling (null without a budget).
+     *
+     * @param serverCpuNanos       the server's CPU over the runs' wall time, -1 when unknown
+     * @param generatorBusyNanos   the generator's utilization times its recorded window, summed
+     * @param generatorWindowNanos the recorded windows, summed: busy over window is the share
      */
-    record CpuSample(long wallNanos, long serverCpuNanos, long generatorCpuNanos, Throttling throttling) {
+    record CpuSample(long wallNanos, long serverCpuNanos, double generatorBusyNanos, long generatorWindowNanos, Throttling throttling) {
 
-        static final CpuSample NONE = new CpuSample(0, 0, 0, null);
+        static final CpuSample NONE = new CpuSample(0, 0, 0, 0, null);
 
         /** The sum, for a point measured over several repeats. */
         CpuSample plus(CpuSample other) {
@@ -161,7 +161,7 @@ final class ServerBudget implements AutoCloseable {
                 return other;
             }
             return new CpuSample(wallNanos + other.wallNanos, sum(serverCpuNanos, other.serverCpuNanos),
-                    sum(generatorCpuNanos, other.generatorCpuNanos),
+                    generatorBusyNanos + other.generatorBusyNanos, generatorWindowNanos + other.generatorWindowNanos,
                     throttling == null || other.throttling == null ? null : throttling.plus(other.throttling));
         }
 

@@ -1,5 +1,9 @@
 package io.greetbench.compare;
 
+import io.greetbench.capacity.CapacityResult;
+import io.greetbench.capacity.CapacitySearch;
+import io.greetbench.capacity.CapacitySettings;
+import io.greetbench.capacity.ServerCpuMeter;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.Latency;
@@ -10,6 +14,7 @@ import io.greetbench.compare.CompareResults.WarmUp;
 import io.greetbench.compare.CompareRun.ServerRun;
 import io.greetbench.compare.ServerBudget.CpuSample;
 import io.greetbench.harness.ComparedServer;
+import io.greetbench.harness.CpuBudget;
 import io.greetbench.harness.GreetbenchException;
 import io.greetbench.harness.ServerProcess;
 import io.greetbench.harness.ToolFailureException;
@@ -33,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One server with one handler through the phases of a comparison, which {@link CompareRun} calls
- * for the whole lineup in turn: {@link #start}, {@link #warmUp}, {@link #useRateBasis},
+ * for the whole lineup in turn: {@link #start}, {@link #warmUp}, {@link #searchCapacity},
  * {@link #measureRound} once per round, {@link #holdConnectionsAndStop}, then {@link #result}.
  * Each workload is a step announced on {@link Progress}. A server that fails to start, exits or
  * stops answering ends its own measurement there: its process is stopped, the reason goes into its
@@ -70,6 +75,7 @@ final class ServerMeasurement {
     /** Seconds of this server's plan not yet announced as steps: what a failure takes off the estimate. */
     private double plannedLeft;
     private WarmUp warmUp;
+    private CapacityResult capacity;
     private RateBasis rateBasis;
     private long idleRss = -1;
     private Optional<Map<String, Long>> gcBefore = Optional.empty();
@@ -208,13 +214,72 @@ final class ServerMeasurement {
     }
 
     /**
-     * Phase 3: the rate every open-loop point of this server is a fraction of, fixed before the
-     * rounds so that each round runs the same rates. Without one, the open loop is skipped.
+     * Phase 3: the server's capacity at the SLO ({@link CapacitySearch}: constant-rate open loop,
+     * growing then bisecting, every step judged and printed), with the server's side read from its
+     * process and, when it is inside the CPU budget, the budget's quota and throttling counters;
+     * then the rate every open-loop point of this server is a fraction of, fixed before the rounds
+     * so that each round runs the same rates ({@link RateBasis#of}): that capacity, or the
+     * warm-up's rate when the capacity is 0 or unknown, with a warning, since the points are then
+     * fractions of a different thing.
      */
-    void useRateBasis(RateBasis basis) {
+    void searchCapacity() {
         if (!measuring()) {
             return;
         }
+        CapacitySettings cs = settings.capacity();
+        double planned = settings.plannedCapacitySeconds();
+        step("capacity at " + cs.slo() + ": open loop from " + CompareTable.rate(cs.startRate()) + "/s, at most " + cs.maxSteps() + " steps of "
+                + CompareSettings.human(cs.stepDuration()) + " after " + CompareSettings.human(cs.stepWarmup()), planned);
+        attempt(() -> {
+            long began = System.nanoTime();
+            capacity = CapacitySearch.run(target, cs, serverMeter(), st -> progress.note(prefix, "  " + st.line(cs.slo())));
+            progress.currentStepTook(Math.min(planned, (System.nanoTime() - began) / 1e9));
+            if (!process.isAlive()) {
+                throw new ToolFailureException("exited during the capacity search" + serverState());
+            }
+            progress.note(prefix, "capacity " + capacity.rateText() + ": " + capacity.reason());
+        });
+        if (!measuring()) {
+            return;
+        }
+        RateBasis basis = RateBasis.of(capacity, warmUp);
+        if (basis.fallback()) {
+            warnings.add(run.label() + ": " + (capacity.lowerBound() ? "capacity unknown" : "capacity 0") + " at " + cs.slo() + " ("
+                    + capacity.reason() + "), so its open-loop points are fractions of " + (basis.rate() > 0 ? "the rate its warm-up reached" : "nothing"));
+        } else if (basis.lowerBound()) {
+            warnings.add(run.label() + ": capacity " + capacity.rateText() + " is a lower bound (" + capacity.reason()
+                    + "), so its open-loop points are fractions of at least that much");
+        }
+        useRateBasis(basis);
+    }
+
+    /**
+     * The server's side of a capacity step: its process's CPU, over its quota and with the
+     * budget's throttling when it is inside the budget, else over its CPUs (as {@link ServerBudget#judge} does).
+     */
+    private ServerCpuMeter serverMeter() {
+        ServerProcess p = process;
+        boolean inBudget = admitted;
+        return new ServerCpuMeter() {
+            @Override
+            public long cpuNanos() {
+                return p.cpuNanos();
+            }
+
+            @Override
+            public double allotment() {
+                return budget.serverAllotment(inBudget);
+            }
+
+            @Override
+            public CpuBudget.Throttling throttling() {
+                return budget.throttling(inBudget);
+            }
+        };
+    }
+
+    /** The open loop's rate basis; without a rate, the open loop is skipped. */
+    private void useRateBasis(RateBasis basis) {
         rateBasis = basis;
         if (basis.rate() <= 0) {
             if (!settings.fractions().isEmpty()) {
@@ -247,7 +312,7 @@ final class ServerMeasurement {
                 ServerBudget.Meter meter = budget.start(process, admitted);
                 LoadResult result = load(LoadSpec.builder(target).closed(c).duration(settings.duration()).hlog(hlog(name)),
                         "closed loop c=" + c + " round " + round);
-                CpuSample sample = meter.stop();
+                CpuSample sample = meter.stop(result);
                 point.add(result, process.cpuNanos() - before, sample, relative(hlog(name)));
             }
             if (round > settings.openLoopRepeats()) {
@@ -256,14 +321,15 @@ final class ServerMeasurement {
             for (int k = 0; k < open.size(); k++) {
                 PointRepeats.Open point = open.get(k);
                 double fraction = settings.fractions().get(k);
-                step(r + "open loop at " + CompareTable.percent(fraction) + " of " + CompareTable.rate(rateBasis.rate()) + "/s = "
+                step(r + "open loop at " + CompareTable.percent(fraction) + " of " + (rateBasis.fallback() ? "the warm-up's rate " : "capacity ")
+                        + (rateBasis.lowerBound() ? "≥ " : "") + CompareTable.rate(rateBasis.rate()) + "/s = "
                         + CompareTable.rate(point.requestedRate()) + "/s", runSeconds());
                 String name = "open-" + Math.round(fraction * 100) + "pct-r" + round;
                 long before = process.cpuNanos();
                 ServerBudget.Meter meter = budget.start(process, admitted);
                 LoadResult result = load(LoadSpec.builder(target).open(point.requestedRate()).duration(settings.duration()).hlog(hlog(name)),
                         "open loop " + CompareTable.percent(fraction) + " round " + round);
-                CpuSample sample = meter.stop();
+                CpuSample sample = meter.stop(result);
                 point.add(result, process.cpuNanos() - before, sample, relative(hlog(name)));
             }
         });
@@ -296,7 +362,7 @@ final class ServerMeasurement {
         List<OpenLoopPoint> openPoints = open.stream().filter(p -> !p.isEmpty())
                 .map(p -> p.point(run.label(), settings.noiseThreshold(), warnings, sample -> budget.judge(sample, admitted))).toList();
         return new ServerResult(server.name(), run.handler().toString(), server.model(), server.describeCommand(), failure, warmUp,
-                rateBasis, closedPoints, openPoints, held, idleRss, gcMillis, gcCount, Collections.unmodifiableMap(errors));
+                rateBasis, capacity, closedPoints, openPoints, held, idleRss, gcMillis, gcCount, Collections.unmodifiableMap(errors));
     }
 
     /** Runs one phase's work; a harness failure ends this server's measurement, not the comparison. */

@@ -4,14 +4,17 @@ import io.greetbench.compare.CompareResults.PercentilePoint;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * The report's charts as inline SVG, so the HTML file is self-contained and needs no chart
  * library: grouped bar charts, and latency percentile curves on HdrHistogram's axis, where
- * {@code x = 1/(1-p)} on a log scale spreads 90%, 99%, 99.9%, ... evenly so the tail is visible.
+ * {@code x = 1/(1-p)} on a log scale spreads 90%, 99%, 99.9%, ... evenly so the tail is visible,
+ * and each server's capacity search as latency against rate, with its SLO.
  * Every bar and point carries a {@code <title>}, which browsers show on hover. Stateless.
  */
 public final class SvgChart {
@@ -172,18 +175,7 @@ public final class SvgChart {
             svg.append(text(x, TOP + plotH + 18, "middle", "tick", percentileLabel(d)));
         }
         svg.append(text(LEFT + plotW / 2.0, TOP + plotH + 38, "middle", "axislabel", "percentile (log scale of 1/(1-p))"));
-        for (double e = lo; e <= hi + 1e-9; e++) {
-            for (int m : new int[] {1, 2, 5}) {
-                double v = m * Math.pow(10, e);
-                double y = yOf(Math.log10(v), lo, hi, plotH);
-                if (e == hi && m > 1) {
-                    break;
-                }
-                svg.append(line(LEFT, y, LEFT + plotW, y, m == 1 ? "grid" : "gridminor"));
-                svg.append(text(LEFT - 6, y + 4, "end", m == 1 ? "tick" : "tickminor", latencyTick(v)));
-            }
-        }
-        svg.append(axisLabelY("latency (log scale)", TOP + plotH / 2.0));
+        latencyAxis(svg, lo, hi, plotW, plotH, "latency (log scale)");
         for (Curve c : curves) {
             if (c.points().isEmpty()) {
                 continue;
@@ -209,6 +201,112 @@ public final class SvgChart {
         svg.append(line(LEFT, TOP + plotH, LEFT + plotW, TOP + plotH, "axis"));
         legend(svg, curves.stream().map(Curve::name).toList(), curves.stream().map(Curve::color).toList(),
                 LEFT, plotHeight - 6, plotW);
+        return svg.append("</svg>\n").toString();
+    }
+
+    /** The log latency axis from 10^lo to 10^hi µs: grid lines at 1, 2 and 5 of each decade, and its label. */
+    private static void latencyAxis(StringBuilder svg, double lo, double hi, int plotW, int plotH, String label) {
+        for (double e = lo; e <= hi + 1e-9; e++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double v = m * Math.pow(10, e);
+                double y = yOf(Math.log10(v), lo, hi, plotH);
+                if (e == hi && m > 1) {
+                    break;
+                }
+                svg.append(line(LEFT, y, LEFT + plotW, y, m == 1 ? "grid" : "gridminor"));
+                svg.append(text(LEFT - 6, y + 4, "end", m == 1 ? "tick" : "tickminor", latencyTick(v)));
+            }
+        }
+        svg.append(axisLabelY(label, TOP + plotH / 2.0));
+    }
+
+    /**
+     * One step of a capacity search, as the latency-versus-rate chart draws it.
+     *
+     * @param rate    exchanges per second asked for
+     * @param micros  the corrected latency at the SLO's percentile
+     * @param mark    pass, fail, or bound by the generator (says nothing of the server)
+     * @param tip     the step in words, shown on hover
+     */
+    record RateStep(double rate, double micros, Mark mark, String tip) {
+
+        enum Mark { PASS, FAIL, GENERATOR }
+    }
+
+    /**
+     * A server's latency against the rate, from its capacity search: x is the rate asked for, y
+     * the corrected latency at the SLO's percentile, both on log scales (the search grows the
+     * rate geometrically, and latency past the knee grows by orders of magnitude). The SLO is a
+     * dashed horizontal line, the capacity a dotted vertical one; each step is a mark (a filled
+     * circle passed, a cross failed, a hollow square was bound by the generator), joined in rate
+     * order, in the server's colour.
+     *
+     * @param sloMicros the SLO's limit
+     * @param capacity  the capacity found, or 0 for none
+     */
+    static String rateLatency(String title, String color, List<RateStep> steps, double sloMicros, String sloLabel, double capacity,
+                              int width, int height) {
+        StringBuilder svg = open(width, height, title);
+        List<RateStep> shown = steps.stream().filter(x -> x.rate() > 0 && x.micros() > 0).sorted(Comparator.comparingDouble(RateStep::rate)).toList();
+        if (shown.isEmpty()) {
+            svg.append(text(width / 2.0, height / 2.0, "middle", "tick", "no steps"));
+            return svg.append("</svg>\n").toString();
+        }
+        int plotW = width - LEFT - RIGHT;
+        int plotH = height - TOP - BOTTOM;
+        double xLo = Math.floor(Math.log10(shown.stream().mapToDouble(RateStep::rate).min().orElseThrow()));
+        double xHi = Math.ceil(Math.log10(shown.stream().mapToDouble(RateStep::rate).max().orElseThrow()));
+        double lo = Math.floor(Math.log10(Math.min(sloMicros, shown.stream().mapToDouble(RateStep::micros).min().orElseThrow())));
+        double hi = Math.ceil(Math.log10(Math.max(sloMicros, shown.stream().mapToDouble(RateStep::micros).max().orElseThrow())));
+        xHi = xHi <= xLo ? xLo + 1 : xHi;
+        hi = hi <= lo ? lo + 1 : hi;
+        double xl = xLo;
+        double xh = xHi;
+        DoubleUnaryOperator xOf = r -> LEFT + plotW * (Math.log10(r) - xl) / (xh - xl);
+        for (double e = xLo; e <= xHi + 1e-9; e++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double v = m * Math.pow(10, e);
+                if (e == xHi && m > 1) {
+                    break;
+                }
+                double x = xOf.applyAsDouble(v);
+                svg.append(line(x, TOP, x, TOP + plotH, m == 1 ? "grid" : "gridminor"));
+                svg.append(text(x, TOP + plotH + 18, "middle", m == 1 ? "tick" : "tickminor", CompareTable.rate(v)));
+            }
+        }
+        svg.append(text(LEFT + plotW / 2.0, TOP + plotH + 38, "middle", "axislabel", "rate asked for, exchanges / s (log scale)"));
+        latencyAxis(svg, lo, hi, plotW, plotH, "corrected latency (log scale)");
+        double sloY = yOf(Math.log10(sloMicros), lo, hi, plotH);
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#b00020\" stroke-dasharray=\"6 4\"/>%n",
+                LEFT, sloY, LEFT + plotW, sloY));
+        svg.append(text(LEFT + plotW - 4, sloY - 5, "end", "value", "SLO " + sloLabel));
+        if (capacity > 0) {
+            double x = xOf.applyAsDouble(capacity);
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"2 3\"/>%n",
+                    x, TOP, x, TOP + plotH, color));
+            svg.append(text(x + 4, TOP + 12, "start", "value", "capacity " + CompareTable.rate(capacity) + "/s"));
+        }
+        StringBuilder path = new StringBuilder();
+        for (RateStep st : shown) {
+            path.append(path.isEmpty() ? "M" : "L").append(String.format(Locale.ROOT, "%.1f,%.1f ", xOf.applyAsDouble(st.rate()),
+                    yOf(Math.log10(st.micros()), lo, hi, plotH)));
+        }
+        svg.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" opacity=\"0.6\"/>%n",
+                path.toString().trim(), color));
+        for (RateStep st : shown) {
+            double x = xOf.applyAsDouble(st.rate());
+            double y = yOf(Math.log10(st.micros()), lo, hi, plotH);
+            String tip = "<title>" + esc(st.tip()) + "</title>";
+            svg.append(switch (st.mark()) {
+                case PASS -> String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" class=\"pass\">%s</circle>%n", x, y, color, tip);
+                case FAIL -> String.format(Locale.ROOT, "<path d=\"M%.1f,%.1f l10,10 m0,-10 l-10,10\" stroke=\"#b00020\" stroke-width=\"2.4\" class=\"fail\">%s</path>%n",
+                        x - 5, y - 5, tip);
+                case GENERATOR -> String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"white\" stroke=\"#555\" stroke-width=\"1.6\" class=\"generator\">%s</rect>%n",
+                        x - 5, y - 5, tip);
+            });
+        }
+        svg.append(line(LEFT, TOP + plotH, LEFT + plotW, TOP + plotH, "axis"));
+        svg.append(text(LEFT, height - 6, "start", "legend", "● within the SLO   ✕ not (or overloaded, invalid)   □ the generator was the bound"));
         return svg.append("</svg>\n").toString();
     }
 

@@ -34,10 +34,17 @@
  * after it, so the measured workloads are counted from there. Only this once: a warm-up before
  * every run would burn server CPU that the per-run CPU figure would count without its
  * exchanges.</li>
- * <li><b>Fix each server's rate basis</b>, the rate its open-loop points are fractions of, before
- * the rounds, so that every round runs the same rates: for now the closed-loop rate the server
- * reached over the last two slices of its warm-up ({@code RateBasis.ofWarmUp}, the one place that
- * decides it). A capacity search per server belongs in this phase and replaces that basis.</li>
+ * <li><b>Search each server's capacity</b> at the SLO, one server at a time in the first round's
+ * shuffled order: {@link io.greetbench.capacity.CapacitySearch} (constant-rate open loop, growing
+ * then bisecting, every step judged and printed; {@code CompareProfile.capacity()} sizes it,
+ * shorter in the quick profile), with the server's side read from its process and, inside the
+ * budget, the quota and the throttling counters ({@code ServerMeasurement.serverMeter}). The
+ * capacity is the server's <b>rate basis</b>, the rate its open-loop points are fractions of,
+ * fixed before the rounds so that every round runs the same rates ({@code RateBasis.of}, the one
+ * place that decides it). A capacity of 0 (the first step failed) or unknown (the generator was
+ * the bound before any step passed) falls back to the closed-loop rate the warm-up reached, said
+ * in {@code rate_basis} ({@code fallback}, {@code source}) and a warning, never silently; a
+ * capacity that is only a lower bound is a warning too.</li>
  * <li><b>Rounds</b> ({@code --repeats} of them): each visits the whole lineup once, in an order
  * shuffled afresh per round ({@link io.greetbench.compare.RoundOrder}, seeded by {@code --seed},
  * whose value and the resulting order are in the provenance), and each server in its turn runs
@@ -71,8 +78,10 @@
  * provenance say so. {@code --pin none} turns placement and budget off together.
  *
  * <h2>Who bounded each figure</h2>
- * Around every closed-loop and open-loop run, both sides' CPU time and the wall time are read,
- * and, under a budget, the server cgroup's throttling counters. Each point then carries the
+ * Around every closed-loop and open-loop run, the server's CPU time and the wall time are read,
+ * and, under a budget, the server cgroup's throttling counters; the generator's utilization is the
+ * load result's own reading ({@code LoadResult.generatorCpuUtilization()}), one reading for the
+ * points and the capacity steps alike. Each point then carries the
  * server's utilization (its CPU over wall × its allotment: the quota, else its CPUs), the
  * generator's (this whole process's CPU, GC and JIT included, over wall × its CPUs), the
  * throttling delta, and {@code bound_by}: {@code server}, {@code generator} or {@code neither}
@@ -90,10 +99,15 @@
  * <li><b>bound by</b>: which side was the limit at that peak: server, generator or neither.</li>
  * <li><b>p50, p99</b>: latency at that point, from {@code socket()} to the end of the reply, taken
  * from the repeat whose rate is closest to the median (its interval log is the one linked).</li>
- * <li><b>p99 @x% corr.</b>: the open loop at x% of that server's own rate basis, latency timed
+ * <li><b>capacity @p99≤5ms</b>: the highest constant open-loop rate at which the corrected
+ * latency at the SLO's percentile stayed within it ({@code --slo}); {@code ≥} when the search could
+ * only bound it from below, {@code 0 (see below)} or {@code unknown} with the reason in a note.</li>
+ * <li><b>p99 @x% cap. corr.</b>: the open loop at x% of that server's capacity, latency timed
  * from each exchange's intended start on the schedule, which corrects for coordinated omission
  * (see {@code io.greetbench.loadgen}), over every repeat's exchanges (their histograms merged);
- * the raw service time is kept beside it in the JSON and the report.</li>
+ * the raw service time is kept beside it in the JSON and the report. {@code (overl.)}: the
+ * server did not keep up with that rate ({@code LoadResult.overloaded()}), a valid result whose
+ * latency holds the queue.</li>
  * <li><b>CPU ms/1k exch</b>: the server process's CPU time (user + system, from
  * {@code /proc/<pid>/stat}), read just before and after every run and summed over the repeats of
  * the peak point, per 1,000 exchanges. Read the same way for a JVM, Python or C server.</li>
@@ -121,17 +135,19 @@
  * Warnings are gathered by kind, busy machine first since it explains the others; they follow the
  * table on stdout and lead the JSON's list and the report.
  *
- * <h2>Open loop at fractions of each server's own rate basis</h2>
+ * <h2>Open loop at fractions of each server's capacity</h2>
  * A fixed rate would overload the slow servers and idle the fast ones; a fraction of what each one
- * can do loads every server equally relative to that, so the corrected latency curves compare how
- * each model queues as it approaches saturation. What it is a fraction of is the server's
- * {@code rate_basis} in the JSON (its rate and where it came from), and each point's
- * {@code fraction_of_rate_basis} says so. The peak of the closed loop cannot serve: it is only known
- * after the rounds the open loop runs in. The report draws the curves on HdrHistogram's
- * percentile axis (1/(1−p), log scale), where the tail is visible. A run the generator could not
- * keep on schedule is marked invalid by the generator and called out, not blamed on the server.
- * When there is no rate basis (no warm-up, or no exchange succeeded in it), the open loop is
- * skipped with a warning.
+ * can take loads every server equally relative to that, so the corrected latency curves compare
+ * how each model queues as it approaches its knee. The closed-loop peak would not serve: it is
+ * only known after the rounds the open loop runs in, and a peak is a throughput, not a load at
+ * which latency is still acceptable. What the points are a fraction of is the server's
+ * {@code rate_basis} in the JSON (its capacity, or the warm-up's rate as a fallback, and where it
+ * came from), and each point's {@code fraction_of_capacity} says so. The report draws the curves
+ * on HdrHistogram's percentile axis (1/(1−p), log scale), where the tail is visible, and each
+ * server's capacity search as latency against rate with the SLO as a line. A run the generator
+ * could not keep on schedule is marked invalid by the generator and called out, not blamed on the
+ * server; one the server could not keep up with is {@code overloaded}, a valid result. When there
+ * is no rate basis at all (capacity 0 and no warm-up), the open loop is skipped with a warning.
  *
  * <h2>Held connections</h2>
  * The C10K workload: open N connections, keep them idle for the think time, then complete one

@@ -1,10 +1,12 @@
 package io.greetbench.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greetbench.capacity.CapacityResult;
 import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
@@ -34,7 +36,7 @@ class CompareJsonTest {
     /** Every object key results.json had when it was hand-written (JsonWriter), for a model like {@link #results}. */
     private static final Set<String> FIELD_NAMES = Set.of("achieved_rate", "closed_loop", "command", "command_line", "concurrencies",
             "connections", "corrected", "corrected_spectrum", "count", "cpu_model", "cpus", "duration", "errors", "exchange_timeout",
-            "failure", "finished", "fraction_of_rate_basis", "gc", "gc_count", "gc_millis", "generator_cpu",
+            "failure", "finished", "fraction_of_capacity", "gc", "gc_count", "gc_millis", "generator_cpu",
             "generator_cpu_micros_per_exchange", "handler", "handlers", "held", "hlog", "hlogs", "idle_rss_bytes", "invalid_reason", "jdk",
             "kernel", "latency", "load_average", "max", "median_rate", "memory", "memory_bytes", "micros", "model", "name",
             "noise_threshold", "note", "open_loop", "open_loop_fractions", "p50", "p90", "p99", "p999", "p9999", "peak_open",
@@ -49,8 +51,16 @@ class CompareJsonTest {
             "server_cpu_utilization", "generator_cpu_utilization", "bound_by", "lower_bound", "throttling", "periods",
             "throttled_periods", "throttled_millis", "cpu_budget", "cpu_utilization", "pin", "server_cpus", "server_cpu_quota",
             "cpu_budget_period",
+            // the capacity at the SLO, the open loop's rate basis, and overloaded open-loop points
+            "capacity", "slo", "text", "limit_us", "failed_at", "reason", "server_judged", "steps", "step", "phase", "exchanges",
+            "percentile_us", "valid", "overloaded", "overloaded_reason", "pass", "verdict", "fallback", "capacity_slo",
+            "capacity_start_rate", "capacity_growth", "capacity_tolerance", "capacity_max_steps", "capacity_step_duration",
+            "capacity_step_warmup",
             // map keys: error kinds, and the settings' server command
             "reset", "timeout", "nio");
+
+    /** A knee at 1,000/s: the quick search passes 200, 400 and 800/s and fails at 1,600/s. */
+    private static final CapacityResult CAPACITY = Capacities.knee(1_000);
 
     private static CompareResults results() {
         Histogram h = new Histogram(3);
@@ -63,7 +73,7 @@ class CompareJsonTest {
                         new BoundReading(0.7, 0.98, BoundBy.GENERATOR, null)),
                 new ClosedLoopPoint(16, List.of(), 0, 0, l, Double.POSITIVE_INFINITY, 1e-7, "late \"x\"\n\t\u0001", "hlog/b.hlog", BoundReading.UNKNOWN));
         List<OpenLoopPoint> open = List.of(new OpenLoopPoint(0.5, 617, List.of(616.9, 617.0), 616.95, 0.0002, l, l, PercentilePoint.spectrumOfNanos(h),
-                31, null, List.of("hlog/c-r1.hlog", "hlog/c-r2.hlog"), new BoundReading(0.5, 0.6, BoundBy.NEITHER, new Throttling(1500, 300, 120.5))));
+                31, null, true, "exchanges were still due at the end", List.of("hlog/c-r1.hlog", "hlog/c-r2.hlog"), new BoundReading(0.5, 0.6, BoundBy.NEITHER, new Throttling(1500, 300, 120.5))));
         WarmUp warmUp = new WarmUp(64, 3, false, List.of(60.0, 41.0, 40.0), List.of(900.0, 1230.0, 1240.0), 1235);
         HeldResult held = new HeldResult(1000, 999, 1010, 50 << 20, (50 << 20) + 2_000_000,
                 HeldResult.perConnection(50 << 20, (50 << 20) + 2_000_000, 999), l, 0, null, "hlog/d.hlog");
@@ -71,9 +81,9 @@ class CompareJsonTest {
         errors.put("reset", 0L);
         errors.put("timeout", 3L);
         ServerResult measured = new ServerResult("nio", "none", "NIO reactors", "greetbench serve nio", null, warmUp,
-                RateBasis.ofWarmUp(warmUp), closed, open, held,
+                RateBasis.of(CAPACITY, warmUp), CAPACITY, closed, open, held,
                 60 << 20, 12, 3, errors);
-        ServerResult failed = new ServerResult("ext", "none", "external command", "x {port}", "did not start", null, null, List.of(), List.of(),
+        ServerResult failed = new ServerResult("ext", "none", "external command", "x {port}", "did not start", null, null, null, List.of(), List.of(),
                 null, -1, -1, -1, Map.of());
         Map<String, Object> settings = new LinkedHashMap<>(CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe());
         settings.put("servers", Map.of("nio", "greetbench serve nio"));
@@ -112,8 +122,15 @@ class CompareJsonTest {
         assertEquals("quick", json.get("provenance").get("settings").get("profile").asText());
         assertTrue(json.get("servers").get(1).get("held").isNull());
         JsonNode openPoint = nio.get("open_loop").get(0);
-        assertEquals(0.5, openPoint.get("fraction_of_rate_basis").asDouble());
-        assertEquals(1235, nio.get("rate_basis").get("rate").asDouble(), "the fraction is of the rate basis, recorded beside it");
+        assertEquals(0.5, openPoint.get("fraction_of_capacity").asDouble());
+        assertTrue(openPoint.get("overloaded").asBoolean());
+        assertEquals(CAPACITY.rate(), nio.get("rate_basis").get("rate").asDouble(), "the fraction is of the capacity, recorded beside it");
+        assertEquals("capacity at p99=5ms", nio.get("rate_basis").get("source").asText());
+        assertFalse(nio.get("rate_basis").get("fallback").asBoolean());
+        assertEquals(CAPACITY.rate(), nio.get("capacity").get("rate").asDouble());
+        assertEquals(CAPACITY.steps().size(), nio.get("capacity").get("steps").size());
+        assertEquals("p99=5ms", nio.get("capacity").get("slo").get("text").asText());
+        assertTrue(json.get("servers").get(1).get("capacity").isNull());
         assertEquals(2, openPoint.get("hlogs").size());
         assertTrue(nio.get("warm_up").get("capped").isBoolean());
         assertTrue(json.get("servers").get(1).get("rate_basis").isNull());
@@ -136,6 +153,24 @@ class CompareJsonTest {
         assertEquals("neither", open.get("bound_by").asText());
         assertEquals(300, open.get("throttling").get("throttled_periods").asInt());
         assertTrue(CompareTable.text(results()).contains("≥ 1,267"), CompareTable.text(results()));
+    }
+
+    @Test
+    void shouldFallBackToTheWarmUpRateWhenTheCapacityIsZeroAndSaySo() {
+        WarmUp warmUp = new WarmUp(64, 3, false, List.of(40.0, 40.0), List.of(1230.0, 1240.0), 1235);
+        CapacityResult zero = Capacities.failsAtFirstStep();
+
+        RateBasis basis = RateBasis.of(zero, warmUp);
+        RateBasis none = RateBasis.of(zero, null);
+
+        assertEquals(0, zero.rate());
+        assertEquals(1235, basis.rate());
+        assertTrue(basis.fallback() && basis.source().startsWith("capacity 0 at p99=5ms, so warm-up: "), basis.source());
+        assertEquals(0, none.rate(), "no capacity and no warm-up: no open loop");
+        assertEquals("0 (see below)", CompareTable.capacity(zero));
+        assertEquals("≥ 1,600", CompareTable.capacity(new CapacityResult(zero.slo(), 1600, true, Double.NaN, zero.steps(), "no step failed")));
+        RateBasis bounded = RateBasis.of(new CapacityResult(zero.slo(), 1600, true, Double.NaN, zero.steps(), "no step failed"), warmUp);
+        assertTrue(bounded.lowerBound() && !bounded.fallback() && bounded.source().contains("a lower bound"), bounded.source());
     }
 
     private static void collectNames(JsonNode node, Set<String> names) {

@@ -22,7 +22,7 @@ class CompareSettingsTest {
 
     private static CompareSettings with(List<String> servers, Map<String, String> externals, int repeats) {
         CompareProfile p = CompareProfile.QUICK;
-        return new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(), repeats, 1, p.concurrencies(), p.fractions(),
+        return new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(), repeats, 1, p.concurrencies(), p.fractions(), p.capacity(),
                 p.held(), p.think(), Duration.ofSeconds(2), 0.1, servers, true, externals, Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 42);
     }
 
@@ -40,7 +40,7 @@ class CompareSettingsTest {
         assertTrue(mistake(List.of("nio"), Map.of(), 0).startsWith("--repeats"));
         CompareProfile p = CompareProfile.QUICK;
         assertTrue(assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(),
-                2, 3, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
+                2, 3, p.concurrencies(), p.fractions(), p.capacity(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
                 Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 1)).getMessage().startsWith("--open-loop-repeats must be between 1 and the rounds"));
     }
 
@@ -49,7 +49,7 @@ class CompareSettingsTest {
         WarmUpRule quick = CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).warmUpRule();
         CompareProfile p = CompareProfile.QUICK;
         WarmUpRule shortCap = new CompareSettings(p, List.of(HandlerWork.NONE), Duration.ofMillis(600), p.duration(), 1, 1,
-                p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
+                p.concurrencies(), p.fractions(), p.capacity(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
                 Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 1).warmUpRule();
 
         assertEquals(new WarmUpRule(Duration.ofSeconds(1), p.warmupMin(), p.warmup(), 0.1), quick);
@@ -83,10 +83,10 @@ class CompareSettingsTest {
         assumeTrue(cpus >= 2, "needs 2 CPUs to pin");
 
         String all = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(),
-                1, 1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
+                1, 1, p.concurrencies(), p.fractions(), p.capacity(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
                 Pinning.AUTO, new ServerCpus(cpus, List.of()), CpuQuota.NONE, 1)).getMessage();
         String quota = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(),
-                p.duration(), 1, 1, p.concurrencies(), p.fractions(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true,
+                p.duration(), 1, 1, p.concurrencies(), p.fractions(), p.capacity(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true,
                 Map.of(), Pinning.AUTO, new ServerCpus(1, List.of()), new CpuQuota(1.5), 1)).getMessage();
 
         assertTrue(all.startsWith("--server-cpus ") && all.contains("no CPU for the load generator"), all);
@@ -98,7 +98,8 @@ class CompareSettingsTest {
         Map<String, Object> d = CompareSettings.of(CompareProfile.FULL, List.of(HandlerWork.NONE)).describe();
 
         assertEquals(List.of("profile", "handlers", "warmup", "warmup_min", "warmup_slice", "warmup_steady_within", "duration", "repeats",
-                "open_loop_repeats", "concurrencies", "open_loop_fractions", "held", "think", "exchange_timeout", "noise_threshold", "pin",
+                "open_loop_repeats", "concurrencies", "open_loop_fractions", "capacity_slo", "capacity_start_rate",
+                "capacity_growth", "capacity_tolerance", "capacity_max_steps", "capacity_step_duration", "capacity_step_warmup", "held", "think", "exchange_timeout", "noise_threshold", "pin",
                 "server_cpus", "server_cpu_quota", "cpu_budget_period", "seed"), List.copyOf(d.keySet()));
         assertEquals("0.5", d.get("server_cpu_quota"));
         assertEquals("half", d.get("server_cpus"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.greetbench.capacity.CapacityResult;
 import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
 import io.greetbench.compare.CompareResults.HeldResult;
@@ -39,14 +40,15 @@ class HtmlReportTest {
         Latency l = Latency.ofNanos(h);
         List<ClosedLoopPoint> closed = List.of(new ClosedLoopPoint(64, List.of(rate, rate * 1.02), rate * 1.01, 0.02, l, 30, 45, null, "hlog/a.hlog", BoundReading.UNKNOWN));
         List<OpenLoopPoint> open = List.of(
-                new OpenLoopPoint(0.5, rate / 2, List.of(rate / 2), rate / 2, 0, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, List.of("hlog/b.hlog"),
+                new OpenLoopPoint(0.5, rate / 2, List.of(rate / 2), rate / 2, 0, l, l, PercentilePoint.spectrumOfNanos(h), 31, null, false, null, List.of("hlog/b.hlog"),
                         BoundReading.UNKNOWN),
                 new OpenLoopPoint(0.8, rate * 0.8, List.of(rate * 0.8), rate * 0.8, 0, l, l, PercentilePoint.spectrumOfNanos(h), 32, null,
-                        List.of("hlog/c.hlog"), BoundReading.UNKNOWN));
+                        true, "exchanges were still due at the end", List.of("hlog/c.hlog"), BoundReading.UNKNOWN));
         WarmUp warmUp = new WarmUp(64, 2, true, List.of(40.0, 30.0), List.of(rate, rate), rate);
         HeldResult held = new HeldResult(1000, 1000, 1010, 50 << 20, (50 << 20) + 2_000_000, 2000, l, 0, null, "hlog/d.hlog");
-        return new ServerResult(name, "none", "model", "cmd", null, warmUp, RateBasis.ofWarmUp(warmUp), closed, open, held, 60 << 20, 12, 3,
-                Map.of("reset", 0L));
+        CapacityResult capacity = Capacities.knee(rate * 0.9);
+        return new ServerResult(name, "none", "model", "cmd", null, warmUp, RateBasis.of(capacity, warmUp), capacity, closed, open, held, 60 << 20,
+                12, 3, Map.of("reset", 0L));
     }
 
     private static CompareResults results(ServerResult... servers) {
@@ -57,16 +59,35 @@ class HtmlReportTest {
     }
 
     @Test
-    void shouldDrawThroughputTwoLatencyCurvesAndThreeCostChartsWithEscapedNames() {
+    void shouldDrawThroughputCapacitiesTwoLatencyCurvesAndThreeCostChartsWithEscapedNames() {
         Map<String, String> charts = new LinkedHashMap<>();
 
         String html = HtmlReport.render(results(server("nio", 10_000), server("<b>evil</b>", 5_000)), charts);
 
-        assertEquals(List.of("throughput", "latency-50pct", "latency-80pct", "cpu-per-1000-exchanges", "rss-idle", "rss-per-held-connection"),
-                List.copyOf(charts.keySet()));
+        assertEquals(List.of("throughput", "capacity-nio", "capacity-bevilb", "latency-50pct", "latency-80pct", "cpu-per-1000-exchanges",
+                "rss-idle", "rss-per-held-connection"), List.copyOf(charts.keySet()));
         assertEquals(charts.size(), html.split("<svg ", -1).length - 1);
         assertFalse(html.contains("<b>evil</b>"), "a server name reached the HTML unescaped");
         assertTrue(html.contains("&lt;b&gt;evil&lt;/b&gt;") && html.contains("a &lt;noisy&gt; run"));
+    }
+
+    @Test
+    void shouldDrawEachCapacityStepAgainstTheSloAndListTheStepsInTheDetails() {
+        Map<String, String> charts = new LinkedHashMap<>();
+        ServerResult nio = server("nio", 10_000);
+
+        String html = HtmlReport.render(results(nio), charts);
+
+        String chart = charts.get("capacity-nio");
+        long passes = nio.capacity().steps().stream().filter(s -> s.passed()).count();
+        assertEquals(passes, chart.split("class=\"pass\"", -1).length - 1, chart);
+        assertEquals(nio.capacity().steps().size() - passes, chart.split("class=\"fail\"", -1).length - 1, chart);
+        assertTrue(chart.contains("SLO p99=5ms") && chart.contains("stroke-dasharray"), chart);
+        assertTrue(html.contains("<h2>Capacity at p99=5ms</h2>") && html.contains(nio.capacity().steps().get(0).reason()), "step list missing");
+        assertTrue(html.contains("overloaded: exchanges were still due at the end"), "the overloaded point is not named");
+        List<String> header = CompareTable.header(results(nio));
+        assertTrue(header.contains("capacity @p99≤5ms"), header.toString());
+        assertTrue(CompareTable.text(results(nio)).contains("(overl.)"), CompareTable.text(results(nio)));
     }
 
     @Test
