@@ -21,7 +21,13 @@ public record CapacityStep(int number, Phase phase, StepMeasurement measured, Ve
         /** Growing geometrically from the start rate until a step fails. */
         GROW,
         /** Halving the bracket between the last pass and the first failure (geometric midpoint). */
-        BISECT;
+        BISECT,
+        /**
+         * The same rate once more, after a step that failed: on a shared machine one stall of the
+         * host (10-40 ms, every few seconds here) fails a one-second step at any rate, so a rate
+         * fails only when two runs of it fail.
+         */
+        CONFIRM;
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);

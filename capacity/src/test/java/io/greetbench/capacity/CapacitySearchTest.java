@@ -45,7 +45,15 @@ class CapacitySearchTest {
     @Test
     void shouldGrowUntilAFailureThenBisectInsideTheBracket() {
         CapacityResult result = CapacitySearch.search(settings(100, 0.05, 30), knee(3_000), StepObserver.NONE);
-        List<CapacityStep> steps = result.steps();
+        List<CapacityStep> all = result.steps();
+        for (int i = 0; i < all.size(); i++) {
+            if (!all.get(i).passed() && all.get(i).phase() != Phase.CONFIRM) {
+                assertEquals(Phase.CONFIRM, all.get(i + 1).phase(), "a failed step is run once more");
+                assertEquals(all.get(i).measured().rate(), all.get(i + 1).measured().rate(), "at the same rate");
+            }
+        }
+        // The confirming runs agree with the first here; the search itself runs on the rest.
+        List<CapacityStep> steps = all.stream().filter(st -> st.phase() != Phase.CONFIRM).toList();
         int firstFail = 0;
         while (steps.get(firstFail).passed()) {
             firstFail++;
@@ -71,9 +79,31 @@ class CapacitySearchTest {
         assertEquals(low, result.rate());
         assertEquals(high, result.failedAt());
         assertTrue(high <= low * 1.05, result::toString);
-        for (int i = 1; i < steps.size(); i++) {
-            assertEquals(i + 1, steps.get(i).number());
+        for (int i = 1; i < all.size(); i++) {
+            assertEquals(i + 1, all.get(i).number());
         }
+    }
+
+    @Test
+    void shouldNotLetOneStalledRunEndTheGrowth() {
+        // A knee at 3,000/s, and one stall of the host during the first run at 800/s.
+        boolean[] stalled = {false};
+        StepRunner knee = knee(3_000);
+        StepRunner runner = rate -> {
+            if (rate == 800 && !stalled[0]) {
+                stalled[0] = true;
+                return step(rate, 12_000_000, BoundBy.NEITHER);
+            }
+            return knee.run(rate);
+        };
+        CapacityResult result = CapacitySearch.search(settings(100, 0.05, 30), runner, StepObserver.NONE);
+        assertTrue(result.rate() >= 2_500 && result.rate() <= 3_000, result::toString);
+        CapacityStep stall = result.steps().get(3);
+        assertEquals(Verdict.FAIL, stall.verdict());
+        assertEquals(Phase.CONFIRM, result.steps().get(4).phase());
+        assertEquals(Verdict.PASS, result.steps().get(4).verdict());
+        assertEquals(Phase.GROW, result.steps().get(5).phase());
+        assertEquals(1_600, result.steps().get(5).measured().rate(), 0.5);
     }
 
     @Test
@@ -81,8 +111,10 @@ class CapacitySearchTest {
         CapacityResult result = CapacitySearch.search(settings(200, 0.1, 30), knee(100), StepObserver.NONE);
         assertEquals(0, result.rate());
         assertFalse(result.lowerBound());
-        assertEquals(1, result.steps().size());
+        assertEquals(2, result.steps().size(), "the failed first step, and its confirmation");
         assertEquals(Verdict.FAIL, result.steps().getFirst().verdict());
+        assertEquals(Phase.CONFIRM, result.steps().getLast().phase());
+        assertEquals(Verdict.FAIL, result.steps().getLast().verdict());
         assertTrue(result.reason().contains("first step") && result.reason().contains("p99 50.00ms over 5.00ms"), result.reason());
     }
 

@@ -116,7 +116,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      *
      * @param connections      exchanges in flight
      * @param seconds          how long it was loaded: slices times the slice length
-     * @param capped           true when it stopped at the cap without two slices agreeing, so the
+     * @param capped           true when it stopped at the cap without three slices agreeing, so the
      *                         first round may still have caught it compiling
      * @param sliceCosts       each slice's server CPU per 1,000 exchanges (ms), or, when the
      *                         server's CPU cannot be read, its wall time per 1,000 exchanges (ms)

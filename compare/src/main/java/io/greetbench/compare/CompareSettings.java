@@ -229,7 +229,7 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
 
     /**
      * When a server's warm-up stops: 1 s slices, or half the cap when the cap is shorter so that
-     * two slices can still be compared; the profile's minimum, or the cap when that is shorter.
+     * slices can still be compared; the profile's minimum, or the cap when that is shorter.
      * Meaningless when {@link #warmup} is zero, which skips the warm-up.
      */
     WarmUpRule warmUpRule() {

@@ -69,7 +69,8 @@
  * Separate CPUs are not enough: the generator spends 40-65 µs of CPU per exchange, a fast server
  * (greet-c) 25-35 µs, so on one CPU each the generator saturates first and a fast server's "peak"
  * would be the generator's. {@link io.greetbench.compare.ServerBudget} therefore puts each server,
- * right after it starts, under a CPU quota ({@code --server-cpu-quota}, 0.5 CPU by default) with
+ * once its warm-up is over (a JVM's JIT and collector threads are inside the quota too, and would
+ * compile at half speed), under a CPU quota ({@code --server-cpu-quota}, 0.5 CPU by default) with
  * {@link io.greetbench.harness.CpuBudget}. The whole lineup shares that one cgroup: only the
  * server being measured is busy, and an idle one uses next to nothing of the quota; the
  * throttling counters are read around each run, so they are that run's server's. Where the
