@@ -16,7 +16,9 @@ import java.util.Objects;
  * corrected latency at the SLO's percentile stays within it, with the run valid, not overloaded
  * and not generator-bound. A bracketing search: grow geometrically from a low start rate until a
  * step fails, then bisect (geometric midpoints) between the last pass and the first failure until
- * the bracket is within the tolerance or the steps run out. A step that fails is run once more at
+ * the bracket is within the tolerance or the steps run out. A step bound by the generator is a
+ * ceiling, not a failure: the search bisects below it, and the capacity found under it is a lower
+ * bound (nothing is known of the server above the generator's own limit). A step that fails is run once more at
  * the same rate ({@link Phase#CONFIRM}) and the rate fails only when that run fails too: noise on
  * a shared machine only ever adds latency, so a pass is evidence and a single failure may be a
  * stall of the host (measured here: greet-c failing p99 ≤ 5 ms at 800/s with 12 ms, then passing
@@ -57,6 +59,8 @@ public final class CapacitySearch {
         double firstFail = Double.NaN;
         String failReason = null;
         double rate = settings.startRate();
+        double ceiling = Double.POSITIVE_INFINITY;
+        String generatorReason = null;
         Phase phase = Phase.GROW;
         while (true) {
             CapacityStep step = judge(steps.size() + 1, phase, slo, runner.run(rate));
@@ -69,10 +73,13 @@ public final class CapacitySearch {
             }
             switch (step.verdict()) {
                 case GENERATOR_BOUND -> {
-                    return new CapacityResult(slo, lastPass, true, firstFail, steps, String.format(Locale.ROOT,
-                            "the generator was the bound at %s/s (%s), so %s; give the generator more CPU (or the server less) to find it",
-                            rate(rate), step.reason(), lastPass == 0 ? "nothing is known of the server's capacity"
-                                    : "the server's capacity is at least " + rate(lastPass) + "/s"));
+                    // Nothing is known of the server at this rate, but the rates between the last
+                    // pass and this one may still be measurable: bisect up to this ceiling.
+                    ceiling = Math.min(ceiling, rate);
+                    generatorReason = step.reason();
+                    if (lastPass == 0) {
+                        return generatorBound(slo, lastPass, firstFail, steps, ceiling, generatorReason);
+                    }
                 }
                 case PASS -> lastPass = rate;
                 case FAIL -> {
@@ -84,10 +91,16 @@ public final class CapacitySearch {
                     failReason = step.reason();
                 }
             }
+            if (Double.isNaN(firstFail) && ceiling <= lastPass * (1 + settings.tolerance())) {
+                return generatorBound(slo, lastPass, firstFail, steps, ceiling, generatorReason);
+            }
             boolean bracketed = !Double.isNaN(firstFail);
             if (bracketed && firstFail <= lastPass * (1 + settings.tolerance())) {
                 return bracketResult(slo, lastPass, firstFail, failReason, steps,
                         String.format(Locale.ROOT, "within %.0f%%", settings.tolerance() * 100));
+            }
+            if (steps.size() >= settings.maxSteps() && !bracketed && ceiling < Double.POSITIVE_INFINITY) {
+                return generatorBound(slo, lastPass, firstFail, steps, ceiling, generatorReason);
             }
             if (steps.size() >= settings.maxSteps()) {
                 return bracketed
@@ -97,19 +110,31 @@ public final class CapacitySearch {
                                 "%s met at every step up to %s/s; the search stopped after %d steps (--max-steps), "
                                         + "so the capacity is at least that", slo, rate(lastPass), steps.size()));
             }
-            double next = bracketed ? Math.rint(Math.sqrt(lastPass * firstFail)) : Math.rint(rate * settings.growth());
-            if (bracketed && (next <= lastPass || next >= firstFail)) {
+            double upper = bracketed ? firstFail : ceiling;
+            boolean bisecting = bracketed || ceiling < Double.POSITIVE_INFINITY;
+            double next = bisecting ? Math.rint(Math.sqrt(lastPass * upper)) : Math.rint(rate * settings.growth());
+            if (bisecting && (next <= lastPass || next >= upper)) {
                 // Rates are whole exchanges per second: a bracket of adjacent integers cannot narrow.
-                return bracketResult(slo, lastPass, firstFail, failReason, steps, "as narrow as whole rates allow");
+                return bracketed ? bracketResult(slo, lastPass, firstFail, failReason, steps, "as narrow as whole rates allow")
+                        : generatorBound(slo, lastPass, firstFail, steps, ceiling, generatorReason);
             }
             if (next > LoadSpec.MAX_RATE) {
                 return new CapacityResult(slo, lastPass, true, Double.NaN, steps, String.format(Locale.ROOT,
                         "%s met up to %s/s, and the generator cannot be asked for more than %s/s", slo, rate(lastPass),
                         rate(LoadSpec.MAX_RATE)));
             }
-            phase = bracketed ? Phase.BISECT : Phase.GROW;
+            phase = bisecting ? Phase.BISECT : Phase.GROW;
             rate = next;
         }
+    }
+
+    /** The generator was the limit at {@code ceiling}: the capacity is at least the last pass. */
+    private static CapacityResult generatorBound(Slo slo, double lastPass, double firstFail, List<CapacityStep> steps, double ceiling,
+                                                 String reason) {
+        return new CapacityResult(slo, lastPass, true, firstFail, steps, String.format(Locale.ROOT,
+                "the generator was the bound at %s/s (%s), so %s; give the generator more CPU (or the server less) to find it",
+                rate(ceiling), reason, lastPass == 0 ? "nothing is known of the server's capacity"
+                        : "the server's capacity is at least " + rate(lastPass) + "/s"));
     }
 
     private static CapacityResult bracketResult(Slo slo, double lastPass, double firstFail, String failReason,

@@ -119,15 +119,29 @@ class CapacitySearchTest {
     }
 
     @Test
-    void shouldStopAtAGeneratorBoundStepAndCallTheCapacityALowerBound() {
+    void shouldBisectBelowAGeneratorBoundStepAndCallTheCapacityALowerBound() {
         StepRunner runner = rate -> step(rate, 1_000_000, rate >= 1_600 ? BoundBy.GENERATOR : BoundBy.NEITHER);
         CapacityResult result = CapacitySearch.search(settings(200, 0.1, 30), runner, StepObserver.NONE);
         assertTrue(result.lowerBound());
-        assertEquals(800, result.rate());
-        assertEquals(4, result.steps().size(), "no step after the generator-bound one");
-        assertEquals(Verdict.GENERATOR_BOUND, result.steps().getLast().verdict());
-        assertTrue(result.reason().contains("generator"), result.reason());
-        assertEquals(">= 800/s", result.rateText());
+        assertEquals(Verdict.GENERATOR_BOUND, result.steps().get(3).verdict());
+        assertEquals(1_600, result.steps().get(3).measured().rate(), 0.5);
+        for (CapacityStep step : result.steps().subList(4, result.steps().size())) {
+            assertEquals(Phase.BISECT, step.phase());
+            assertTrue(step.measured().rate() > 800 && step.measured().rate() < 1_600, step::toString);
+        }
+        assertTrue(result.rate() > 800 && 1_600 <= result.rate() * 1.1, result::toString);
+        assertTrue(result.reason().contains("generator") && result.reason().contains("1,600/s"), result.reason());
+        assertEquals(">= " + CapacitySearch.rate(result.rate()) + "/s", result.rateText());
+    }
+
+    @Test
+    void shouldKnowNothingWhenTheFirstStepIsGeneratorBound() {
+        StepRunner runner = rate -> step(rate, 1_000_000, BoundBy.GENERATOR);
+        CapacityResult result = CapacitySearch.search(settings(200, 0.1, 30), runner, StepObserver.NONE);
+        assertTrue(result.lowerBound());
+        assertEquals(0, result.rate());
+        assertEquals(1, result.steps().size());
+        assertTrue(result.reason().contains("nothing is known"), result.reason());
     }
 
     @Test
