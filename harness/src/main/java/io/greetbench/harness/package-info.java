@@ -43,7 +43,7 @@
  * Separate CPUs are not enough on a small machine: the generator spends more CPU per exchange than
  * a fast server, so on equal halves the generator saturates first and the "server's" peak is the
  * generator's. {@link CpuBudget} gives the server a CFS quota ({@link CpuQuota}, such as 0.5 CPU)
- * in a cgroup of its own (v1 {@code cpu.cfs_quota_us} or v2 {@code cpu.max}), with a 2 ms period
+ * in a cgroup of its own (v1 {@code cpu.cfs_quota_us} or v2 {@code cpu.max}), with a 10 ms period
  * so that throttling comes as many short waits rather than a few long ones, and reads the
  * throttling counters of {@code cpu.stat}. Where the machine does not permit it (no root, no
  * delegation, no controller) it says why in one line and the caller goes on without it.

@@ -119,9 +119,11 @@ class CpuBudgetTest {
 
     @Test
     void shouldStretchThePeriodSoTheQuotaIsAtLeastOneMillisecond() {
-        assertEquals(2_000, CpuBudget.periodFor(new CpuQuota(0.5), CpuBudget.DEFAULT_PERIOD));
-        assertEquals(2_000, CpuBudget.periodFor(new CpuQuota(1.5), CpuBudget.DEFAULT_PERIOD));
-        assertEquals(10_000, CpuBudget.periodFor(new CpuQuota(0.1), CpuBudget.DEFAULT_PERIOD));
+        assertEquals(10_000, CpuBudget.periodFor(new CpuQuota(0.5), CpuBudget.DEFAULT_PERIOD));
+        assertEquals(2_000, CpuBudget.periodFor(new CpuQuota(0.5), Duration.ofMillis(2)));
+        assertEquals(2_000, CpuBudget.periodFor(new CpuQuota(1.5), Duration.ofMillis(2)));
+        assertEquals(10_000, CpuBudget.periodFor(new CpuQuota(0.1), Duration.ofMillis(2)));
+        assertEquals(20_000, CpuBudget.periodFor(new CpuQuota(0.05), CpuBudget.DEFAULT_PERIOD));
         assertEquals(1_000_000, CpuBudget.periodFor(new CpuQuota(CpuQuota.MIN_CPUS), CpuBudget.DEFAULT_PERIOD));
         assertEquals(1_000, CpuBudget.periodFor(new CpuQuota(1), Duration.ofMillis(1)));
     }
