@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Measures the Java servers beside the C server with the C client, for docs/servers.md: every server
+# on CPU 0 with its default options (no CPU budget), load-c on CPU 1. All servers start first and
+# each is warmed up (closed loop, c=64) long enough for netty's JIT to settle; then, in rounds that
+# take turns (the order rotates each round), each server gets a closed-loop run at c=64, from which
+# its CPU per exchange is taken (utime + stime from /proc/<pid>/stat over the run, divided by the
+# exchanges load-c completed), and a run at c=1, from which its p50 is taken (load-c's own figure).
+#
+#   scripts/bench-servers.sh --greet-c PATH --load-c PATH [--rounds 3] [--seconds 6] [--warmup 8]
+#                            [--servers 'nio netty loom'] [--out DIR]
+#
+# greet-c and load-c are the reference's C server and C client (build them with its Makefile);
+# nothing here is built from them. Prints one line per server and round, then the medians and their
+# ratios to greet-c's; writes the same as TSV to DIR/rounds.tsv. Only ratios within one run mean
+# anything on a shared machine: every figure moves 15-30% between runs.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+rounds=3
+seconds=6
+warmup=8
+servers="nio netty loom"
+greet_c=""
+load_c=""
+out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --greet-c) greet_c=$2; shift 2 ;;
+    --load-c) load_c=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --servers) servers=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-servers: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+[ -x "$greet_c" ] || { echo "bench-servers: --greet-c must name the built C server, got '$greet_c'" >&2; exit 2; }
+[ -x "$load_c" ] || { echo "bench-servers: --load-c must name the built C client, got '$load_c'" >&2; exit 2; }
+for n in "$rounds" "$seconds" "$warmup"; do
+  case "$n" in ''|*[!0-9]*) echo "bench-servers: --rounds, --seconds and --warmup take whole numbers, got '$n'" >&2; exit 2 ;; esac
+done
+for s in $servers; do
+  case "$s" in nio|netty|loom) ;; *) echo "bench-servers: --servers takes nio, netty, loom; got '$s'" >&2; exit 2 ;; esac
+done
+[ "$(nproc)" -ge 2 ] || { echo "bench-servers: needs two CPUs (server on CPU 0, client on CPU 1)" >&2; exit 2; }
+
+"$here/greetbench" --version >/dev/null
+out=${out:-$(mktemp -d /tmp/greetbench-servers-XXXXXX)}
+mkdir -p "$out"
+tick=$(getconf CLK_TCK)
+declare -A pid port
+cleanup() { for p in "${pid[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# Waits until a server answers; load-c's RESULT line counts the greetings it got.
+answers() { "$load_c" -p "$1" -c 1 -d 0.2 2>/dev/null | grep -q ' ok=[1-9]'; }
+
+next_port=9701
+start() {
+  local name=$1; shift
+  port[$name]=$next_port; next_port=$((next_port + 1))
+  taskset -c 0 "$@" >"$out/$name.log" 2>&1 &
+  pid[$name]=$!
+  for _ in $(seq 100); do answers "${port[$name]}" && return 0; sleep 0.2; done
+  echo "bench-servers: $name did not answer on port ${port[$name]} (see $out/$name.log)" >&2; exit 1
+}
+
+start greet-c "$greet_c" -p "$next_port"
+for s in $servers; do
+  start "$s" "$here/greetbench" serve "$s" --port "$next_port"
+done
+lineup=(greet-c $servers)
+for s in "${lineup[@]}"; do
+  echo "warm-up: $s, ${warmup} s at c=64" >&2
+  taskset -c 1 "$load_c" -p "${port[$s]}" -c 64 -d "$warmup" >/dev/null 2>&1
+done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
+
+printf 'round\tserver\texch_per_s\tcpu_us_per_exch\tc1_p50_us\n' >"$out/rounds.tsv"
+for r in $(seq "$rounds"); do
+  n=${#lineup[@]}
+  for i in $(seq 0 $((n - 1))); do
+    s=${lineup[$(( (i + r - 1) % n ))]}
+    before=$(cpu_ticks "${pid[$s]}")
+    result=$(taskset -c 1 "$load_c" -p "${port[$s]}" -c 64 -d "$seconds" 2>&1 | grep '^RESULT')
+    after=$(cpu_ticks "${pid[$s]}")
+    ok=$(field ok <<<"$result"); secs=$(field secs <<<"$result")
+    c1=$(taskset -c 1 "$load_c" -p "${port[$s]}" -c 1 -d 3 2>&1 | grep '^RESULT' | field p50)
+    line=$(awk -v r="$r" -v s="$s" -v ok="$ok" -v secs="$secs" -v t=$((after - before)) -v hz="$tick" -v c1="$c1" \
+      'BEGIN { printf "%d\t%s\t%.0f\t%.1f\t%.1f", r, s, ok / secs, (ok > 0 ? t / hz * 1e6 / ok : 0), c1 }')
+    echo "$line" >>"$out/rounds.tsv"
+    echo "$line" | awk -F'\t' '{ printf "round %s  %-8s %8s exch/s  %6s us CPU/exch  c=1 p50 %6s us\n", $1, $2, $3, $4, $5 }'
+  done
+done
+
+echo
+echo "medians over $rounds rounds (ratio to greet-c in brackets):"
+awk -F'\t' 'NR > 1 { cpu[$2] = cpu[$2] " " $4; p50[$2] = p50[$2] " " $5; if (!($2 in seen)) { order[++k] = $2; seen[$2] = 1 } }
+  function median(list,   a, n, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  END {
+    base_cpu = median(cpu["greet-c"]); base_p50 = median(p50["greet-c"])
+    for (i = 1; i <= k; i++) {
+      s = order[i]; c = median(cpu[s]); p = median(p50[s])
+      printf "  %-8s CPU/exch %6.1f us (%.2fx)   c=1 p50 %6.1f us (%.2fx)\n", s, c, c / base_cpu, p, p / base_p50
+    }
+  }' "$out/rounds.tsv" | tee "$out/medians.txt"
+echo "per-round figures: $out/rounds.tsv" >&2
