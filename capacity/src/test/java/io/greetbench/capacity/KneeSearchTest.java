@@ -70,21 +70,26 @@ class KneeSearchTest {
     }
 
     /**
-     * Whether the search stopped at a generator-bound step; if so, checks what such an ending must
-     * look like: only the last step is generator-bound, and the capacity is the highest pass before
-     * it, as a lower bound that says why.
+     * Whether the search met a generator-bound step (this machine's generator, sharing two CPUs with
+     * the fixture and the build, sometimes falls behind its schedule at a few hundred per second);
+     * if so, checks what such a search must look like: the first generator-bound rate is a ceiling
+     * that later steps stay under, the capacity is a lower bound, and it is the highest pass.
      */
     private static boolean endedByTheGenerator(CapacityResult result) {
-        CapacityStep last = result.steps().getLast();
-        if (last.verdict() != Verdict.GENERATOR_BOUND) {
+        List<CapacityStep> steps = result.steps();
+        int first = 0;
+        while (first < steps.size() && steps.get(first).verdict() != Verdict.GENERATOR_BOUND) {
+            first++;
+        }
+        if (first == steps.size() || !Double.isNaN(result.failedAt())) {
             return false;
         }
-        assertEquals(BoundBy.GENERATOR, last.measured().boundBy(), result::toString);
+        double ceiling = steps.get(first).measured().rate();
+        assertEquals(BoundBy.GENERATOR, steps.get(first).measured().boundBy(), result::toString);
         assertTrue(result.lowerBound(), result::toString);
         assertTrue(result.reason().startsWith("the generator was the bound"), result.reason());
-        List<CapacityStep> before = result.steps().subList(0, result.steps().size() - 1);
-        assertTrue(before.stream().noneMatch(s -> s.verdict() == Verdict.GENERATOR_BOUND), result::toString);
-        assertEquals(before.stream().filter(CapacityStep::passed).mapToDouble(s -> s.measured().rate()).max().orElse(0),
+        assertTrue(steps.subList(first + 1, steps.size()).stream().allMatch(s -> s.measured().rate() < ceiling), result::toString);
+        assertEquals(steps.stream().filter(CapacityStep::passed).mapToDouble(s -> s.measured().rate()).max().orElse(0),
                 result.rate(), result::toString);
         return true;
     }
