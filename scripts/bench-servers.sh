@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Measures the Java servers beside the C server with the C client, for docs/servers.md: every server
 # on CPU 0 with its default options (no CPU budget), load-c on CPU 1. All servers start first and
-# each is warmed up (closed loop, c=64) long enough for netty's JIT to settle; then, in rounds that
+# each is warmed up (closed loop, c=64, 20 s: after 8 s the Java servers still got cheaper round
+# by round) long enough for the JITs to settle; then, in rounds that
 # take turns (the order rotates each round), each server gets a closed-loop run at c=64, from which
 # its CPU per exchange is taken (utime + stime from /proc/<pid>/stat over the run, divided by the
 # exchanges load-c completed), and a run at c=1, from which its p50 is taken (load-c's own figure).
 #
-#   scripts/bench-servers.sh --greet-c PATH --load-c PATH [--rounds 3] [--seconds 6] [--warmup 8]
+#   scripts/bench-servers.sh --greet-c PATH --load-c PATH [--rounds 3] [--seconds 6] [--warmup 20]
 #                            [--servers 'nio netty loom'] [--out DIR]
 #
 # greet-c and load-c are the reference's C server and C client (build them with its Makefile);
@@ -18,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rounds=3
 seconds=6
-warmup=8
+warmup=20
 servers="nio netty loom"
 greet_c=""
 load_c=""
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-servers: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
