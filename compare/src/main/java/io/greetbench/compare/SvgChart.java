@@ -306,7 +306,7 @@ public final class SvgChart {
             });
         }
         svg.append(line(LEFT, TOP + plotH, LEFT + plotW, TOP + plotH, "axis"));
-        svg.append(text(LEFT, height - 6, "start", "legend", "● within the SLO   ✕ not (or overloaded, invalid)   □ the generator was the bound"));
+        svg.append(text(LEFT, height - 6, "start", "legend", "● met the SLO   ✕ missed (or overloaded, invalid)   □ generator-bound"));
         return svg.append("</svg>\n").toString();
     }
 
