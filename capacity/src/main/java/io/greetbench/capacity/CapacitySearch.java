@@ -146,7 +146,8 @@ public final class CapacitySearch {
     /**
      * The verdict of one measured step, in order: a generator-bound step says nothing about the
      * server; an invalid or overloaded step fails whatever its percentile (an overloaded run's
-     * histograms leave out its slowest exchanges, so its percentile reads too low); otherwise
+     * slowest exchanges are in its histogram only at what they had waited, so its percentile is
+     * a lower bound); otherwise
      * the percentile against the limit.
      */
     static CapacityStep judge(int number, Phase phase, Slo slo, StepMeasurement m) {
@@ -162,7 +163,7 @@ public final class CapacitySearch {
         }
         if (m.overloaded()) {
             return new CapacityStep(number, phase, m, Verdict.FAIL,
-                    "overloaded: exchanges queued for free connections or were unfinished at the end (" + value + " leaves them out)");
+                    "overloaded: exchanges queued for free connections or were unfinished at the end (" + value + " is a lower bound)");
         }
         if (!slo.metBy(m.percentileNanos())) {
             return new CapacityStep(number, phase, m, Verdict.FAIL, value + " over " + limit);

@@ -69,8 +69,9 @@ final class LoadStepRunner implements StepRunner {
      * Whether the server fell behind the schedule: an exchange waited for a free connection (all of
      * the open loop's in use), or more exchanges were unfinished at the end than a server meeting
      * the SLO would have in flight (Little's law: rate times latency, doubled for slack). Those
-     * exchanges are in no histogram, and they are the slowest. The one place this is decided, until
-     * the load result reports it itself.
+     * exchanges, the slowest, are in the corrected histogram only at what they had waited by the
+     * end, so the step's percentile is a lower bound. Stricter for a search step than
+     * {@link LoadResult#overloaded()}, which waits for a timeout or a 100 ms queue.
      */
     static boolean overloaded(LoadResult load, Slo slo) {
         double inFlightAtSlo = load.requestedRate() * slo.limit().toNanos() / 1e9;

@@ -12,7 +12,7 @@ import io.greetbench.harness.BoundBy;
  * @param invalidReason         why not, or null when valid
  * @param overloaded            the server did not keep up: exchanges waited for a free connection, or
  *                              more were unfinished at the end than a server meeting the SLO would have
- *                              in flight, and those, the slowest, are in no histogram
+ *                              in flight; those enter the corrected histogram only at what they had waited, a lower bound
  * @param errors                failed exchanges
  * @param generatorUtilization  the generator's whole-process CPU over its allotment, 0-1
  * @param serverUtilization     the server's CPU over its allotment, 0-1, or NaN when not read

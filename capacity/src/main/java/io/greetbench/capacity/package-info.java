@@ -23,7 +23,8 @@
  * lower bound. A generator's limit must never read as a server's.</li>
  * <li><b>Invalid</b> (errors, nothing completed): fail.</li>
  * <li><b>Overloaded</b> (exchanges waited for a free connection, or were still unfinished at the
- * end): fail, whatever the percentile, since those exchanges, the slowest, are in no histogram.</li>
+ * end): fail, whatever the percentile, since those exchanges, the slowest, are in the histogram
+ * only at what they had waited by the end, so its percentile is a lower bound.</li>
  * <li>Otherwise the percentile against the limit.</li>
  * </ol>
  * A target that fails its first step has capacity 0, with the reason; one that never fails within
