@@ -52,7 +52,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
         u.put("throttling", "CFS periods, periods in which the server's quota ran out, milliseconds it waited throttled");
         u.put("cpu_profile", "a separate profiled run per Java server (--cpu-profile), not in any other figure: cpu_micros_per_exchange in "
                 + "microseconds of CPU (user + system, JFR's overhead included), shares of that CPU time, alloc_bytes_per_exchange in bytes "
-                + "estimated from JFR's allocation samples, top_methods by JFR execution samples with the method as top frame (self time)");
+                + "estimated from JFR's allocation samples, top_methods by JFR samples (sampler) with the method as top frame (self time)");
         return Collections.unmodifiableMap(u);
     }
 
@@ -132,14 +132,18 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param systemCpuShare        system (kernel) time / (user + system time)
      * @param cpuMicrosPerExchange  user + system time per exchange, the recording's own overhead included
      * @param allocBytesPerExchange JFR's sampled allocation over the window per exchange: an estimate
-     * @param samplePeriodMillis    the execution sampler's period
-     * @param samples               execution samples in the window, over every thread
-     * @param topMethods            the methods most often on top of the sampled stacks, most first
+     * @param sampler               the JFR event sampled: {@code jdk.CPUTimeSample} (every period of a
+     *                              thread's CPU time, user and kernel, native methods included) or,
+     *                              where the JDK has none, {@code jdk.ExecutionSample} (every period
+     *                              of wall time, threads in Java code only)
+     * @param samplePeriodMillis    the sampler's period
+     * @param samples               samples in the window, over every thread
+     * @param topMethods            the methods most often on top of the sampled stacks (self), most first
      * @param jfrFile               the recording, relative to the output directory; it holds the
      *                              server's whole life, warm-up included, for {@code jfr} or JMC
      */
     public record CpuProfile(String notProfiled, int connections, long exchanges, long errors, double seconds, double userCpuShare,
-                             double systemCpuShare, double cpuMicrosPerExchange, double allocBytesPerExchange, long samplePeriodMillis,
+                             double systemCpuShare, double cpuMicrosPerExchange, double allocBytesPerExchange, String sampler, long samplePeriodMillis,
                              long samples, List<JfrProfile.MethodSamples> topMethods, String jfrFile) {
 
         /** What a server that is not a greetbench JVM gets: nothing records it. */
@@ -150,7 +154,7 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
         }
 
         static CpuProfile notProfiled(String why) {
-            return new CpuProfile(why, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, List.of(), null);
+            return new CpuProfile(why, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, 0, 0, List.of(), null);
         }
 
         boolean profiled() {

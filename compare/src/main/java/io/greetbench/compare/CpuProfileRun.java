@@ -131,7 +131,7 @@ final class CpuProfileRun {
                 share(used.userNanos(), cpuNanos), share(used.systemNanos(), cpuNanos),
                 exchanges == 0 || cpuNanos < 0 ? Double.NaN : cpuNanos / 1e3 / exchanges,
                 exchanges == 0 ? Double.NaN : (double) jfr.sampledAllocationBytes() / exchanges,
-                SAMPLE_PERIOD.toMillis(), jfr.executionSamples(), jfr.topMethods(), dir.relativize(kept).toString());
+                jfr.sampler(), SAMPLE_PERIOD.toMillis(), jfr.samples(), jfr.topMethods(), dir.relativize(kept).toString());
     }
 
     /**

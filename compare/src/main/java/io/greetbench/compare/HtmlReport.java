@@ -132,8 +132,10 @@ public final class HtmlReport {
                 + "warmed up, then a closed loop at the concurrency of its peak. <b>user / kernel</b>: its CPU time in its own code and "
                 + "in the kernel (system calls), from <code>/proc</code>; <b>CPU per exchange</b> includes the recording's overhead, so "
                 + "compare it between servers, not with the table. <b>allocated</b>: estimated from JFR's allocation samples. "
-                + "<b>Top methods</b>: the methods most often on top of JFR's execution samples (self time, Java code only: time in "
-                + "the kernel or native code is not sampled and shows as the kernel share).</p>\n");
+                + "<b>Top methods</b>: the methods most often on top of the sampled stacks (self time). JFR's CPU-time sampler "
+                + "(JDK 25) samples each thread per 10 ms of its CPU, kernel time included, so a native method such as a socket "
+                + "<code>write0</code> carries the system call it makes; where only execution samples exist, they cover Java code "
+                + "alone, and the kernel's part shows only in the kernel share.</p>\n");
         for (ServerResult s : servers) {
             CpuProfile p = s.cpuProfile();
             h.append("<h3>").append(esc(results.label(s))).append("</h3>\n");
@@ -147,7 +149,9 @@ public final class HtmlReport {
                     .append(CompareTable.decimal(p.cpuMicrosPerExchange())).append(" µs</b> CPU per exchange, user <b>")
                     .append(share(p.userCpuShare())).append("</b> · kernel <b>").append(share(p.systemCpuShare()))
                     .append("</b>, <b>≈ ").append(esc(CompareTable.bytes(p.allocBytesPerExchange()))).append("</b> allocated per exchange; ")
-                    .append(p.samples()).append(" execution samples, one per ").append(p.samplePeriodMillis()).append(" ms per thread in Java code · ")
+                    .append(p.samples()).append(JfrProfile.CPU_TIME_SAMPLE.equals(p.sampler())
+                            ? " CPU-time samples, one per " + p.samplePeriodMillis() + " ms of a thread's CPU · "
+                            : " execution samples, one per " + p.samplePeriodMillis() + " ms per thread in Java code · ")
                     .append(link(p.jfrFile())).append("</p>\n");
             if (p.topMethods().isEmpty()) {
                 continue;

@@ -60,7 +60,7 @@ class CompareJsonTest {
             "capacity_step_warmup",
             // a profiled run of its own per Java server (--cpu-profile), and the setting
             "cpu_profile", "not_profiled", "user_cpu_share", "system_cpu_share", "cpu_micros_per_exchange", "alloc_bytes_per_exchange",
-            "sample_period_millis", "samples", "top_methods", "method", "share", "jfr_file",
+            "sampler", "sample_period_millis", "samples", "top_methods", "method", "share", "jfr_file",
             // map keys: error kinds, and the settings' server command
             "reset", "timeout", "nio");
 
@@ -87,7 +87,7 @@ class CompareJsonTest {
         errors.put("timeout", 3L);
         ServerResult measured = new ServerResult("nio", "none", "NIO reactors", "greetbench serve nio", null, warmUp,
                 RateBasis.of(CAPACITY, warmUp), CAPACITY, closed, open, held,
-                60 << 20, 12, 3, errors, new CpuProfile(null, 64, 120_000, 0, 3.0, 0.4, 0.6, 45.25, 812.5, 10, 290,
+                60 << 20, 12, 3, errors, new CpuProfile(null, 64, 120_000, 0, 3.0, 0.4, 0.6, 45.25, 812.5, "jdk.CPUTimeSample", 10, 290,
                 List.of(new JfrProfile.MethodSamples("sun.nio.ch.Net.poll", 87, 0.3), new JfrProfile.MethodSamples("io.greetbench.nio.Reactor.run", 29, 0.1)),
                 "jfr/nio.jfr"));
         ServerResult failed = new ServerResult("ext", "none", "external command", "x {port}", "did not start", null, null, null, List.of(), List.of(),

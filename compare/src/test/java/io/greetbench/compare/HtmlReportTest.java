@@ -98,7 +98,7 @@ class HtmlReportTest {
 
     @Test
     void shouldShowWhereTheCpuGoesForEveryProfiledServerAndWhyAnExternalIsNot() {
-        CpuProfile nioProfile = new CpuProfile(null, 64, 120_000, 0, 3.0, 0.4, 0.6, 45.0, 812, 10, 290,
+        CpuProfile nioProfile = new CpuProfile(null, 64, 120_000, 0, 3.0, 0.4, 0.6, 45.0, 812, JfrProfile.CPU_TIME_SAMPLE, 10, 290,
                 List.of(new JfrProfile.MethodSamples("sun.nio.ch.Net.<poll>", 87, 0.3)), "jfr/nio.jfr");
 
         String html = HtmlReport.render(results(server("nio", 10_000, nioProfile), server("greet-c", 20_000, CpuProfile.notProfiled(CpuProfile.NO_JVM))));
@@ -107,7 +107,7 @@ class HtmlReportTest {
         assertTrue(html.contains("<h2>Where the CPU goes</h2>") && html.contains("not in the table"), "no profile section");
         assertTrue(html.indexOf("<h2>Where the CPU goes</h2>") > html.indexOf("<h2>Summary</h2>"), "the section follows the table");
         assertTrue(html.contains("sun.nio.ch.Net.&lt;poll&gt;") && html.contains("kernel <b>60%</b>") && html.contains("45.0 µs")
-                && html.contains("812B") && html.contains("href=\"jfr/nio.jfr\""), html);
+                && html.contains("812B") && html.contains("290 CPU-time samples") && html.contains("href=\"jfr/nio.jfr\""), html);
         assertTrue(html.contains("no JVM: not profiled"), "the external server's line");
         assertFalse(without.contains("Where the CPU goes"), "a section without --cpu-profile");
     }

@@ -37,7 +37,8 @@ class JfrProfileTest {
         Instant from;
         Instant to;
         try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
-            recording.enable("jdk.ExecutionSample").withPeriod(JfrProfile.DEFAULT_SAMPLE_PERIOD);
+            recording.enable(JfrProfile.EXECUTION_SAMPLE).withPeriod(JfrProfile.DEFAULT_SAMPLE_PERIOD);
+            recording.enable(JfrProfile.CPU_TIME_SAMPLE).with("throttle", "10ms");
             recording.start();
             from = Instant.now();
             spinAndAllocate(Duration.ofMillis(1_500));
@@ -48,7 +49,8 @@ class JfrProfileTest {
 
         JfrProfile profile = JfrProfile.read(file, from, to, 5);
 
-        assertTrue(profile.executionSamples() > 0, profile.toString());
+        assertTrue(profile.samples() > 0, profile.toString());
+        assertEquals(JfrProfile.CPU_TIME_SAMPLE, profile.sampler(), "JDK 25 samples by CPU time");
         List<JfrProfile.MethodSamples> top = profile.topMethods();
         assertTrue(!top.isEmpty() && top.size() <= 5, profile.toString());
         assertTrue(top.stream().anyMatch(m -> m.method().equals(JfrProfileTest.class.getName() + ".spinAndAllocate")), profile.toString());
@@ -56,11 +58,11 @@ class JfrProfileTest {
             assertTrue(top.get(i - 1).samples() >= top.get(i).samples(), "most samples first: " + top);
         }
         assertTrue(top.stream().mapToDouble(JfrProfile.MethodSamples::share).sum() <= 1.0 + 1e-9, top.toString());
-        assertTrue(top.stream().mapToLong(JfrProfile.MethodSamples::samples).sum() <= profile.executionSamples(), profile.toString());
+        assertTrue(top.stream().mapToLong(JfrProfile.MethodSamples::samples).sum() <= profile.samples(), profile.toString());
         assertTrue(profile.allocationSamples() > 0 && profile.sampledAllocationBytes() > 0, profile.toString());
 
         JfrProfile before = JfrProfile.read(file, from.minusSeconds(3_600), from.minusSeconds(3_599), 5);
-        assertEquals(new JfrProfile(0, List.of(), 0, 0), before, "nothing was recorded an hour before");
+        assertEquals(new JfrProfile(JfrProfile.EXECUTION_SAMPLE, 0, List.of(), 0, 0), before, "nothing was recorded an hour before");
     }
 
     @Test
@@ -76,7 +78,8 @@ class JfrProfileTest {
         String option = JfrProfile.startOption(dir.resolve("a.jfr"), Duration.ofMillis(20));
 
         assertTrue(option.startsWith("-XX:StartFlightRecording:settings=profile,") && option.contains("dumponexit=true")
-                && option.contains("filename=" + dir.resolve("a.jfr").toAbsolutePath() + ",") && option.endsWith("jdk.ExecutionSample#period=20ms"),
+                && option.contains("filename=" + dir.resolve("a.jfr").toAbsolutePath() + ",") && option.contains("jdk.ExecutionSample#period=20ms")
+                && option.endsWith("jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=20ms"),
                 option);
         assertThrows(IllegalArgumentException.class, () -> JfrProfile.startOption(dir.resolve("a,b.jfr"), Duration.ofMillis(20)));
     }
