@@ -59,6 +59,8 @@ public final class GateRun {
     private final GateBuild baseline;
     private final GateBuild candidate;
     private final Consumer<String> progress;
+    /** Open-loop slices measured again because the generator fell behind; this run's thread only. */
+    private int slicesAgain;
     /** Each server by the name its rows carry. */
     private final Map<String, ServerKind> servers = new LinkedHashMap<>();
     /**
@@ -120,6 +122,8 @@ public final class GateRun {
         about.put("budget", settings.budget().toSeconds() + " s");
         about.put("rounds", "min " + settings.minRounds() + ", max " + settings.maxRounds());
         about.put("seed", Long.toString(settings.seed()));
+        about.put("slices measured again", slicesAgain + " (open-loop slices whose generator started an exchange over "
+                + SLICE_GENERATOR_LAG_LIMIT.toMillis() + " ms late)");
         // A busy machine widens the intervals; the load average says how busy it was.
         about.put("load average", "before " + loadBefore + ", after " + loadAverage());
         about.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -302,6 +306,7 @@ public final class GateRun {
                 // not the server, so it is measured again; the same rule holds for both sides.
                 progress.accept(label + " " + name(side) + " slice " + (k + 1) + ": the generator started an exchange "
                         + Math.round(r.generatorLagMaxNanos() / 1e6) + " ms late; measuring the slice again");
+                slicesAgain++;
                 k--;
                 continue;
             }
