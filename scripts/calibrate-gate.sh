@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
     --skip-aa) do_aa=0; shift ;;
     --skip-slowdown) do_slow=0; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "calibrate-gate: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
