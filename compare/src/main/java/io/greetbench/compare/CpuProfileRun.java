@@ -79,9 +79,7 @@ final class CpuProfileRun {
             // that the recording option cannot take.
             recording = Files.createTempFile("greetbench-cpu-profile-", ".jfr");
             return profile(connections, recording);
-        } catch (IOException e) {
-            return CpuProfile.notProfiled("profiled run failed: " + e.getMessage());
-        } catch (GreetbenchException e) {
+        } catch (IOException | GreetbenchException e) {
             return CpuProfile.notProfiled("profiled run failed: " + e.getMessage());
         } finally {
             ServerProcess p = process;
