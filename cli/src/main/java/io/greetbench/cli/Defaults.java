@@ -80,6 +80,7 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             // gate
             Map.entry("gate --servers", String.join(",", GateSettings.DEFAULT_SERVERS.stream().map(ServerKind::cliName).toList())),
             Map.entry("gate --workload", String.join(",", GateSettings.DEFAULT_WORKLOADS.stream().map(GateWorkload::name).toList())),
+            Map.entry("gate --capacity-slo", GateSettings.DEFAULT_CAPACITY_SLO.toString()),
             Map.entry("gate --budget", duration(GateSettings.DEFAULT_BUDGET)),
             Map.entry("gate --threshold", GateSettings.percent(GateSettings.DEFAULT_THRESHOLD)),
             Map.entry("gate --latency-threshold", GateSettings.percent(GateSettings.DEFAULT_LATENCY_THRESHOLD)),

@@ -1,5 +1,6 @@
 package io.greetbench.cli;
 
+import io.greetbench.capacity.Slo;
 import io.greetbench.gate.BuildResolver;
 import io.greetbench.gate.GateBuild;
 import io.greetbench.gate.GateReport;
@@ -64,7 +65,7 @@ final class GateCommand implements Callable<Integer> {
     }
 
     private static final List<String> SERVER_GATE_OPTIONS = List.of("--baseline", "--candidate", "--servers", "--workload",
-            "--latency-threshold");
+            "--latency-threshold", "--capacity-slo");
 
     @Spec
     CommandSpec spec;
@@ -83,10 +84,17 @@ final class GateCommand implements Callable<Integer> {
 
     @Option(names = "--workload", converter = GateConverters.Workload.class, split = "\\s*,\\s*", splitSynopsisLabel = ",",
             paramLabel = "WORKLOAD",
-            description = "closed:<connections>, open:<exchanges per second> or open:<percent>%% (of the baseline's closed-loop "
-                    + "rate on the same server, measured in its first round); comma-separated or repeated. A closed loop gates "
-                    + "exchanges/s and CPU per exchange, an open loop CPU per exchange and p99 latency (default: ${DEFAULT-VALUE})")
+            description = "closed:<connections>, open:<exchanges per second>, open:<percent>%% (of the baseline's closed-loop "
+                    + "rate on the same server, measured in its first round) or open:<percent>%%cap (of the baseline's capacity at "
+                    + "--capacity-slo, from a short capacity search in the server's first round, about 20 s more); comma-separated "
+                    + "or repeated. A closed loop gates exchanges/s and CPU per exchange, an open loop CPU per exchange and p99 "
+                    + "latency (default: ${DEFAULT-VALUE})")
     List<GateWorkload> workloads;
+
+    @Option(names = "--capacity-slo", converter = GateConverters.CapacitySlo.class, paramLabel = "pP=DURATION",
+            description = "the latency objective of the capacity search behind open:<percent>%%cap: the corrected latency at the "
+                    + "percentile must stay within it, e.g. p99=5ms (default: ${DEFAULT-VALUE})")
+    Slo capacitySlo;
 
     @Option(names = "--budget", paramLabel = "DURATION", description = "time for all rounds of all servers (default: ${DEFAULT-VALUE})")
     Duration budget;
@@ -186,7 +194,7 @@ final class GateCommand implements Callable<Integer> {
         if (baseline == null) {
             throw usage("--baseline is required (a greetbench jar or checkout), or use --jmh-baseline with --jmh-candidate");
         }
-        GateSettings settings = new GateSettings(servers, workloads, budget, threshold, latencyThreshold, confidence, round, slice,
+        GateSettings settings = new GateSettings(servers, workloads, capacitySlo, budget, threshold, latencyThreshold, confidence, round, slice,
                 Optional.ofNullable(warmup), minRounds, maxRounds, GateSettings.splitArgs("--baseline-args", baselineArgs),
                 GateSettings.splitArgs("--candidate-args", candidateArgs), seed != null ? seed : GateSettings.randomSeed());
         BuildResolver builds = new BuildResolver(progress);

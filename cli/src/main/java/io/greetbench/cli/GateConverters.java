@@ -1,7 +1,9 @@
 package io.greetbench.cli;
 
+import io.greetbench.capacity.Slo;
 import io.greetbench.gate.GateSettings;
 import io.greetbench.gate.GateWorkload;
+import io.greetbench.protocol.ConfigException;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -16,7 +18,24 @@ final class GateConverters {
     private GateConverters() {
     }
 
-    /** {@code closed:64}, {@code open:5000}. */
+    /**
+     * {@code p99=5ms}, parsed by {@link Slo#parse}; its message names {@code --slo}, which is
+     * another command's option, so only the rule is kept (picocli names {@code --capacity-slo}).
+     */
+    static final class CapacitySlo implements ITypeConverter<Slo> {
+        @Override
+        public Slo convert(String text) {
+            return parsed(t -> {
+                try {
+                    return Slo.parse(t);
+                } catch (ConfigException e) {
+                    throw new IllegalArgumentException(e.getMessage().substring(e.parameter().length()).strip(), e);
+                }
+            }, text);
+        }
+    }
+
+    /** {@code closed:64}, {@code open:5000}, {@code open:35%}, {@code open:50%cap}. */
     static final class Workload implements ITypeConverter<GateWorkload> {
         @Override
         public GateWorkload convert(String text) {

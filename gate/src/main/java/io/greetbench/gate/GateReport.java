@@ -1,9 +1,11 @@
 package io.greetbench.gate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,13 +30,16 @@ import java.util.Map;
  * @param budgetExhausted  true when some server stopped undecided because the budget ran out
  * @param familyWise       how the verdicts were corrected for the number of rows and looks, one
  *                         line; empty when the rows were decided one by one (JMH files)
+ * @param capacities       the baseline's capacity per server behind {@code open:<percent>%cap}
+ *                         workloads, in the order of the servers; empty without one
  */
 public record GateReport(String title, Map<String, String> about, List<GateRow> rows, List<GateRounds.RoundRecord> rounds,
                          List<String> unmatched, GateVerdict verdict, double elapsedSeconds,
-                         boolean budgetExhausted, String familyWise) {
+                         boolean budgetExhausted, String familyWise, List<GateCapacity> capacities) {
 
     public GateReport {
         about = Collections.unmodifiableMap(new LinkedHashMap<>(about));
+        capacities = List.copyOf(capacities);
         rows = List.copyOf(rows);
         rounds = List.copyOf(rounds);
         unmatched = List.copyOf(unmatched);
@@ -154,8 +159,11 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         List<JsonRound> roundValues = rounds.stream().flatMap(r -> r.workloads().stream().map(w -> new JsonRound(r.server(),
                 w.workload(), r.round(), r.first().name().toLowerCase(Locale.ROOT), finite(r.took().toNanos() / 1e9),
                 JsonSample.of(w.baseline()), JsonSample.of(w.candidate())))).toList();
+        Map<String, ObjectNode> capacity = new LinkedHashMap<>();
+        capacities.forEach(c -> capacity.put(c.server(), c.json()));
         JsonReport doc = new JsonReport(title, verdict.label(), exitCode, finite(elapsedSeconds), budgetExhausted,
-                familyWise.isEmpty() ? null : familyWise, about, rows.stream().map(JsonRow::of).toList(), roundValues, unmatched);
+                familyWise.isEmpty() ? null : familyWise, about, capacity, rows.stream().map(JsonRow::of).toList(), roundValues,
+                unmatched);
         try {
             return JSON.writeValueAsString(doc) + "\n";
         } catch (JsonProcessingException e) {
@@ -163,9 +171,13 @@ public record GateReport(String title, Map<String, String> about, List<GateRow> 
         }
     }
 
-    /** The JSON document's shape, in the order its fields are written. */
+    /**
+     * The JSON document's shape, in the order its fields are written; {@code capacity} (per server,
+     * {@link GateCapacity#json}) only when some workload is a share of the capacity.
+     */
     private record JsonReport(String title, String verdict, int exitCode, Double elapsedSeconds, boolean budgetExhausted,
-                      String familyWise, Map<String, String> about, List<JsonRow> rows, List<JsonRound> rounds, List<String> unmatched) {
+                      String familyWise, Map<String, String> about, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ObjectNode> capacity,
+                      List<JsonRow> rows, List<JsonRound> rounds, List<String> unmatched) {
     }
 
     private record JsonRow(String subject, String metric, String unit, String better, boolean paired, int samples,

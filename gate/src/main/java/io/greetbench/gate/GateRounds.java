@@ -59,10 +59,22 @@ public final class GateRounds {
     public record WorkloadSamples(String workload, Sample baseline, Sample candidate) {
     }
 
-    /** Both sides' figures for every workload in one round of one server, in the settings' order. */
-    public record RoundSamples(List<WorkloadSamples> workloads) {
+    /**
+     * Both sides' figures for every workload in one round of one server, in the settings' order.
+     *
+     * @param oneOff time the round spent on work the server's later rounds do not repeat (the
+     *               baseline's capacity search in its first round), left out of the round's length
+     *               when the gate estimates whether another round fits the budget
+     */
+    public record RoundSamples(List<WorkloadSamples> workloads, Duration oneOff) {
         public RoundSamples {
             workloads = List.copyOf(workloads);
+            Objects.requireNonNull(oneOff, "oneOff");
+        }
+
+        /** A round with nothing one-off in it. */
+        public RoundSamples(List<WorkloadSamples> workloads) {
+            this(workloads, Duration.ZERO);
         }
     }
 
@@ -123,8 +135,11 @@ public final class GateRounds {
         }
     }
 
-    /** One server's round: both sides' samples per workload, which side ran first, and how long it took. */
-    record RoundRecord(String server, int round, Side first, List<WorkloadSamples> workloads, Duration took) {
+    /**
+     * One server's round: both sides' samples per workload, which side ran first, how long it took,
+     * and how much of that was one-off ({@link RoundSamples#oneOff}).
+     */
+    record RoundRecord(String server, int round, Side first, List<WorkloadSamples> workloads, Duration took, Duration oneOff) {
         RoundRecord {
             workloads = List.copyOf(workloads);
         }
@@ -243,11 +258,12 @@ public final class GateRounds {
         long t0 = nanoClock.getAsLong();
         RoundSamples samples = measurer.measure(server, round, first);
         Duration took = Duration.ofNanos(nanoClock.getAsLong() - t0);
-        return new RoundRecord(server, round, first, samples.workloads(), took);
+        return new RoundRecord(server, round, first, samples.workloads(), took, samples.oneOff());
     }
 
+    /** Whether a round as long as the server's earlier ones, less their one-off work, still fits. */
     private static boolean fits(List<RoundRecord> done, long elapsedNanos, long budgetNanos) {
-        long mean = (long) done.stream().mapToLong(r -> r.took().toNanos()).average().orElse(0);
+        long mean = (long) done.stream().mapToLong(r -> Math.max(0, r.took().minus(r.oneOff()).toNanos())).average().orElse(0);
         return elapsedNanos + mean <= budgetNanos;
     }
 

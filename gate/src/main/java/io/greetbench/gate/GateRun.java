@@ -70,6 +70,8 @@ public final class GateRun {
     private final List<GateWorkload> measuringOrder;
     /** Per server, the rate each relative open loop stands for, fixed in its first round. */
     private final Map<String, Map<String, GateWorkload>> resolved = new ConcurrentHashMap<>();
+    /** Per server, the baseline's capacity behind {@code open:<percent>%cap}, found in its first round. */
+    private final Map<String, GateCapacity> capacities = new ConcurrentHashMap<>();
 
     /**
      * @param progress receives one line per event worth telling a waiting user: the placement,
@@ -130,11 +132,21 @@ public final class GateRun {
         about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs available to the generator ("
                 + IoEngine.AUTO.resolved().label() + " engine), " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
         return new GateReport("greetbench gate", about, outcome.rows(), outcome.rounds(), List.of(), outcome.verdict(),
-                outcome.elapsed().toNanos() / 1e9, outcome.budgetExhausted(), outcome.familyWise());
+                outcome.elapsed().toNanos() / 1e9, outcome.budgetExhausted(), outcome.familyWise(), capacitiesInOrder());
+    }
+
+    /** The capacities found, in the order of the servers. */
+    private List<GateCapacity> capacitiesInOrder() {
+        return servers.keySet().stream().filter(capacities::containsKey).map(capacities::get).toList();
     }
 
     /** A workload as typed, with the rate each server's relative open loop stood for. */
     private String describeRates(GateWorkload w) {
+        if (w.basis() == GateWorkload.Basis.CAPACITY) {
+            Map<String, GateCapacity> byServer = new LinkedHashMap<>();
+            capacitiesInOrder().forEach(c -> byServer.put(c.server(), c));
+            return GateCapacity.describe(w, settings.capacitySlo(), byServer);
+        }
         if (!w.relative()) {
             return w.name();
         }
@@ -233,16 +245,31 @@ public final class GateRun {
             Parallel.run("gate-server-", List.of(first, other(first)).stream().<Runnable>map(side -> () -> processes.put(side,
                     startServer(label, kind, side, placement))).toList());
             Map<String, GateWorkload> rates = resolved.computeIfAbsent(serverName, k -> new ConcurrentHashMap<>());
-            String problem = warmUp(kind, rates.getOrDefault(measuringOrder.getFirst().name(), measuringOrder.getFirst()),
-                    processes, first, placement);
+            String problem = warmUp(warmUpLoad(rates), settings.warmupFor(kind), processes, first, placement);
             if (problem != null) {
                 return RoundMeasurement.unusable(problem);
+            }
+            Duration oneOff = Duration.ZERO;
+            if (settings.needsCapacity() && !capacities.containsKey(serverName)) {
+                GateCapacity capacity = GateCapacity.search(serverName, processes.get(GateRounds.Side.BASELINE), placement,
+                        settings.capacitySearch(), settings.workloads(), progress);
+                capacities.put(serverName, capacity);
+                settings.workloads().stream().filter(w -> w.basis() == GateWorkload.Basis.CAPACITY)
+                        .forEach(w -> rates.put(w.name(), capacity.resolve(w)));
+                // The candidate idled through the search while the baseline was driven past its
+                // knee: both take the load again, in turns, so that they come to the measurement alike.
+                long rewarm = System.nanoTime();
+                problem = warmUp(warmUpLoad(rates), GateSettings.afterCapacityWarmup(settings.warmupFor(kind)), processes, first, placement);
+                if (problem != null) {
+                    return RoundMeasurement.unusable(problem);
+                }
+                oneOff = capacity.took().plus(Duration.ofNanos(System.nanoTime() - rewarm));
             }
             Map<String, GateRounds.WorkloadSamples> byName = new LinkedHashMap<>();
             double closedRate = Double.NaN;
             for (GateWorkload typed : measuringOrder) {
                 GateWorkload workload = rates.get(typed.name());
-                if (workload == null && typed.relative()) {
+                if (workload == null && typed.basis() == GateWorkload.Basis.CLOSED_LOOP) {
                     if (Double.isNaN(closedRate)) {
                         throw new IllegalStateException(typed.name() + " needs a closed loop measured before it");
                     }
@@ -269,7 +296,7 @@ public final class GateRun {
             }
             // Rows come in the settings' order, whatever order the round measured them in.
             return new RoundMeasurement(new GateRounds.RoundSamples(settings.workloads().stream()
-                    .map(w -> byName.get(w.name())).toList()), null);
+                    .map(w -> byName.get(w.name())).toList(), oneOff), null);
         } catch (UnreachableTargetException e) {
             throw new ToolFailureException(label + ": a server stopped accepting: " + e.getMessage(), e);
         } finally {
@@ -351,9 +378,8 @@ public final class GateRun {
      * and its CPU per exchange carried that JIT work (seen on netty: +6% to +11% for whichever side
      * warmed second, in A/A runs). Returns why the round cannot be used, or null.
      */
-    private String warmUp(ServerKind kind, GateWorkload workload, Map<GateRounds.Side, ServerProcess> servers,
+    private String warmUp(GateWorkload workload, Duration warm, Map<GateRounds.Side, ServerProcess> servers,
                           GateRounds.Side first, CpuPlacement placement) throws UnreachableTargetException {
-        Duration warm = settings.warmupFor(kind);
         if (warm.isZero()) {
             return null;
         }
@@ -374,6 +400,16 @@ public final class GateRun {
             }
         }
         return null;
+    }
+
+    /**
+     * The load both sides warm up under: the first workload of a round that has its rate, or,
+     * before a capacity search has given one to a round of capacity shares only, the default
+     * closed loop, which drives a server as hard as a warm-up should.
+     */
+    private GateWorkload warmUpLoad(Map<String, GateWorkload> rates) {
+        return measuringOrder.stream().map(w -> rates.getOrDefault(w.name(), w)).filter(w -> !w.relative()).findFirst()
+                .orElse(GateSettings.DEFAULT_WORKLOAD);
     }
 
     /** Why a load run cannot be used, or null when it can. */

@@ -1,5 +1,7 @@
 package io.greetbench.gate;
 
+import io.greetbench.capacity.CapacitySettings;
+import io.greetbench.capacity.Slo;
 import io.greetbench.harness.BadInputException;
 import io.greetbench.harness.ServerKind;
 import io.greetbench.loadgen.LoadSpec;
@@ -18,6 +20,8 @@ import java.util.Optional;
  *
  * @param servers       the servers to gate, in the order rows are reported (duplicates dropped)
  * @param workloads     the loads each server is gated under
+ * @param capacitySlo   the latency objective of the capacity search that an {@code open:<percent>%cap}
+ *                      workload's rate is a share of (unused without one)
  * @param budget        the time for all rounds of all servers
  * @param threshold     the verdict line of exchanges/s and CPU per exchange as a fraction (0.05 = 5%)
  * @param latencyThreshold the verdict line of the open loop's p99 latency: the slowdown allowed
@@ -33,7 +37,7 @@ import java.util.Optional;
  * @param candidateArgs extra {@code serve} options for the candidate's servers only
  * @param seed          seeds the order of sides and servers; reported so a run can be replayed
  */
-public record GateSettings(List<ServerKind> servers, List<GateWorkload> workloads, Duration budget,
+public record GateSettings(List<ServerKind> servers, List<GateWorkload> workloads, Slo capacitySlo, Duration budget,
                            double threshold, double latencyThreshold, double confidence, Duration round, Duration slice,
                            Optional<Duration> warmup, int minRounds, int maxRounds,
                            List<String> baselineArgs, List<String> candidateArgs, long seed) {
@@ -50,6 +54,11 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
      * CPUs) the real capacity is higher still, so the point is more comfortable, never less.
      */
     public static final double DEFAULT_OPEN_SHARE = 0.35;
+    /**
+     * The SLO of the capacity search behind {@code open:<percent>%cap}: the capacity module's own
+     * default, so the gate's capacity reads like {@code greetbench capacity}'s and compare's.
+     */
+    public static final Slo DEFAULT_CAPACITY_SLO = CapacitySettings.DEFAULT_SLO;
     /** Throughput and CPU under the closed loop, then CPU and tail latency at a comfortable fixed rate. */
     public static final List<GateWorkload> DEFAULT_WORKLOADS = List.of(DEFAULT_WORKLOAD, GateWorkload.openShare(DEFAULT_OPEN_SHARE));
     /**
@@ -86,6 +95,14 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
     /** The sides warm up in turns this long, A B B A like the measurement. */
     public static final Duration WARMUP_TURN = Duration.ofSeconds(1);
     /**
+     * After the capacity search of a server's first round, both sides warm up again this long each
+     * (in turns, A B B A), at most as long as their own warm-up: the candidate idled through the
+     * search while the baseline was driven past its knee, and neither should come to the
+     * measurement from a state the other did not share. Not the whole warm-up again: the JIT is
+     * already warm on both sides, only the last seconds of load differ.
+     */
+    public static final Duration AFTER_CAPACITY_WARMUP = Duration.ofSeconds(2);
+    /**
      * The first look at the intervals. Two rounds are the least that give an interval, but its t
      * quantile (12.7 at 95%) makes it useless, and a lucky pair must not end the run; at four
      * (3.18) most calibration runs decided at this first look (docs/gate.md).
@@ -104,6 +121,7 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
         servers = List.copyOf(new LinkedHashSet<>(servers));
         workloads = List.copyOf(new LinkedHashSet<>(workloads));
         Objects.requireNonNull(warmup, "warmup");
+        Objects.requireNonNull(capacitySlo, "--capacity-slo");
         baselineArgs = List.copyOf(baselineArgs);
         candidateArgs = List.copyOf(candidateArgs);
         if (servers.isEmpty()) {
@@ -124,7 +142,7 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
         if (warmup.isPresent() && warmup.get().isNegative()) {
             throw new BadInputException("--warmup must be >= 0, got " + millis(warmup.get()));
         }
-        GateWorkload relative = workloads.stream().filter(GateWorkload::relative).findFirst().orElse(null);
+        GateWorkload relative = workloads.stream().filter(w -> w.basis() == GateWorkload.Basis.CLOSED_LOOP).findFirst().orElse(null);
         if (relative != null && workloads.stream().noneMatch(w -> !w.open())) {
             throw new BadInputException("--workload " + relative.name()
                     + " is a share of the closed loop's rate and needs a closed:<connections> workload too");
@@ -140,6 +158,28 @@ public record GateSettings(List<ServerKind> servers, List<GateWorkload> workload
     /** {@link #warmup} when given, else the server's own: netty's JIT needs longer. */
     public Duration warmupFor(ServerKind kind) {
         return warmup.orElse(kind == ServerKind.NETTY ? NETTY_WARMUP : DEFAULT_WARMUP);
+    }
+
+    /**
+     * The capacity search behind {@code open:<percent>%cap}: the capacity module's quick profile (1 s
+     * steps after 500 ms lead-in, a 25% bracket, at most 12 steps; about 20 s a server, to be
+     * measured) at {@link #capacitySlo}. Why not shorter: the search's steps are already as short as
+     * give a p99 from thousands of exchanges at a fast server's knee, and the rate is then a share
+     * of it, so a 25% bracket is ample; the default search (3 s steps, a 10% bracket, about 50 s)
+     * would spend a sixth of the default budget per server for precision the share does not need.
+     */
+    public CapacitySettings capacitySearch() {
+        return CapacitySettings.quick().withSlo(capacitySlo);
+    }
+
+    /** Whether some workload's rate is a share of the baseline's capacity, so that a search runs. */
+    public boolean needsCapacity() {
+        return workloads.stream().anyMatch(w -> w.basis() == GateWorkload.Basis.CAPACITY);
+    }
+
+    /** {@link #AFTER_CAPACITY_WARMUP}, or less when the server's own warm-up is shorter (none when none). */
+    static Duration afterCapacityWarmup(Duration serverWarmup) {
+        return serverWarmup.compareTo(AFTER_CAPACITY_WARMUP) < 0 ? serverWarmup : AFTER_CAPACITY_WARMUP;
     }
 
     /** Planned looks per row: every round from {@link #minRounds} to {@link #maxRounds}. */

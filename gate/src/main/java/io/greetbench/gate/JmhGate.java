@@ -73,7 +73,7 @@ public final class JmhGate {
         about.put("candidate", candidateFile.toString());
         about.put("threshold", GateSettings.percent(threshold));
         about.put("confidence", GateSettings.percent(confidence));
-        return new GateReport("greetbench gate (JMH)", about, rows, List.of(), unmatched, GateVerdict.combine(verdicts), 0, false, "");
+        return new GateReport("greetbench gate (JMH)", about, rows, List.of(), unmatched, GateVerdict.combine(verdicts), 0, false, "", List.of());
     }
 
     private static void requireForks(String option, JmhResults.Benchmark b) {

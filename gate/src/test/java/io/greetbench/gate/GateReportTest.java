@@ -30,13 +30,13 @@ class GateReportTest {
                         new GateRounds.WorkloadSamples("closed:64", new GateRounds.Sample(30_000, 25_000, Double.NaN),
                                 new GateRounds.Sample(27_000, 25_100, Double.NaN)),
                         new GateRounds.WorkloadSamples("open:35%", new GateRounds.Sample(10_500, 31_000, 410_000),
-                                new GateRounds.Sample(10_500, 31_200, 5_100_000))), Duration.ofSeconds(17)));
+                                new GateRounds.Sample(10_500, 31_200, 5_100_000))), Duration.ofSeconds(17), Duration.ZERO));
         Map<String, String> about = new LinkedHashMap<>();
         about.put("baseline", "/tmp/a|b.jar");
         about.put("candidate", "a \"quoted\"\tname\n");
         return new GateReport("greetbench gate", about, List.of(tput, cpu, p99), rounds, List.of(),
                 GateVerdict.combine(List.of(tput.verdict(), cpu.verdict(), p99.verdict())), 66, false,
-                "5% for the whole gate: Holm over 3 rows");
+                "5% for the whole gate: Holm over 3 rows", List.of());
     }
 
     private static List<String> fieldNames(JsonNode node) {

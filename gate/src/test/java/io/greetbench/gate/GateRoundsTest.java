@@ -55,6 +55,28 @@ class GateRoundsTest {
     }
 
     @Test
+    void shouldLeaveTheFirstRoundsCapacitySearchOutOfTheBudgetEstimate() {
+        FakeGateMachine m = machine(3, 0.95, 1.0, 0.04);
+        Duration search = Duration.ofSeconds(20);
+        GateRounds.Measurer withSearch = (server, round, first) -> {
+            GateRounds.RoundSamples samples = m.measure(server, round, first);
+            if (round > 1) {
+                return samples;
+            }
+            m.clock += search.toNanos();
+            return new GateRounds.RoundSamples(samples.workloads(), search);
+        };
+        GateRounds.Settings settings = new GateRounds.Settings(List.of("nio"), CLOSED, Duration.ofSeconds(80), 4, 30, 0.05, 0.20, 0.95, 99);
+        GateRounds.Outcome o = new GateRounds(settings, withSearch, () -> m.clock, line -> { }).run();
+        // 30 s for the first round, 10 s for each after: 6 fit in 80 s. Counting the search in
+        // every round's expected length would have stopped after 5.
+        assertEquals(6, o.rounds().size());
+        assertEquals(search, o.rounds().getFirst().oneOff());
+        assertEquals(Duration.ofSeconds(30), o.rounds().getFirst().took());
+        assertEquals(Duration.ZERO, o.rounds().get(1).oneOff());
+    }
+
+    @Test
     void shouldNeverDecideBeforeMinimumRounds() {
         FakeGateMachine m = machine(4, 0.5, 2.0, 0.001);
         GateRounds.Outcome o = run(m, List.of("nio"), Duration.ofSeconds(25));

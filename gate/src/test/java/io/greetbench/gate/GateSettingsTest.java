@@ -1,9 +1,12 @@
 package io.greetbench.gate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.greetbench.capacity.CapacitySettings;
+import io.greetbench.capacity.Slo;
 import io.greetbench.harness.BadInputException;
 import io.greetbench.harness.ServerKind;
 import java.time.Duration;
@@ -18,6 +21,7 @@ class GateSettingsTest {
     private static final class Knobs {
         List<ServerKind> servers = GateSettings.DEFAULT_SERVERS;
         List<GateWorkload> workloads = GateSettings.DEFAULT_WORKLOADS;
+        Slo capacitySlo = GateSettings.DEFAULT_CAPACITY_SLO;
         Duration budget = GateSettings.DEFAULT_BUDGET;
         double threshold = GateSettings.DEFAULT_THRESHOLD;
         double latencyThreshold = GateSettings.DEFAULT_LATENCY_THRESHOLD;
@@ -29,7 +33,7 @@ class GateSettingsTest {
         int maxRounds = GateSettings.DEFAULT_MAX_ROUNDS;
 
         GateSettings settings() {
-            return new GateSettings(servers, workloads, budget, threshold, latencyThreshold, confidence, round, slice, warmup, minRounds,
+            return new GateSettings(servers, workloads, capacitySlo, budget, threshold, latencyThreshold, confidence, round, slice, warmup, minRounds,
                     maxRounds, List.of(), List.of(), 1);
         }
     }
@@ -100,10 +104,13 @@ class GateSettingsTest {
 
     @Test
     void shouldReadWorkloadsAsTyped() {
-        assertEquals(new GateWorkload("closed:8", false, 8, false), GateWorkload.parse("closed:8"));
-        assertEquals(new GateWorkload("open:2500.5", true, 2500.5, false), GateWorkload.parse(" open:2500.5 "));
-        assertEquals(new GateWorkload("open:35%", true, 0.35, true), GateWorkload.parse("open:35%"));
-        for (String bad : List.of("closed:0", "closed:1.5", "open:0", "half:3", "closed:", "closed:50%", "open:0%", "open:150%")) {
+        assertEquals(new GateWorkload("closed:8", false, 8, GateWorkload.Basis.GIVEN), GateWorkload.parse("closed:8"));
+        assertEquals(new GateWorkload("open:2500.5", true, 2500.5, GateWorkload.Basis.GIVEN), GateWorkload.parse(" open:2500.5 "));
+        assertEquals(new GateWorkload("open:35%", true, 0.35, GateWorkload.Basis.CLOSED_LOOP), GateWorkload.parse("open:35%"));
+        assertEquals(new GateWorkload("open:50%cap", true, 0.5, GateWorkload.Basis.CAPACITY), GateWorkload.parse("open:50%cap"));
+        assertEquals(new GateWorkload("open:12.5%cap", true, 0.125, GateWorkload.Basis.CAPACITY), GateWorkload.parse(" open:12.5%cap"));
+        for (String bad : List.of("closed:0", "closed:1.5", "open:0", "half:3", "closed:", "closed:50%", "open:0%", "open:150%",
+                "closed:50%cap", "open:0%cap", "open:101%cap", "open:50cap", "open:50%CAP", "open:50%capacity", "open:%cap")) {
             assertThrows(IllegalArgumentException.class, () -> GateWorkload.parse(bad), bad);
         }
     }
@@ -112,10 +119,33 @@ class GateSettingsTest {
     void shouldGiveARelativeOpenLoopItsShareOfTheClosedRateAndKeepItsName() {
         GateWorkload share = GateWorkload.parse("open:35%");
         GateWorkload atRate = share.atClosedRate(20_000);
-        assertEquals(new GateWorkload("open:35%", true, 7_000, false), atRate);
+        assertEquals(new GateWorkload("open:35%", true, 7_000, GateWorkload.Basis.GIVEN), atRate);
         assertEquals(GateWorkload.parse("open:3000"), GateWorkload.parse("open:3000").atClosedRate(20_000));
+        // Each share is given its rate by its own basis only.
+        assertEquals(share, share.atCapacity(20_000));
+        assertEquals(GateWorkload.parse("open:50%cap"), GateWorkload.parse("open:50%cap").atClosedRate(20_000));
         assertThrows(IllegalStateException.class, () -> share.spec(new java.net.InetSocketAddress("127.0.0.1", 1),
                 Duration.ofSeconds(1), Optional.empty()));
+    }
+
+    @Test
+    void shouldTakeACapacityShareAloneAndTellWhetherASearchIsNeeded() {
+        // Unlike open:35%, a share of the capacity needs no closed loop beside it.
+        GateSettings alone = settings(k -> k.workloads = List.of(GateWorkload.parse("open:50%cap")));
+        assertTrue(alone.needsCapacity());
+        assertFalse(settings(k -> { }).needsCapacity());
+        assertRejected("--workload", k -> k.workloads = List.of(GateWorkload.parse("open:35%"), GateWorkload.parse("open:50%cap")));
+        // The gate's search is capacity's quick profile at the gate's SLO.
+        Slo loose = Slo.parse("p99.9=20ms");
+        assertEquals(CapacitySettings.quick().withSlo(loose), settings(k -> k.capacitySlo = loose).capacitySearch());
+        assertEquals(GateSettings.DEFAULT_CAPACITY_SLO, alone.capacitySearch().slo());
+    }
+
+    @Test
+    void shouldWarmUpAgainAfterTheSearchNoLongerThanTheServersOwnWarmUp() {
+        assertEquals(GateSettings.AFTER_CAPACITY_WARMUP, GateSettings.afterCapacityWarmup(GateSettings.NETTY_WARMUP));
+        assertEquals(Duration.ofMillis(500), GateSettings.afterCapacityWarmup(Duration.ofMillis(500)));
+        assertEquals(Duration.ZERO, GateSettings.afterCapacityWarmup(Duration.ZERO));
     }
 
     @Test
