@@ -108,6 +108,10 @@ class GateCommandTest {
                 List.of("--baseline", dir.toString(), "--workload", "closed:0"),
                 List.of("--baseline", dir.toString(), "--workload", "open:35%"),
                 List.of("--baseline", dir.toString(), "--workload", "closed:64,open:0%"),
+                List.of("--baseline", dir.toString(), "--workload", "open:0%cap"),
+                List.of("--baseline", dir.toString(), "--workload", "closed:64%cap"),
+                List.of("--baseline", dir.toString(), "--workload", "open:50%cap", "--capacity-slo", "5ms"),
+                List.of("--jmh-baseline", "a.json", "--jmh-candidate", "b.json", "--capacity-slo", "p99=5ms"),
                 List.of("--baseline", dir.toString(), "--latency-threshold", "0"),
                 List.of("--jmh-baseline", "a.json", "--jmh-candidate", "b.json", "--latency-threshold", "30%"),
                 List.of("--baseline", dir.toString(), "--budget", "0"),
@@ -128,13 +132,21 @@ class GateCommandTest {
     }
 
     @Test
+    void shouldNameCapacitySloInItsOwnErrorLine() {
+        CliRun run = CliRun.of("gate", "--baseline", dir.toString(), "--workload", "open:50%cap", "--capacity-slo", "p99<5ms");
+        assertEquals(ExitCode.USAGE.code(), run.code(), run.toString());
+        String first = run.err().lines().findFirst().orElse("");
+        assertTrue(first.contains("--capacity-slo") && first.contains("pPERCENTILE=DURATION") && !first.contains("--slo "), run.toString());
+    }
+
+    @Test
     void shouldShowEveryDefaultFromTheGateSettings() {
         CliRun run = CliRun.of("gate", "--help");
         assertEquals(ExitCode.OK.code(), run.code(), run.toString());
         // Help wraps lines anywhere, even after a comma: compare without white space.
         String help = run.out().replaceAll("\\s+", "");
         for (String shown : List.of("(default:nio,netty,loom)", "(default:closed:64,open:35%)", "(default:5m)", "(default:5%,",
-                "(default:20%;", "(default:95%)", "(default:3s)", "(default:500ms)", "(default:4)", "(default:15)", "(default:fail)")) {
+                "(default:20%;", "(default:p99=5ms)", "(default:95%)", "(default:3s)", "(default:500ms)", "(default:4)", "(default:15)", "(default:fail)")) {
             assertTrue(help.contains(shown), shown + " in\n" + run.out());
         }
     }
