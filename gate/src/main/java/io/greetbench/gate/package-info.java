@@ -49,6 +49,19 @@
  * neighbour costs some percent, whatever the figure), so the gate works on the logs of these
  * ratios, and the drift of the machine from round to round cancels within each round's ratio.
  *
+ * <h2>A rate from the baseline's capacity</h2>
+ * {@code open:<percent>%cap} is that share of the baseline's capacity at {@code --capacity-slo}
+ * ({@link io.greetbench.gate.GateCapacity}): a quick search of the {@code capacity} module on the
+ * baseline's fresh server in the server's first round, after the warm-up, on the same CPUs as the
+ * slices, then fixed for every round like the closed-loop share. A share of the closed loop is a
+ * share of whatever limited it, often the generator on a small machine; a share of the capacity is
+ * a share of where the baseline's tail starts to grow. The candidate idles through the search, so
+ * both sides warm up again briefly before measuring; the search's time is left out of the estimate
+ * of whether another round fits the budget, since later rounds do not repeat it. A capacity of 0 or
+ * unknown fails the gate (a tool failure, one line): there is no comfortable share of a rate the
+ * baseline misses its SLO at, and a fall-back to the closed loop would gate a queue. A lower bound
+ * (the generator was the limit) is used and shown as {@code ≥}.
+ *
  * <h2>The interval</h2>
  * The mean of the log ratios with a Student-t interval around it (95% two-sided by default,
  * n − 1 degrees of freedom), reported as a geometric-mean change with its interval
