@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.greetbench.harness.CpuPlacement;
 import io.greetbench.harness.ServerProcess;
 import java.io.File;
 import java.io.IOException;
@@ -43,15 +42,10 @@ class GateOldLayoutTest {
     @TempDir
     Path dir;
 
-    /**
-     * The server gate pins this JVM to the generator's CPUs for the rest of its life; the tests
-     * that run after this one in the same JVM get every CPU back.
-     */
+    /** The gate pinned this JVM; later tests in it get every CPU back. */
     @AfterEach
     void unpinThisJvm() throws IOException, InterruptedException {
-        String all = CpuPlacement.allowedAtStart().stream().map(String::valueOf).collect(Collectors.joining(","));
-        new ProcessBuilder("taskset", "-a", "-p", "-c", all, Long.toString(ProcessHandle.current().pid()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        ThisJvmCpus.restore();
     }
 
     /** A checkout in the old layout: {@code bench/target/greetbench.jar} and no {@code ./mvnw}. */

@@ -358,6 +358,12 @@ public final class GateRun {
             if (t.getValue().exchanges == 0) {
                 return name(t.getKey()) + " " + workload.name() + ": no exchange completed in the whole round";
             }
+            if (t.getValue().serverCpuNanos == 0) {
+                // /proc counts CPU time in clock ticks (10 ms here): a light load over a short round
+                // can use less than one, and a CPU per exchange of 0 is no measurement to take a ratio of.
+                return name(t.getKey()) + " " + workload.name() + ": the server's CPU time did not reach one clock tick over the "
+                        + "round, too little to measure CPU per exchange; give a longer --round or a higher rate";
+            }
         }
         return null;
     }
