@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,18 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * checked), and an unusable round once the rate was resolved (an open loop's generator falling
  * behind, see {@link GateOldLayoutTest}, or a server too idle to pass a CPU clock tick).
  */
+@ExtendWith(ThisJvmCpus.class)
 class GateCapacityRunTest {
 
     private static final String WORKLOAD = "open:20%cap";
 
     @TempDir
     Path dir;
-
-    /** The gate pinned this JVM; later tests in it get every CPU back. */
-    @AfterEach
-    void unpinThisJvm() throws IOException, InterruptedException {
-        ThisJvmCpus.restore();
-    }
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)

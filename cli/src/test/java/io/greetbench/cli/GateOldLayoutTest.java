@@ -22,9 +22,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,18 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * this JVM's class path, so its server child JVMs run as an old baseline would. Rounds are
  * measured on a noisy machine, so the verdict is not asserted; only that both sides ran.
  */
+@ExtendWith(ThisJvmCpus.class)
 class GateOldLayoutTest {
 
     private static final String OLD_MAIN = "io.greetbench.bench.Main";
 
     @TempDir
     Path dir;
-
-    /** The gate pinned this JVM; later tests in it get every CPU back. */
-    @AfterEach
-    void unpinThisJvm() throws IOException, InterruptedException {
-        ThisJvmCpus.restore();
-    }
 
     /** A checkout in the old layout: {@code bench/target/greetbench.jar} and no {@code ./mvnw}. */
     private Path oldCheckout() throws IOException {
