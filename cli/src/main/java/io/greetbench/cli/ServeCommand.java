@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import jdk.jfr.FlightRecorder;
-import jdk.jfr.Recording;
-import jdk.jfr.RecordingState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,11 +113,15 @@ final class ServeCommand implements Callable<Integer> {
             greetServer.close();
             out.flush();
             err.flush();
-            writeFlightRecordings();
+            if (recordingToWrite()) {
+                // JFR's own shutdown hook writes the recording (dumponexit), beside this one;
+                // halting here would cut it short (seen: a 0-byte file on a busy machine). So this
+                // JVM ends the ordinary way, with 128+SIGTERM, once that hook is done.
+                return;
+            }
             // A JVM stopped by a signal exits 128+signal even after its hooks ran; a graceful stop
             // is a success, so end the process here with 0. halt() skips the remaining hooks, of
-            // which greetbench registers none; JFR's, which writes a recording on exit, is
-            // anticipated above.
+            // which greetbench registers none.
             Runtime.getRuntime().halt(ExitCode.OK.code());
         }, "graceful-shutdown"));
         if (controlStdin) {
@@ -132,28 +134,19 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes every flight recording that has a file to go to ({@code -XX:StartFlightRecording:filename=...},
+     * True when a flight recording has a file to go to ({@code -XX:StartFlightRecording:...,filename=...},
      * as {@code compare --cpu-profile} starts a server): JFR writes it from a shutdown hook of its
-     * own, which runs beside this one and which {@code halt()} would cut short, leaving no file or
-     * half of one. Stopping a recording writes it; when JFR's hook got there first, it holds the
-     * recorder until the file is written, and the recording is no longer running.
+     * own, which must be left to finish.
      */
-    private static void writeFlightRecordings() {
+    private static boolean recordingToWrite() {
         if (!FlightRecorder.isInitialized()) {
-            return;
+            return false;
         }
         try {
-            for (Recording recording : FlightRecorder.getFlightRecorder().getRecordings()) {
-                if (recording.getState() == RecordingState.RUNNING && recording.getDestination() != null) {
-                    try {
-                        recording.stop();
-                    } catch (IllegalStateException e) {
-                        // Stopped or closed by JFR's own hook meanwhile, which wrote it.
-                    }
-                }
-            }
+            return FlightRecorder.getFlightRecorder().getRecordings().stream().anyMatch(r -> r.getDestination() != null);
         } catch (IllegalStateException e) {
-            // The recorder is already shut down: its hook has written every recording.
+            // The recorder is already shut down: its hook is writing or has written the recording.
+            return true;
         }
     }
 
