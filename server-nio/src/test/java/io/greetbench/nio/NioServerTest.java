@@ -201,6 +201,66 @@ class NioServerTest {
     }
 
     @Test
+    void shouldCloseAClientThatClosesRightAfterTheReplyWithoutRegisteringIt() throws Exception {
+        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 2))) {
+            server.start();
+            for (int i = 0; i < 20; i++) {
+                exchange(server.boundAddress(), "hi\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "every closed client is closed on the server too");
+        }
+    }
+
+    @Test
+    void shouldLingerForAClientThatClosesLongAfterTheReply() throws Exception {
+        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 1));
+             Socket late = new Socket()) {
+            server.start();
+            late.connect(server.boundAddress());
+            late.setSoTimeout(5_000);
+            late.getOutputStream().write('x');
+            byte[] expected = expectedReply(late);
+            assertArrayEquals(expected, late.getInputStream().readNBytes(expected.length));
+            assertEquals(-1, late.getInputStream().read(), "the FIN follows the reply at once");
+            // Well past the end-of-stream read after the reply: the server now waits in its selector.
+            Thread.sleep(50);
+            assertEquals(1, server.openConnections());
+            late.getOutputStream().write(new byte[64 * 1024]);
+            late.shutdownOutput();
+            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "the client's end of stream closes it");
+        }
+    }
+
+    @Test
+    void shouldDiscardWhatAClientSendsRightAfterTheReplyAndEndWithAFin() throws Exception {
+        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 1));
+             Socket chatty = new Socket()) {
+            server.start();
+            chatty.connect(server.boundAddress());
+            chatty.setSoTimeout(5_000);
+            chatty.getOutputStream().write('x');
+            byte[] expected = expectedReply(chatty);
+            assertArrayEquals(expected, chatty.getInputStream().readNBytes(expected.length));
+            // More than one read's worth before the server first looks for the end of stream.
+            chatty.getOutputStream().write(new byte[256 * 1024]);
+            chatty.shutdownOutput();
+            assertEquals(-1, chatty.getInputStream().read(), "a FIN, not a reset");
+            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "the client's end of stream closes it");
+        }
+    }
+
+    @Test
+    void shouldFreeTheSlotsOfClientsThatClosedWhenTheCapIsReached() throws Exception {
+        try (NioServer server = new NioServer(config().with(c -> { c.ioThreads = 1; c.maxConnections = 4; }))) {
+            server.start();
+            for (int i = 0; i < 40; i++) {
+                exchange(server.boundAddress(), "hi\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "every closed client is closed on the server too");
+        }
+    }
+
+    @Test
     void shouldGreetAnInFlightClientDuringTheGracePeriodAndRefuseNewOnes() throws Exception {
         // One reactor, one listener: its accept queue is FIFO, so once a later client is greeted
         // the in-flight one has been accepted (a connection still in the backlog is not in flight).
@@ -236,6 +296,17 @@ class NioServerTest {
             in.transferTo(got);
             assertEquals(0, got.size());
         }
+    }
+
+    private static boolean noConnectionsWithin(NioServer server, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (server.openConnections() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     private static boolean refusedWithin(InetSocketAddress address, Duration limit) throws Exception {
