@@ -40,8 +40,9 @@ import java.util.function.Consumer;
  * destroy the greeting in the client's receive queue). A connection that was never registered is
  * not registered for that either until one read, {@link #END_OF_STREAM_WAIT_NANOS} after the
  * reply, has found the client not done yet. Reads use one direct buffer per reactor;
- * exchanges are pooled, and timeouts are intrusive FIFO queues, so the only per-connection
- * allocations are the JDK's (channel, key, peer address) and the reply bytes.
+ * the reply is formatted straight into another; exchanges are pooled, and timeouts are intrusive
+ * FIFO queues, so the only per-connection allocations are the JDK's (channel, key, addresses) and
+ * a copy of the peer's four address bytes.
  *
  * <p>A tail handler's delayed replies never sleep here: the exchange waits in a deadline queue
  * like a timeout, the select's timeout covers its deadline, and the reply goes out from the same
@@ -515,12 +516,12 @@ final class Reactor implements Runnable {
     }
 
     private void reply(NioConnection exchange) throws IOException {
-        byte[] reply = Greeting.replyTo(peer(exchange.channel));
-        ByteBuffer out;
-        if (reply.length <= writeBuffer.capacity()) {
-            out = writeBuffer.clear().put(reply).flip();
+        InetSocketAddress peer = peer(exchange.channel);
+        ByteBuffer out = writeBuffer.clear();
+        if (Greeting.putReply(peer, out)) {
+            out.flip();
         } else {
-            out = ByteBuffer.wrap(reply);
+            out = ByteBuffer.wrap(Greeting.replyTo(peer));
         }
         exchange.channel.write(out);
         if (out.hasRemaining()) {
