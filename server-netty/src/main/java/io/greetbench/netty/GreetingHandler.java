@@ -10,6 +10,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -194,11 +197,26 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
         // allowed, Netty would first shutdown(SHUT_RD) a socket that is already closed both ways,
         // which fails with ENOTCONN and costs a system call and an exception per connection.
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-        ((DuplexChannel) ctx.channel()).shutdownOutput().addListener((ChannelFuture shut) -> {
-            if (!shut.isSuccess()) {
+        if (ctx.channel() instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            // Netty's shutdownOutput() builds a ChannelOutputShutdownException, stack trace and
+            // all, to fail the writes still queued: about 1 KiB and a stack walk per connection,
+            // for a queue that is empty here (the reply's write has completed). The socket's own
+            // shutdown is the same system call, and the channel reads its state from the socket.
+            try {
+                socket.shutdown(false, true);
+            } catch (IOException | NotYetConnectedException e) {
+                // The client reset first (ENOTCONN comes as NotYetConnectedException): as Netty's
+                // failed shutdown promise would, close.
                 ctx.close();
+                return;
             }
-        });
+        } else {
+            ((DuplexChannel) ctx.channel()).shutdownOutput().addListener((ChannelFuture shut) -> {
+                if (!shut.isSuccess()) {
+                    ctx.close();
+                }
+            });
+        }
         timer = ctx.executor().schedule(() -> {
             ctx.close();
         }, config.lingerTimeout().toNanos(), TimeUnit.NANOSECONDS);
