@@ -2,13 +2,16 @@
 # Calibrates `greetbench gate` on this machine: how often it raises a false alarm when both sides
 # are the same build (A/A), how often it detects an injected slowdown, and how long a run takes.
 #
-#   scripts/calibrate-gate.sh [--runs N] [--servers nio,netty,loom] [--slowdown-us US]
-#                             [--budget 5m] [--out DIR] [--jar FILE] [--skip-aa] [--skip-slowdown]
-#                             [-- gate options...]
+#   scripts/calibrate-gate.sh [--runs N] [--servers nio,netty,loom] [--slowdown cpu:6 | --slowdown-us US]
+#                             [--tail tail:2:5] [--budget 5m] [--out DIR] [--jar FILE]
+#                             [--skip-aa] [--skip-slowdown] [--skip-tail] [-- gate options...]
 #
-# The A/A runs gate the jar against itself. The slowdown runs give the candidate
-# `--handler cpu:US` (US microseconds of spinning per exchange); the script reports the change the
-# gate measured, so you can see what the injected work cost. Options after `--` go to every gate run.
+# Three series of --runs each. A/A gates the jar against itself (a regression is a false alarm).
+# The slowdown series gives the candidate `--handler cpu:US` (US microseconds of spinning per
+# exchange; --slowdown takes any handler, e.g. cpu:10 where cpu:6 costs a server less than 10%);
+# the tail series gives it `--handler tail:P:MS` (P% of exchanges wait MS ms before the reply). In
+# both a regression is a detection. The script reports the change the gate measured, so you can see
+# what the injected work cost. Options after `--` go to every gate run (e.g. `--workload open:3000`).
 #
 # The jar (this checkout's, built by the launcher when needed, or --jar FILE) is copied once to the
 # output directory, so both sides of every run are the same bytes even if the sources change (and
@@ -21,7 +24,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=10
 servers=nio
-slowdown_us=3
+slowdown=cpu:6
+tail=tail:2:5
+do_tail=1
 budget=5m
 out=""
 source_jar=""
@@ -32,19 +37,23 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
-    --slowdown-us) slowdown_us=$2; shift 2 ;;
+    --slowdown-us) slowdown=cpu:$2; shift 2 ;;
+    --slowdown) slowdown=$2; shift 2 ;;
+    --tail) tail=$2; shift 2 ;;
+    --skip-tail) do_tail=0; shift ;;
     --budget) budget=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --jar) source_jar=$2; shift 2 ;;
     --skip-aa) do_aa=0; shift ;;
     --skip-slowdown) do_slow=0; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "calibrate-gate: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 case "$runs" in ''|*[!0-9]*) echo "calibrate-gate: --runs must be a positive whole number, got '$runs'" >&2; exit 2 ;; esac
-case "$slowdown_us" in ''|*[!0-9]*) echo "calibrate-gate: --slowdown-us must be a positive whole number, got '$slowdown_us'" >&2; exit 2 ;; esac
+case "$slowdown" in cpu:[0-9]*|sleep:[0-9]*|tail:[0-9]*:[0-9]*) ;; *) echo "calibrate-gate: --slowdown takes a handler such as cpu:6, got '$slowdown'" >&2; exit 2 ;; esac
+case "$tail" in tail:[0-9]*:[0-9]*) ;; *) echo "calibrate-gate: --tail takes tail:PERCENT:MS, got '$tail'" >&2; exit 2 ;; esac
 [ "$runs" -ge 1 ] || { echo "calibrate-gate: --runs must be at least 1" >&2; exit 2; }
 
 out=${out:-$(mktemp -d /tmp/greetbench-calibration-XXXXXX)}
@@ -72,7 +81,7 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 export GREETBENCH_JAVA=$java GREETBENCH_JAR=$jar GREETBENCH_JVM_FLAGS="${flags[*]}"
 
-echo "calibrate-gate: $runs runs per series, servers $servers, budget $budget, slowdown cpu:${slowdown_us}us; results in $out"
+echo "calibrate-gate: $runs runs per series, servers $servers, budget $budget, slowdown $slowdown, tail $tail; results in $out"
 echo "calibrate-gate: jar $jar ($(sha256sum "$jar" | cut -c1-12)), java $("$java" -version 2>&1 | head -n 1)"
 
 # Runs one series; $1 = name, rest = extra gate options. Appends "name exit seconds" to $out/runs.txt.
@@ -99,7 +108,8 @@ series() {
 
 : >"$out/runs.txt"
 [ "$do_aa" = 1 ] && series aa
-[ "$do_slow" = 1 ] && series slow --candidate-args "--handler cpu:$slowdown_us"
+[ "$do_slow" = 1 ] && series slow --candidate-args "--handler $slowdown"
+[ "$do_tail" = 1 ] && series tail --candidate-args "--handler $tail"
 
 # Summary: counts per series, run times, and the median change the gate measured per metric.
 summarize() {
@@ -120,5 +130,6 @@ summarize() {
 echo
 echo "calibrate-gate: summary ($out)"
 [ "$do_aa" = 1 ] && summarize aa "A/A (same build both sides; regression = false alarm)"
-[ "$do_slow" = 1 ] && summarize slow "slowdown (candidate --handler cpu:$slowdown_us; regression = detection)"
-echo "calibrate-gate: rerun with: scripts/calibrate-gate.sh --runs $runs --servers $servers --slowdown-us $slowdown_us --budget $budget"
+[ "$do_slow" = 1 ] && summarize slow "slowdown (candidate --handler $slowdown; regression = detection)"
+[ "$do_tail" = 1 ] && summarize tail "tail (candidate --handler $tail; regression = detection)"
+echo "calibrate-gate: rerun with: scripts/calibrate-gate.sh --runs $runs --servers $servers --slowdown $slowdown --tail $tail --budget $budget"

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
  * measures every server by the procedure in {@code io.greetbench.compare}'s design note, and this
  * command writes what it measured: the table on stdout, and {@code results.json}, {@code table.txt},
  * {@code report.html} and {@code charts/*.svg} in the output directory, beside the {@code hlog/}
- * interval logs the run wrote.
+ * interval logs and, with {@code --cpu-profile}, the {@code jfr/} recordings the run wrote.
  *
  * <p>Threading: runs on the calling thread; see {@link CompareRun} for the threads it starts.
  */
@@ -103,6 +103,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--noise-threshold", paramLabel = "PERCENT", description = "warn when repeats spread more than this (default: ${DEFAULT-VALUE})")
     double noisePercent;
 
+    @Option(names = "--cpu-profile",
+            description = "after the measured workloads, profile each Java server with JFR in a run of its own (not in the table): "
+                    + "its top methods, user/kernel split and allocation per exchange, in the report's \"Where the CPU goes\" and "
+                    + "results.json's cpu_profile; recordings under jfr/ (default: ${DEFAULT-VALUE})")
+    boolean cpuProfile;
+
     @Option(names = "--seed", paramLabel = "N", description = "seeds the shuffled order of each round, to repeat a run's order (default: random, recorded in results.json)")
     Long seed;
 
@@ -147,7 +153,7 @@ final class CompareCommand implements Callable<Integer> {
                 Objects.requireNonNullElse(o.think, profile.think()),
                 timeout, noisePercent / 100,
                 servers, parsed.hasMatchedOption("--servers"), externals, pin, serverCpus, serverCpuQuota,
-                seed != null ? seed : CompareSettings.randomSeed());
+                seed != null ? seed : CompareSettings.randomSeed(), cpuProfile);
     }
 
     /**

@@ -61,6 +61,7 @@ final class Defaults implements CommandLine.IDefaultValueProvider {
             Map.entry("compare --timeout", duration(CompareSettings.DEFAULT_EXCHANGE_TIMEOUT)),
             Map.entry("compare --slo", CapacitySettings.DEFAULT_SLO.toString()),
             Map.entry("compare --noise-threshold", Integer.toString(CompareSettings.DEFAULT_NOISE_PERCENT)),
+            Map.entry("compare --cpu-profile", Boolean.toString(CompareSettings.DEFAULT_CPU_PROFILE)),
 
             // capacity
             Map.entry("capacity --slo", CapacitySettings.DEFAULT_SLO.toString()),

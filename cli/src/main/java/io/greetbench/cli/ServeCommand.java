@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,9 +115,11 @@ final class ServeCommand implements Callable<Integer> {
             greetServer.close();
             out.flush();
             err.flush();
+            writeFlightRecordings();
             // A JVM stopped by a signal exits 128+signal even after its hooks ran; a graceful stop
             // is a success, so end the process here with 0. halt() skips the remaining hooks, of
-            // which greetbench registers none.
+            // which greetbench registers none; JFR's, which writes a recording on exit, is
+            // anticipated above.
             Runtime.getRuntime().halt(ExitCode.OK.code());
         }, "graceful-shutdown"));
         if (controlStdin) {
@@ -124,6 +129,32 @@ final class ServeCommand implements Callable<Integer> {
         }
         new CountDownLatch(1).await();
         return ExitCode.OK.code();
+    }
+
+    /**
+     * Writes every flight recording that has a file to go to ({@code -XX:StartFlightRecording:filename=...},
+     * as {@code compare --cpu-profile} starts a server): JFR writes it from a shutdown hook of its
+     * own, which runs beside this one and which {@code halt()} would cut short, leaving no file or
+     * half of one. Stopping a recording writes it; when JFR's hook got there first, it holds the
+     * recorder until the file is written, and the recording is no longer running.
+     */
+    private static void writeFlightRecordings() {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
+        try {
+            for (Recording recording : FlightRecorder.getFlightRecorder().getRecordings()) {
+                if (recording.getState() == RecordingState.RUNNING && recording.getDestination() != null) {
+                    try {
+                        recording.stop();
+                    } catch (IllegalStateException e) {
+                        // Stopped or closed by JFR's own hook meanwhile, which wrote it.
+                    }
+                }
+            }
+        } catch (IllegalStateException e) {
+            // The recorder is already shut down: its hook has written every recording.
+        }
     }
 
     /**

@@ -93,6 +93,37 @@ class CompareCommandTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProfileEachJavaServerInARunOfItsOwnAndSayWhyAnExternalIsNot() throws IOException {
+        Path out = dir.resolve("profiled");
+        CliRun run = CliRun.of("compare", "--servers", "nio", "--external", "dead=exit 3 {port}", "--pin", "none", "--cpu-profile",
+                "--warmup", "600ms", "--duration", "300ms", "--repeats", "1", "--concurrency", "4", "--open-loop", "50", "--held", "0",
+                "--capacity-steps", "1", "--capacity-step-duration", "200ms", "--seed", "3", "--out", out.toString());
+
+        assertEquals(ExitCode.OK.code(), run.code(), run.toString());
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
+        assertTrue(json.get("provenance").get("settings").get("cpu_profile").asBoolean(), json.toString());
+        JsonNode nio = json.get("servers").get(0).get("cpu_profile");
+        assertTrue(nio.get("not_profiled").isNull(), nio.toString());
+        assertEquals(4, nio.get("connections").asInt(), "profiled at its peak's concurrency");
+        assertTrue(nio.get("exchanges").asLong() > 0 && nio.get("samples").asLong() >= 0, nio.toString());
+        assertEquals("jdk.CPUTimeSample", nio.get("sampler").asText(), "JDK 25 samples by CPU time: " + nio);
+        for (String field : new String[] {"user_cpu_share", "system_cpu_share", "cpu_micros_per_exchange", "alloc_bytes_per_exchange"}) {
+            assertTrue(nio.get(field).isNumber(), field + " in " + nio);
+        }
+        assertEquals(1.0, nio.get("user_cpu_share").asDouble() + nio.get("system_cpu_share").asDouble(), 1e-3, nio.toString());
+        for (JsonNode m : nio.get("top_methods")) {
+            assertTrue(m.get("method").isTextual() && m.get("samples").asLong() > 0 && m.get("share").asDouble() <= 1, m.toString());
+        }
+        assertTrue(Files.size(out.resolve(nio.get("jfr_file").asText())) > 0, "the recording is kept");
+        JsonNode external = json.get("servers").get(1);
+        assertEquals("dead", external.get("name").asText());
+        assertEquals("no JVM: not profiled", external.get("cpu_profile").get("not_profiled").asText());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<h2>Where the CPU goes</h2>") && html.contains("no JVM: not profiled") && html.contains("not in the table"), html);
+    }
+
+    @Test
     void shouldShowEveryDefaultInHelp() {
         CliRun run = CliRun.of("compare", "--help");
 
@@ -102,7 +133,7 @@ class CompareCommandTest {
         for (String expected : new String[] {"heldconnections(default:quick)", "tail:<percent>:<milliseconds>(default:none)",
             "(default:nio,netty,loom,loom-platform,asyncio;asyncioonlywhenpython3ispresent", "nopinningandnoCPUbudget(default:auto)",
             "per-exchangetimeout(default:2s)", "spreadmorethanthis(default:10)", "getstherest(default:half)",
-            "andsaysso(default:0.5)", "p99=5msorp99.9=20ms(default:p99=5ms)"}) {
+            "andsaysso(default:0.5)", "p99=5msorp99.9=20ms(default:p99=5ms)", "recordingsunderjfr/(default:false)"}) {
             assertTrue(help.contains(expected), "help lacks '" + expected + "':\n" + run.out());
         }
         assertFalse(help.contains("${DEFAULT-VALUE}"), run.out());

@@ -9,7 +9,8 @@ import java.util.Locale;
  * The two sizes of a compare run, as typed after {@code --profile}: each names the workload
  * settings that {@code --warmup}, {@code --duration}, {@code --repeats}, {@code --open-loop-repeats},
  * {@code --concurrency}, {@code --open-loop}, {@code --held}, {@code --think},
- * {@code --capacity-steps} and {@code --capacity-step-duration} override one by one.
+ * {@code --capacity-steps} and {@code --capacity-step-duration} override one by one, and the
+ * length of the profiled run that {@code --cpu-profile} adds.
  */
 public enum CompareProfile {
 
@@ -25,11 +26,11 @@ public enum CompareProfile {
      * steps, at most ten, a 25% bracket) instead of the full one.
      */
     QUICK(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(2), 2, 1, List.of(16, 64), List.of(0.5, 0.8), 1_000,
-            Duration.ofSeconds(2)),
+            Duration.ofSeconds(2), Duration.ofSeconds(3)),
 
     /** Every step: longer runs, more points, three rounds with every point in each, the C10K-scale held-connection workload. */
     FULL(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10), 3, 3, List.of(1, 16, 64, 256),
-            List.of(0.25, 0.5, 0.75, 0.9), 10_000, Duration.ofSeconds(5));
+            List.of(0.25, 0.5, 0.75, 0.9), 10_000, Duration.ofSeconds(5), Duration.ofSeconds(10));
 
     private final Duration warmupMin;
     private final Duration warmup;
@@ -40,9 +41,10 @@ public enum CompareProfile {
     private final List<Double> fractions;
     private final int held;
     private final Duration think;
+    private final Duration cpuProfileDuration;
 
     CompareProfile(Duration warmupMin, Duration warmup, Duration duration, int repeats, int openLoopRepeats, List<Integer> concurrencies,
-                   List<Double> fractions, int held, Duration think) {
+                   List<Double> fractions, int held, Duration think, Duration cpuProfileDuration) {
         this.warmupMin = warmupMin;
         this.warmup = warmup;
         this.duration = duration;
@@ -52,6 +54,7 @@ public enum CompareProfile {
         this.fractions = fractions;
         this.held = held;
         this.think = think;
+        this.cpuProfileDuration = cpuProfileDuration;
     }
 
     /** The least warm-up per server, even when its CPU per exchange agrees sooner: a JIT can plateau between tiers. */
@@ -97,6 +100,15 @@ public enum CompareProfile {
     /** How long the held connections stay idle. */
     public Duration think() {
         return think;
+    }
+
+    /**
+     * With {@code --cpu-profile}, each Java server's profiled closed-loop run: at JFR's 10 ms
+     * period, 3 s give a few hundred samples of the busy thread, enough to see which methods
+     * dominate; 10 s make the smaller shares readable too.
+     */
+    public Duration cpuProfileDuration() {
+        return cpuProfileDuration;
     }
 
     /** The capacity search each server gets before the rounds; its SLO is the default one. */

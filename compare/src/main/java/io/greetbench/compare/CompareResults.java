@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.greetbench.capacity.CapacityResult;
 import io.greetbench.harness.BoundBy;
 import io.greetbench.harness.CpuBudget.Throttling;
+import io.greetbench.harness.JfrProfile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,6 +50,9 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
         u.put("capacity", "exchanges per second: the highest constant open-loop rate whose corrected latency met the SLO "
                 + "(steps' percentile_us in microseconds)");
         u.put("throttling", "CFS periods, periods in which the server's quota ran out, milliseconds it waited throttled");
+        u.put("cpu_profile", "a separate profiled run per Java server (--cpu-profile), not in any other figure: cpu_micros_per_exchange in "
+                + "microseconds of CPU (user + system, JFR's overhead included), shares of that CPU time, alloc_bytes_per_exchange in bytes "
+                + "estimated from JFR's allocation samples, top_methods by JFR samples (sampler) with the method as top frame (self time)");
         return Collections.unmodifiableMap(u);
     }
 
@@ -95,10 +99,12 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param gcMillis    GC time over the measured workloads; -1 when unknown (not a JVM)
      * @param gcCount     collections over the measured workloads; -1 when unknown
      * @param errors      failed exchanges by kind, over every measured workload
+     * @param cpuProfile  where its CPU went, from a profiled run of its own ({@code --cpu-profile}),
+     *                    or null when none was asked for; none of its figures is in the others
      */
     public record ServerResult(String name, String handler, String model, String command, String failure,
                         WarmUp warmUp, RateBasis rateBasis, CapacityResult capacity, List<ClosedLoopPoint> closedLoop, List<OpenLoopPoint> openLoop, HeldResult held,
-                        long idleRssBytes, long gcMillis, long gcCount, Map<String, Long> errors) {
+                        long idleRssBytes, long gcMillis, long gcCount, Map<String, Long> errors, CpuProfile cpuProfile) {
 
         /** The closed-loop point with the highest median rate. */
         Optional<ClosedLoopPoint> peak() {
@@ -107,6 +113,52 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
 
         long totalErrors() {
             return errors.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * Where one server's CPU went, from a run of its own after the measured workloads
+     * ({@link CpuProfileRun}): the server started afresh with a flight recording, warmed up, then
+     * a closed loop at its peak's concurrency. The recording costs CPU, so none of these figures
+     * enters the table, the capacity or the charts; they explain them.
+     *
+     * @param notProfiled           why there is no profile ("no JVM: not profiled" for a server that
+     *                              is not a greetbench JVM, or why the run failed); null when profiled
+     * @param connections           exchanges in flight: the concurrency of its closed-loop peak
+     * @param exchanges             exchanges completed in the profiled window
+     * @param errors                failed exchanges in it
+     * @param seconds               the window's wall time
+     * @param userCpuShare          user time / (user + system time) of the server over the window, from /proc
+     * @param systemCpuShare        system (kernel) time / (user + system time)
+     * @param cpuMicrosPerExchange  user + system time per exchange, the recording's own overhead included
+     * @param allocBytesPerExchange JFR's sampled allocation over the window per exchange: an estimate
+     * @param sampler               the JFR event sampled: {@code jdk.CPUTimeSample} (every period of a
+     *                              thread's CPU time, user and kernel, native methods included) or,
+     *                              where the JDK has none, {@code jdk.ExecutionSample} (every period
+     *                              of wall time, threads in Java code only)
+     * @param samplePeriodMillis    the sampler's period
+     * @param samples               samples in the window, over every thread
+     * @param topMethods            the methods most often on top of the sampled stacks (self), most first
+     * @param jfrFile               the recording, relative to the output directory; it holds the
+     *                              server's whole life, warm-up included, for {@code jfr} or JMC
+     */
+    public record CpuProfile(String notProfiled, int connections, long exchanges, long errors, double seconds, double userCpuShare,
+                             double systemCpuShare, double cpuMicrosPerExchange, double allocBytesPerExchange, String sampler, long samplePeriodMillis,
+                             long samples, List<JfrProfile.MethodSamples> topMethods, String jfrFile) {
+
+        /** What a server that is not a greetbench JVM gets: nothing records it. */
+        public static final String NO_JVM = "no JVM: not profiled";
+
+        public CpuProfile {
+            topMethods = List.copyOf(topMethods);
+        }
+
+        static CpuProfile notProfiled(String why) {
+            return new CpuProfile(why, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, 0, 0, List.of(), null);
+        }
+
+        boolean profiled() {
+            return notProfiled == null;
         }
     }
 

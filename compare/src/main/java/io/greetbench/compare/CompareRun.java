@@ -31,7 +31,8 @@ import java.util.Optional;
  * phases in order, each server's part of a phase done by its {@link ServerMeasurement}:
  * {@link #startLineup start}, {@link #warmUpLineup warm up until steady},
  * {@link #fixRateBases search each server's capacity, the open loop's rate basis}, {@link #measureRounds measure in shuffled
- * rounds}, {@link #holdConnectionsAndStop hold connections and stop}. It returns what was measured
+ * rounds}, {@link #holdConnectionsAndStop hold connections and stop}, and with {@code --cpu-profile}
+ * {@link #profileLineup profile each Java server in a run of its own}. It returns what was measured
  * with its provenance; the caller renders it. The raw interval logs are written as the run goes,
  * under the output directory's {@code hlog}. Progress and the time left go to the given writer.
  *
@@ -116,6 +117,9 @@ public final class CompareRun {
             fixRateBases(lineup, order.get(0));
             measureRounds(lineup, order);
             holdConnectionsAndStop(lineup);
+            if (settings.cpuProfile()) {
+                profileLineup(lineup);
+            }
         } finally {
             // Normally every server is stopped by now; not when something unforeseen was thrown.
             lineup.forEach(m -> m.stopServer(Duration.ofSeconds(2)));
@@ -190,6 +194,16 @@ public final class CompareRun {
      */
     private void holdConnectionsAndStop(List<ServerMeasurement> lineup) {
         lineup.forEach(ServerMeasurement::holdConnectionsAndStop);
+    }
+
+    /**
+     * Phase 6, with {@code --cpu-profile}: each Java server in a profiled run of its own, one at a
+     * time, after every measured workload, so that the recording's overhead is in no figure of
+     * the table; an external server is not profiled, and its profile says so.
+     */
+    private void profileLineup(List<ServerMeasurement> lineup) {
+        progress.say("profiling each Java server with JFR in a run of its own: where its CPU goes, not in the table's figures");
+        lineup.forEach(ServerMeasurement::profileCpu);
     }
 
     /**

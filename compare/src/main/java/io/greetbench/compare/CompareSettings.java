@@ -59,12 +59,15 @@ import java.util.regex.Pattern;
  * @param serverCpuQuota   the CPU time the server may use when pinned ({@link CpuBudget}), or none
  * @param seed             shuffles the order of the lineup in each round; recorded so a run's
  *                         order can be repeated
+ * @param cpuProfile       after the measured workloads, profile each Java server in a run of its
+ *                         own ({@link CpuProfileRun}), whose figures stay out of the table
  */
 public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers, Duration warmup, Duration duration, int repeats,
                               int openLoopRepeats, List<Integer> concurrencies, List<Double> fractions, CapacitySettings capacity, int held,
                               Duration think,
                               Duration exchangeTimeout, double noiseThreshold, List<String> servers, boolean serversGiven,
-                              Map<String, String> externals, Pinning pinning, ServerCpus serverCpus, CpuQuota serverCpuQuota, long seed) {
+                              Map<String, String> externals, Pinning pinning, ServerCpus serverCpus, CpuQuota serverCpuQuota, long seed,
+                              boolean cpuProfile) {
 
     public static final CompareProfile DEFAULT_PROFILE = CompareProfile.QUICK;
     /** Every built-in server, the asyncio peer last. */
@@ -96,6 +99,9 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
     /** Two consecutive warm-up slices whose CPU per exchange agree within 10% mean a steady server. */
     public static final double WARMUP_STEADY_TOLERANCE = 0.10;
 
+    /** No profiled runs unless asked: they add a JVM start, a warm-up and a run per Java server. */
+    public static final boolean DEFAULT_CPU_PROFILE = false;
+
     /** What an external server may be called: it becomes part of file names. */
     private static final Pattern EXTERNAL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
 
@@ -104,7 +110,7 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         return new CompareSettings(profile, handlers, profile.warmup(), profile.duration(), profile.repeats(), profile.openLoopRepeats(),
                 profile.concurrencies(), profile.fractions(), profile.capacity(), profile.held(), profile.think(), DEFAULT_EXCHANGE_TIMEOUT,
                 DEFAULT_NOISE_THRESHOLD, DEFAULT_SERVERS, false, Map.of(), DEFAULT_PINNING, DEFAULT_SERVER_CPUS, DEFAULT_SERVER_CPU_QUOTA,
-                randomSeed());
+                randomSeed(), DEFAULT_CPU_PROFILE);
     }
 
     public CompareSettings {
@@ -252,7 +258,15 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         if (held > 0) {
             s += seconds(think) + 1 + held / 5_000.0;
         }
-        return s;
+        return s + plannedProfileSeconds();
+    }
+
+    /**
+     * The profiled run of a Java server, 0 without {@code --cpu-profile}: a JVM start, the
+     * warm-up at its cap, the run, and writing and reading the recording.
+     */
+    double plannedProfileSeconds() {
+        return cpuProfile ? 2 + seconds(warmup) + seconds(profile.cpuProfileDuration()) + RUN_OVERHEAD_SECONDS + 1 : 0;
     }
 
     /** The capacity search at its step limit: each step its warm-up, its recorded window and the set-up of a run. */
@@ -305,6 +319,10 @@ public record CompareSettings(CompareProfile profile, List<HandlerWork> handlers
         m.put("server_cpu_quota", serverCpuQuota.toString());
         m.put("cpu_budget_period", human(CpuBudget.DEFAULT_PERIOD));
         m.put("seed", seed);
+        m.put("cpu_profile", cpuProfile);
+        if (cpuProfile) {
+            m.put("cpu_profile_duration", human(profile.cpuProfileDuration()));
+        }
         return m;
     }
 }

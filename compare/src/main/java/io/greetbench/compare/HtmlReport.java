@@ -4,11 +4,13 @@ import io.greetbench.capacity.CapacityResult;
 import io.greetbench.capacity.CapacityStep;
 import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
+import io.greetbench.compare.CompareResults.CpuProfile;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
 import io.greetbench.compare.CompareResults.Provenance;
 import io.greetbench.compare.CompareResults.ServerResult;
 import io.greetbench.harness.CpuBudget.Throttling;
+import io.greetbench.harness.JfrProfile;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The compare report: one self-contained HTML file (inline CSS and SVG, no scripts, no network),
  * so it can be mailed or attached to an issue and still render. It leads with the summary table
- * and warnings, then throughput, each server's capacity search (latency against rate, with the
+ * and warnings, then where each server's CPU goes (with {@code --cpu-profile}), throughput, each server's capacity search (latency against rate, with the
  * SLO), latency percentile curves, and CPU and memory costs, then the
  * details and the provenance a reader needs to judge the numbers. Stateless.
  */
@@ -62,6 +64,7 @@ public final class HtmlReport {
             h.append("</ul></div>\n");
         }
         summary(h, results);
+        whereTheCpuGoes(h, results);
         throughput(h, results, charts);
         capacity(h, results, charts);
         handlerEffect(h, results);
@@ -113,6 +116,53 @@ public final class HtmlReport {
             h.append("<li>").append(esc(note)).append("</li>");
         }
         h.append("</ul>\n");
+    }
+
+    /**
+     * With {@code --cpu-profile}: each server's profile beside the table, from a run of its own,
+     * so that a reader sees why the models' costs differ without the recording's overhead in them.
+     */
+    private static void whereTheCpuGoes(StringBuilder h, CompareResults results) {
+        List<ServerResult> servers = results.servers().stream().filter(s -> s.cpuProfile() != null).toList();
+        if (servers.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Where the CPU goes</h2>\n<p class=\"note\">From a <b>separate profiled run</b> of each Java server after the "
+                + "measured workloads, whose overhead is <b>not in the table</b>: the server started afresh with a JDK Flight Recording, "
+                + "warmed up, then a closed loop at the concurrency of its peak. <b>user / kernel</b>: its CPU time in its own code and "
+                + "in the kernel (system calls), from <code>/proc</code>; <b>CPU per exchange</b> includes the recording's overhead, so "
+                + "compare it between servers, not with the table. <b>allocated</b>: estimated from JFR's allocation samples. "
+                + "<b>Top methods</b>: the methods most often on top of the sampled stacks (self time). JFR's CPU-time sampler "
+                + "(JDK 25) samples each thread per 10 ms of its CPU, kernel time included, so a native method such as a socket "
+                + "<code>write0</code> carries the system call it makes; where only execution samples exist, they cover Java code "
+                + "alone, and the kernel's part shows only in the kernel share.</p>\n");
+        for (ServerResult s : servers) {
+            CpuProfile p = s.cpuProfile();
+            h.append("<h3>").append(esc(results.label(s))).append("</h3>\n");
+            if (!p.profiled()) {
+                h.append("<p class=\"note\">").append(esc(p.notProfiled())).append("</p>\n");
+                continue;
+            }
+            h.append("<p class=\"note\">c=").append(p.connections()).append(", ").append(CompareTable.rate(p.exchanges()))
+                    .append(" exchanges in ").append(CompareTable.decimal(p.seconds())).append(" s")
+                    .append(p.errors() > 0 ? " (" + p.errors() + " failed)" : "").append(": <b>")
+                    .append(CompareTable.decimal(p.cpuMicrosPerExchange())).append(" µs</b> CPU per exchange, user <b>")
+                    .append(share(p.userCpuShare())).append("</b> · kernel <b>").append(share(p.systemCpuShare()))
+                    .append("</b>, <b>≈ ").append(esc(CompareTable.bytes(p.allocBytesPerExchange()))).append("</b> allocated per exchange; ")
+                    .append(p.samples()).append(JfrProfile.CPU_TIME_SAMPLE.equals(p.sampler())
+                            ? " CPU-time samples, one per " + p.samplePeriodMillis() + " ms of a thread's CPU · "
+                            : " execution samples, one per " + p.samplePeriodMillis() + " ms per thread in Java code · ")
+                    .append(link(p.jfrFile())).append("</p>\n");
+            if (p.topMethods().isEmpty()) {
+                continue;
+            }
+            h.append("<table><tr><th>top method (self)</th><th>samples</th><th>share</th></tr>\n");
+            for (JfrProfile.MethodSamples m : p.topMethods()) {
+                h.append("<tr><td><code>").append(esc(m.method())).append("</code></td><td>").append(m.samples()).append("</td><td>")
+                        .append(CompareTable.percent(m.share())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
     }
 
     private static void throughput(StringBuilder h, CompareResults results, Map<String, String> charts) {

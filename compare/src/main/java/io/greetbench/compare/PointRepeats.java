@@ -55,6 +55,15 @@ final class PointRepeats {
             return repeats.isEmpty();
         }
 
+        int connections() {
+            return connections;
+        }
+
+        /** The median of the repeats' rates so far, the figure the point quotes; 0 before any. */
+        double medianRate() {
+            return median(repeats.stream().map(Repeat::rate).toList());
+        }
+
         /** The point, from the repeats so far; {@code label} names it in a noise warning. */
         ClosedLoopPoint point(String label, double noiseThreshold, RunWarnings warnings, Function<CpuSample, BoundReading> judge) {
             List<Double> rates = repeats.stream().map(Repeat::rate).toList();

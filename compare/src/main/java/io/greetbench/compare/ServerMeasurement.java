@@ -5,6 +5,7 @@ import io.greetbench.capacity.CapacitySearch;
 import io.greetbench.capacity.CapacitySettings;
 import io.greetbench.capacity.ServerCpuMeter;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
+import io.greetbench.compare.CompareResults.CpuProfile;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.Latency;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One server with one handler through the phases of a comparison, which {@link CompareRun} calls
  * for the whole lineup in turn: {@link #start}, {@link #warmUp}, {@link #searchCapacity},
- * {@link #measureRound} once per round, {@link #holdConnectionsAndStop}, then {@link #result}.
+ * {@link #measureRound} once per round, {@link #holdConnectionsAndStop}, with {@code --cpu-profile}
+ * {@link #profileCpu}, then {@link #result}.
  * Each workload is a step announced on {@link Progress}. A server that fails to start, exits or
  * stops answering ends its own measurement there: its process is stopped, the reason goes into its
  * result and the warnings, the phases after that do nothing for it, and the repeats it completed
@@ -52,7 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ServerMeasurement {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final ServerRun run;
     private final ComparedServer server;
@@ -82,6 +85,9 @@ final class ServerMeasurement {
     private long gcMillis = -1;
     private long gcCount = -1;
     private HeldResult held;
+    private CpuProfile cpuProfile;
+    /** The profiled run while it runs, for the shutdown hook. */
+    private volatile CpuProfileRun profiling;
 
     /**
      * @param heldCount  held connections, after capping to the descriptor limit
@@ -124,6 +130,10 @@ final class ServerMeasurement {
         ServerProcess p = process;
         if (p != null) {
             p.stop(grace);
+        }
+        CpuProfileRun r = profiling;
+        if (r != null) {
+            r.stop(grace);
         }
     }
 
@@ -367,6 +377,45 @@ final class ServerMeasurement {
         close();
     }
 
+    /**
+     * Phase 6, with {@code --cpu-profile}, after the server was stopped: a profiled run of its own
+     * ({@link CpuProfileRun}) at the concurrency of its closed-loop peak, whose figures enter
+     * nothing but its profile. A server that failed, or has no closed-loop point, is not profiled,
+     * and its profile says why.
+     */
+    void profileCpu() {
+        if (!server.isGreetbench()) {
+            cpuProfile = CpuProfile.notProfiled(CpuProfile.NO_JVM);
+            forgo(settings.plannedProfileSeconds());
+            return;
+        }
+        Optional<PointRepeats.Closed> peak = closed.stream().filter(p -> !p.isEmpty())
+                .max(Comparator.comparingDouble(PointRepeats.Closed::medianRate));
+        if (failure != null || peak.isEmpty()) {
+            cpuProfile = CpuProfile.notProfiled(failure != null ? "not profiled, since its measurement failed" : "no closed-loop point to profile at");
+            forgo(settings.plannedProfileSeconds());
+            return;
+        }
+        int c = peak.get().connections();
+        step("profiled run, not in the table: started afresh with JFR, warmed up, closed loop c=" + c + " for "
+                + CompareSettings.human(settings.profile().cpuProfileDuration()), settings.plannedProfileSeconds());
+        CpuProfileRun r = new CpuProfileRun(run, settings, serverCpus, budget, dir, progress, prefix);
+        profiling = r;
+        try {
+            cpuProfile = r.profile(c);
+        } finally {
+            profiling = null;
+        }
+        if (cpuProfile.profiled()) {
+            progress.note(prefix, "profile: " + CompareTable.decimal(cpuProfile.cpuMicrosPerExchange()) + " µs CPU per exchange, "
+                    + CompareTable.percent(cpuProfile.systemCpuShare()) + " in the kernel, " + cpuProfile.samples() + " samples, top "
+                    + cpuProfile.topMethods().stream().findFirst().map(m -> m.method() + " " + CompareTable.percent(m.share())).orElse("none"));
+        } else {
+            progress.note(prefix, cpuProfile.notProfiled());
+            warnings.add(run.label() + ": " + cpuProfile.notProfiled());
+        }
+    }
+
     /** What was measured: every point from the repeats it completed, even when it failed later. */
     ServerResult result() {
         List<ClosedLoopPoint> closedPoints = closed.stream().filter(p -> !p.isEmpty())
@@ -374,7 +423,8 @@ final class ServerMeasurement {
         List<OpenLoopPoint> openPoints = open.stream().filter(p -> !p.isEmpty())
                 .map(p -> p.point(run.label(), settings.noiseThreshold(), warnings, sample -> budget.judge(sample, admitted))).toList();
         return new ServerResult(server.name(), run.handler().toString(), server.model(), server.describeCommand(), failure, warmUp,
-                rateBasis, capacity, closedPoints, openPoints, held, idleRss, gcMillis, gcCount, Collections.unmodifiableMap(errors));
+                rateBasis, capacity, closedPoints, openPoints, held, idleRss, gcMillis, gcCount, Collections.unmodifiableMap(errors),
+                cpuProfile);
     }
 
     /** Runs one phase's work; a harness failure ends this server's measurement, not the comparison. */

@@ -52,6 +52,8 @@
  * the first {@code --open-loop-repeats} rounds, every open-loop point once.</li>
  * <li><b>Held connections</b>, one server at a time (the generator needs a descriptor per
  * connection), each server stopped after its own, with its GC totals read just before.</li>
+ * <li>With {@code --cpu-profile}, <b>a profiled run per Java server</b>, one at a time
+ * ({@link io.greetbench.compare.CpuProfileRun}; see below).</li>
  * </ol>
  * A server that does not start, exits or stops answering ends its own measurement there, with the
  * reason in its result and in the warnings, and keeps the repeats it completed; its process is
@@ -158,6 +160,24 @@
  * and whether it can be raised. All N requests are released at once, so the last replies wait
  * behind thousands of others: the exchange timeout is stretched to 5 ms per connection for this
  * workload, since that wait is queueing, not failure.
+ *
+ * <h2>Where the CPU goes: a profiled run of its own</h2>
+ * The table says what each server costs; {@code --cpu-profile} says where, so that a reader sees
+ * why the models differ. A flight recording costs the server CPU (samplers, the recorder thread,
+ * allocation sampling), so it must not run during the measured workloads, whose figures would
+ * then carry it: after them, each greetbench server is started afresh with a recording
+ * ({@link io.greetbench.harness.JfrProfile#startOption}), warmed up by the same
+ * {@link io.greetbench.compare.WarmUpRule} (a new JVM starts its JIT from nothing), put under the
+ * CPU budget as its measured runs were, and driven in a closed loop at the concurrency of its
+ * closed-loop peak for {@code CompareProfile.cpuProfileDuration()}. Its user and system time
+ * ({@link io.greetbench.harness.CpuTimes}) are read around that window; SIGTERM makes it write
+ * the recording, of which only the window's events are read
+ * ({@link io.greetbench.harness.JfrProfile#read}): the top methods by samples (top frame, self;
+ * JDK 25's CPU-time samples, which see native methods and their system calls, else execution
+ * samples), and the sampled allocation per exchange, an estimate. The result is the server's
+ * {@code cpu_profile}, shown in the report's "Where the CPU goes" beside the table and never in
+ * any other figure; a server that is no JVM gets "no JVM: not profiled", and a profiled run that
+ * fails costs the profile only, never the server's measured figures.
  *
  * <h2>Provenance</h2>
  * Numbers without their circumstances cannot be compared, so every result records when it ran,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.greetbench.capacity.CapacityResult;
 import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
+import io.greetbench.compare.CompareResults.CpuProfile;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.Latency;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
@@ -19,6 +20,7 @@ import io.greetbench.compare.CompareResults.ServerResult;
 import io.greetbench.compare.CompareResults.WarmUp;
 import io.greetbench.harness.BoundBy;
 import io.greetbench.harness.CpuBudget.Throttling;
+import io.greetbench.harness.JfrProfile;
 import io.greetbench.protocol.HandlerWork;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +58,9 @@ class CompareJsonTest {
             "percentile_us", "valid", "overloaded", "overloaded_reason", "pass", "verdict", "fallback", "capacity_slo",
             "capacity_start_rate", "capacity_growth", "capacity_tolerance", "capacity_max_steps", "capacity_step_duration",
             "capacity_step_warmup",
+            // a profiled run of its own per Java server (--cpu-profile), and the setting
+            "cpu_profile", "not_profiled", "user_cpu_share", "system_cpu_share", "cpu_micros_per_exchange", "alloc_bytes_per_exchange",
+            "sampler", "sample_period_millis", "samples", "top_methods", "method", "share", "jfr_file",
             // map keys: error kinds, and the settings' server command
             "reset", "timeout", "nio");
 
@@ -82,9 +87,11 @@ class CompareJsonTest {
         errors.put("timeout", 3L);
         ServerResult measured = new ServerResult("nio", "none", "NIO reactors", "greetbench serve nio", null, warmUp,
                 RateBasis.of(CAPACITY, warmUp), CAPACITY, closed, open, held,
-                60 << 20, 12, 3, errors);
+                60 << 20, 12, 3, errors, new CpuProfile(null, 64, 120_000, 0, 3.0, 0.4, 0.6, 45.25, 812.5, "jdk.CPUTimeSample", 10, 290,
+                List.of(new JfrProfile.MethodSamples("sun.nio.ch.Net.poll", 87, 0.3), new JfrProfile.MethodSamples("io.greetbench.nio.Reactor.run", 29, 0.1)),
+                "jfr/nio.jfr"));
         ServerResult failed = new ServerResult("ext", "none", "external command", "x {port}", "did not start", null, null, null, List.of(), List.of(),
-                null, -1, -1, -1, Map.of());
+                null, -1, -1, -1, Map.of(), CpuProfile.notProfiled(CpuProfile.NO_JVM));
         Map<String, Object> settings = new LinkedHashMap<>(CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe());
         settings.put("servers", Map.of("nio", "greetbench serve nio"));
         settings.put("round_order", List.of(List.of("nio", "ext"), List.of("ext", "nio")));
@@ -153,6 +160,23 @@ class CompareJsonTest {
         assertEquals("neither", open.get("bound_by").asText());
         assertEquals(300, open.get("throttling").get("throttled_periods").asInt());
         assertTrue(CompareTable.text(results()).contains("≥ 1,267"), CompareTable.text(results()));
+    }
+
+    @Test
+    void shouldWriteEachServersProfileApartWithItsTopMethodsAndSayWhyAnExternalHasNone() throws Exception {
+        JsonNode servers = new ObjectMapper().readTree(CompareJson.write(results())).get("servers");
+
+        JsonNode nio = servers.get(0).get("cpu_profile");
+        assertTrue(nio.get("not_profiled").isNull(), nio.toString());
+        assertEquals(64, nio.get("connections").asInt());
+        assertEquals(0.6, nio.get("system_cpu_share").asDouble());
+        assertEquals(812.5, nio.get("alloc_bytes_per_exchange").asDouble());
+        assertEquals("sun.nio.ch.Net.poll", nio.get("top_methods").get(0).get("method").asText());
+        assertEquals(87, nio.get("top_methods").get(0).get("samples").asLong());
+        assertEquals("jfr/nio.jfr", nio.get("jfr_file").asText());
+        JsonNode ext = servers.get(1).get("cpu_profile");
+        assertEquals("no JVM: not profiled", ext.get("not_profiled").asText());
+        assertTrue(ext.get("cpu_micros_per_exchange").isNull() && ext.get("top_methods").isEmpty() && ext.get("jfr_file").isNull(), ext.toString());
     }
 
     @Test

@@ -23,7 +23,7 @@ class CompareSettingsTest {
     private static CompareSettings with(List<String> servers, Map<String, String> externals, int repeats) {
         CompareProfile p = CompareProfile.QUICK;
         return new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(), repeats, 1, p.concurrencies(), p.fractions(), p.capacity(),
-                p.held(), p.think(), Duration.ofSeconds(2), 0.1, servers, true, externals, Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 42);
+                p.held(), p.think(), Duration.ofSeconds(2), 0.1, servers, true, externals, Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 42, false);
     }
 
     private static String mistake(List<String> servers, Map<String, String> externals, int repeats) {
@@ -41,7 +41,7 @@ class CompareSettingsTest {
         CompareProfile p = CompareProfile.QUICK;
         assertTrue(assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(),
                 2, 3, p.concurrencies(), p.fractions(), p.capacity(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
-                Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 1)).getMessage().startsWith("--open-loop-repeats must be between 1 and the rounds"));
+                Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 1, false)).getMessage().startsWith("--open-loop-repeats must be between 1 and the rounds"));
     }
 
     @Test
@@ -50,7 +50,7 @@ class CompareSettingsTest {
         CompareProfile p = CompareProfile.QUICK;
         WarmUpRule shortCap = new CompareSettings(p, List.of(HandlerWork.NONE), Duration.ofMillis(600), p.duration(), 1, 1,
                 p.concurrencies(), p.fractions(), p.capacity(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
-                Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 1).warmUpRule();
+                Pinning.NONE, ServerCpus.HALF, CpuQuota.NONE, 1, false).warmUpRule();
 
         assertEquals(new WarmUpRule(Duration.ofSeconds(1), p.warmupMin(), p.warmup(), 0.1), quick);
         assertEquals(new WarmUpRule(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(600), 0.1), shortCap);
@@ -84,10 +84,10 @@ class CompareSettingsTest {
 
         String all = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(), p.duration(),
                 1, 1, p.concurrencies(), p.fractions(), p.capacity(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true, Map.of(),
-                Pinning.AUTO, new ServerCpus(cpus, List.of()), CpuQuota.NONE, 1)).getMessage();
+                Pinning.AUTO, new ServerCpus(cpus, List.of()), CpuQuota.NONE, 1, false)).getMessage();
         String quota = assertThrows(BadInputException.class, () -> new CompareSettings(p, List.of(HandlerWork.NONE), p.warmup(),
                 p.duration(), 1, 1, p.concurrencies(), p.fractions(), p.capacity(), p.held(), p.think(), Duration.ofSeconds(2), 0.1, List.of("nio"), true,
-                Map.of(), Pinning.AUTO, new ServerCpus(1, List.of()), new CpuQuota(1.5), 1)).getMessage();
+                Map.of(), Pinning.AUTO, new ServerCpus(1, List.of()), new CpuQuota(1.5), 1, false)).getMessage();
 
         assertTrue(all.startsWith("--server-cpus ") && all.contains("no CPU for the load generator"), all);
         assertTrue(quota.startsWith("--server-cpu-quota ") && quota.contains("more than the 1 CPU"), quota);
@@ -100,12 +100,13 @@ class CompareSettingsTest {
         assertEquals(List.of("profile", "handlers", "warmup", "warmup_min", "warmup_slice", "warmup_steady_within", "duration", "repeats",
                 "open_loop_repeats", "concurrencies", "open_loop_fractions", "capacity_slo", "capacity_start_rate",
                 "capacity_growth", "capacity_tolerance", "capacity_max_steps", "capacity_step_duration", "capacity_step_warmup", "held", "think", "exchange_timeout", "noise_threshold", "pin",
-                "server_cpus", "server_cpu_quota", "cpu_budget_period", "seed"), List.copyOf(d.keySet()));
+                "server_cpus", "server_cpu_quota", "cpu_budget_period", "seed", "cpu_profile"), List.copyOf(d.keySet()));
         assertEquals("0.5", d.get("server_cpu_quota"));
         assertEquals("half", d.get("server_cpus"));
         assertEquals("full", d.get("profile"));
         assertEquals("30s", d.get("warmup"));
         assertEquals("5s", d.get("warmup_min"));
         assertEquals(0.1, d.get("noise_threshold"));
+        assertEquals(false, d.get("cpu_profile"));
     }
 }

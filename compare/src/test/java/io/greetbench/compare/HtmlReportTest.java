@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.greetbench.capacity.CapacityResult;
 import io.greetbench.compare.CompareResults.BoundReading;
 import io.greetbench.compare.CompareResults.ClosedLoopPoint;
+import io.greetbench.compare.CompareResults.CpuProfile;
 import io.greetbench.compare.CompareResults.HeldResult;
 import io.greetbench.compare.CompareResults.Latency;
 import io.greetbench.compare.CompareResults.OpenLoopPoint;
@@ -15,6 +16,7 @@ import io.greetbench.compare.CompareResults.Provenance;
 import io.greetbench.compare.CompareResults.RateBasis;
 import io.greetbench.compare.CompareResults.ServerResult;
 import io.greetbench.compare.CompareResults.WarmUp;
+import io.greetbench.harness.JfrProfile;
 import io.greetbench.protocol.HandlerWork;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,6 +38,10 @@ class HtmlReportTest {
     }
 
     private static ServerResult server(String name, double rate) {
+        return server(name, rate, null);
+    }
+
+    private static ServerResult server(String name, double rate, CpuProfile profile) {
         Histogram h = latencies();
         Latency l = Latency.ofNanos(h);
         List<ClosedLoopPoint> closed = List.of(new ClosedLoopPoint(64, List.of(rate, rate * 1.02), rate * 1.01, 0.02, l, 30, 45, null, "hlog/a.hlog", BoundReading.UNKNOWN));
@@ -48,7 +54,7 @@ class HtmlReportTest {
         HeldResult held = new HeldResult(1000, 1000, 1010, 50 << 20, (50 << 20) + 2_000_000, 2000, l, 0, null, "hlog/d.hlog");
         CapacityResult capacity = Capacities.knee(rate * 0.9);
         return new ServerResult(name, "none", "model", "cmd", null, warmUp, RateBasis.of(capacity, warmUp), capacity, closed, open, held, 60 << 20,
-                12, 3, Map.of("reset", 0L));
+                12, 3, Map.of("reset", 0L), profile);
     }
 
     private static CompareResults results(ServerResult... servers) {
@@ -88,6 +94,22 @@ class HtmlReportTest {
         List<String> header = CompareTable.header(results(nio));
         assertTrue(header.contains("capacity @p99≤5ms"), header.toString());
         assertTrue(CompareTable.text(results(nio)).contains("(overl.)"), CompareTable.text(results(nio)));
+    }
+
+    @Test
+    void shouldShowWhereTheCpuGoesForEveryProfiledServerAndWhyAnExternalIsNot() {
+        CpuProfile nioProfile = new CpuProfile(null, 64, 120_000, 0, 3.0, 0.4, 0.6, 45.0, 812, JfrProfile.CPU_TIME_SAMPLE, 10, 290,
+                List.of(new JfrProfile.MethodSamples("sun.nio.ch.Net.<poll>", 87, 0.3)), "jfr/nio.jfr");
+
+        String html = HtmlReport.render(results(server("nio", 10_000, nioProfile), server("greet-c", 20_000, CpuProfile.notProfiled(CpuProfile.NO_JVM))));
+        String without = HtmlReport.render(results(server("nio", 10_000)));
+
+        assertTrue(html.contains("<h2>Where the CPU goes</h2>") && html.contains("not in the table"), "no profile section");
+        assertTrue(html.indexOf("<h2>Where the CPU goes</h2>") > html.indexOf("<h2>Summary</h2>"), "the section follows the table");
+        assertTrue(html.contains("sun.nio.ch.Net.&lt;poll&gt;") && html.contains("kernel <b>60%</b>") && html.contains("45.0 µs")
+                && html.contains("812B") && html.contains("290 CPU-time samples") && html.contains("href=\"jfr/nio.jfr\""), html);
+        assertTrue(html.contains("no JVM: not profiled"), "the external server's line");
+        assertFalse(without.contains("Where the CPU goes"), "a section without --cpu-profile");
     }
 
     @Test

@@ -102,10 +102,22 @@ public record ComparedServer(String name, String model, List<String> serveArgs, 
 
     /** Starts it with the given handler work, pinned to {@code cpus} when present. */
     public ServerProcess start(HandlerWork handler, Optional<String> cpus, Duration startTimeout) {
+        return start(handler, cpus, List.of(), startTimeout);
+    }
+
+    /**
+     * Starts it as {@link #start(HandlerWork, Optional, Duration)} does, a greetbench server with
+     * {@code jvmOptions} besides this JVM's flags (such as a flight recording); an external server
+     * has no JVM to take them, so they must be empty for one.
+     */
+    public ServerProcess start(HandlerWork handler, Optional<String> cpus, List<String> jvmOptions, Duration startTimeout) {
         if (isGreetbench()) {
             List<String> args = new ArrayList<>(serveArgs);
             args.addAll(List.of("--port", "0", "--handler", handler.toString()));
-            return ServerProcess.startGreetbench(name, args, cpus, List.of(), startTimeout);
+            return ServerProcess.startGreetbench(name, args, cpus, jvmOptions, startTimeout);
+        }
+        if (!jvmOptions.isEmpty()) {
+            throw new IllegalArgumentException(name + " is not a greetbench JVM, so it takes no JVM options: " + jvmOptions);
         }
         String template = name.equals(ASYNCIO) && !handler.isNone()
                 ? commandTemplate + " --handler " + handler

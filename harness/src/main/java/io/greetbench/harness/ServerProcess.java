@@ -43,7 +43,6 @@ public final class ServerProcess implements AutoCloseable {
 
     private static final Pattern SERVING = Pattern.compile("Serving on \\('([^']*)', (\\d+)");
     private static final Pattern STATS = Pattern.compile("STATS gcMillis=(\\d+) gcCount=(\\d+)");
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final String name;
     private final Process process;
@@ -182,6 +181,11 @@ public final class ServerProcess implements AutoCloseable {
         return cpuNanosOf(process.pid());
     }
 
+    /** User and system CPU time the server process has used so far, apart. */
+    public CpuTimes cpuTimes() {
+        return CpuTimes.of(process.pid());
+    }
+
     /** Resident set size now, in bytes. */
     public long rssBytes() {
         return statusField(process.pid(), "VmRSS") * 1024;
@@ -260,15 +264,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** User plus system CPU time of any process by its pid, in nanoseconds; -1 when it cannot be read (gone, not Linux). */
     public static long cpuNanosOf(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name, which is in parentheses and may contain spaces.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return CpuTimes.of(pid).totalNanos();
     }
 
     private static long statusField(long pid, String field) {

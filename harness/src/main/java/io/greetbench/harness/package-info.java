@@ -29,6 +29,14 @@
  * count ({@code /proc/<pid>/status}) and open descriptors ({@code /proc/<pid>/fd}) are read from
  * the outside, the same way for a JVM, a C program and a Python interpreter, so the models compare
  * on equal terms. GC figures come from greetbench children only, over the control channel.
+ * {@link CpuTimes} keeps user and system time apart: the kernel's share of a server's CPU is what
+ * its system calls cost.
+ *
+ * <h2>Where a JVM's CPU goes: its flight recording</h2>
+ * {@link JfrProfile} starts a greetbench child with a JDK Flight Recording of its whole life
+ * ({@link JfrProfile#startOption}) and reads the file back with the JDK's own
+ * {@code jdk.jfr.consumer} API, over a window: the methods on top of the sampled stacks, and the
+ * allocation JFR's samples estimate. No hand-written sampler, no hand-written parser.
  *
  * <h2>Placement</h2>
  * On a machine with two or more CPUs, {@link CpuPlacement#split} gives the server the first half

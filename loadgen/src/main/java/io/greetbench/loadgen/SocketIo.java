@@ -1,5 +1,8 @@
 package io.greetbench.loadgen;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 
 /**
@@ -75,6 +78,27 @@ interface SocketIo extends AutoCloseable {
      * worker polls without waiting and parks in short steps for waits under a millisecond.
      */
     boolean nanosecondWaits();
+
+    /**
+     * Lets the calling thread's timed waits end on time. Linux fires a timer up to the thread's
+     * "timer slack" late (50 µs by default) to batch wake-ups; an open loop's wait for its next
+     * start is such a timer, so every exchange would start up to 50 µs late and carry that in its
+     * corrected latency: the generator's delay counted as the server's. This default writes
+     * {@code /proc/<tid>/timerslack_ns}, which needs root; engines with a system-call binding use
+     * {@code prctl}, which any thread may call on itself. A hint: when refused, the slack stays
+     * and shows in the generator's lag figures. Called once, on the worker's thread.
+     */
+    default void tightenTimerSlack() {
+        try {
+            // "/proc/thread-self" links to "<pid>/task/<tid>"; a thread's slack file is
+            // /proc/<tid>/timerslack_ns (the task directories do not list it). 1 ns is the least
+            // the kernel takes (0 means "the default").
+            String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            Files.writeString(Path.of("/proc", tid, "timerslack_ns"), "1");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // Not Linux, a kernel before 4.6, or not allowed: keep the default slack.
+        }
+    }
 
     /** Makes a {@link #poll} in progress, or the next one, return at once. */
     void wakeup();

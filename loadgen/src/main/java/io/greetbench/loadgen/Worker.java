@@ -203,6 +203,7 @@ final class Worker implements Runnable {
             if (spec.cpus() != null) {
                 CpuPinning.pinCurrentThread(spec.cpus());
             }
+            io.tightenTimerSlack();
             ready.countDown();
             go.await();
             if (timeline == null) {

@@ -98,6 +98,9 @@ final class EpollSocketIo implements SocketIo {
     private static final int ENOSYS = 38;
     private static final long ERRNO_OFFSET;
     private static final long CAPTURE_BYTES;
+    private static final MethodHandle PRCTL;
+    /** prctl(2): set the calling thread's timer slack, in nanoseconds. */
+    private static final int PR_SET_TIMERSLACK = 29;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -123,6 +126,8 @@ final class EpollSocketIo implements SocketIo {
         EPOLL_CTL = bind(linker, libc, "epoll_ctl", FunctionDescriptor.of(i, i, i, i, p), errno);
         EPOLL_WAIT = bind(linker, libc, "epoll_wait", FunctionDescriptor.of(i, i, p, i, i), errno);
         EVENTFD = bind(linker, libc, "eventfd", FunctionDescriptor.of(i, i, i), errno);
+        // prctl is variadic: the option, then its arguments as unsigned longs.
+        PRCTL = bind(linker, libc, "prctl", FunctionDescriptor.of(i, i, l), Linker.Option.firstVariadicArg(1));
         EPOLL_PWAIT2 = libc.find("epoll_pwait2").isPresent()
                 ? bind(linker, libc, "epoll_pwait2", FunctionDescriptor.of(i, i, p, i, p, p), errno)
                 : null;
@@ -401,6 +406,16 @@ final class EpollSocketIo implements SocketIo {
         int n = (int) EPOLL_PWAIT2.invokeExact(capture, epoll, events, MAX_EVENTS, timeout, MemorySegment.NULL);
         // An event found here (an early wake-up) stays ready: the eventfd is level-triggered.
         return n >= 0 || errno() != ENOSYS;
+    }
+
+    @Override
+    public void tightenTimerSlack() {
+        try {
+            // 1 ns is the least the kernel takes (0 means "the default"); refused, the slack stays.
+            int ignored = (int) PRCTL.invokeExact(PR_SET_TIMERSLACK, 1L);
+        } catch (Throwable t) {
+            // A binding that cannot be called: keep the default slack, as when the kernel refuses.
+        }
     }
 
     @Override
