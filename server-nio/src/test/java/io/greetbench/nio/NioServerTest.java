@@ -102,11 +102,7 @@ class NioServerTest {
             // A greeted client that has not closed is still open on the server (lingering), so
             // greeting both proves they hold the two slots before the third connects.
             for (Socket held : new Socket[] {held1, held2}) {
-                held.connect(server.boundAddress());
-                held.setSoTimeout(5_000);
-                held.getOutputStream().write('x');
-                byte[] expected = expectedReply(held);
-                assertArrayEquals(expected, held.getInputStream().readNBytes(expected.length));
+                greetAndKeepOpen(server.boundAddress(), held);
             }
             waiting.connect(server.boundAddress());
             waiting.setSoTimeout(500);
@@ -202,62 +198,24 @@ class NioServerTest {
 
     @Test
     void shouldCloseAClientThatClosesRightAfterTheReplyWithoutRegisteringIt() throws Exception {
-        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 2))) {
-            server.start();
-            for (int i = 0; i < 20; i++) {
-                exchange(server.boundAddress(), "hi\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "every closed client is closed on the server too");
-        }
+        greetThenExpectNoneOpen(config().with(c -> c.ioThreads = 2), 20);
     }
 
     @Test
     void shouldLingerForAClientThatClosesLongAfterTheReply() throws Exception {
-        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 1));
-             Socket late = new Socket()) {
-            server.start();
-            late.connect(server.boundAddress());
-            late.setSoTimeout(5_000);
-            late.getOutputStream().write('x');
-            byte[] expected = expectedReply(late);
-            assertArrayEquals(expected, late.getInputStream().readNBytes(expected.length));
-            assertEquals(-1, late.getInputStream().read(), "the FIN follows the reply at once");
-            // Well past the end-of-stream read after the reply: the server now waits in its selector.
-            Thread.sleep(50);
-            assertEquals(1, server.openConnections());
-            late.getOutputStream().write(new byte[64 * 1024]);
-            late.shutdownOutput();
-            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "the client's end of stream closes it");
-        }
+        // Well past the end-of-stream read after the reply: the server then waits in its selector.
+        greetThenSendAndExpectFin(Duration.ofMillis(50), 64 * 1024);
     }
 
     @Test
     void shouldDiscardWhatAClientSendsRightAfterTheReplyAndEndWithAFin() throws Exception {
-        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 1));
-             Socket chatty = new Socket()) {
-            server.start();
-            chatty.connect(server.boundAddress());
-            chatty.setSoTimeout(5_000);
-            chatty.getOutputStream().write('x');
-            byte[] expected = expectedReply(chatty);
-            assertArrayEquals(expected, chatty.getInputStream().readNBytes(expected.length));
-            // More than one read's worth before the server first looks for the end of stream.
-            chatty.getOutputStream().write(new byte[256 * 1024]);
-            chatty.shutdownOutput();
-            assertEquals(-1, chatty.getInputStream().read(), "a FIN, not a reset");
-            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "the client's end of stream closes it");
-        }
+        // More than one read's worth before the server first looks for the end of stream.
+        greetThenSendAndExpectFin(Duration.ZERO, 256 * 1024);
     }
 
     @Test
     void shouldFreeTheSlotsOfClientsThatClosedWhenTheCapIsReached() throws Exception {
-        try (NioServer server = new NioServer(config().with(c -> { c.ioThreads = 1; c.maxConnections = 4; }))) {
-            server.start();
-            for (int i = 0; i < 40; i++) {
-                exchange(server.boundAddress(), "hi\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "every closed client is closed on the server too");
-        }
+        greetThenExpectNoneOpen(config().with(c -> { c.ioThreads = 1; c.maxConnections = 4; }), 40);
     }
 
     @Test
@@ -295,6 +253,44 @@ class NioServerTest {
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             in.transferTo(got);
             assertEquals(0, got.size());
+        }
+    }
+
+    /** Greets {@code clients} clients one after the other; each closes, and the server closes them all. */
+    private static void greetThenExpectNoneOpen(ServerConfig config, int clients) throws Exception {
+        try (NioServer server = new NioServer(config)) {
+            server.start();
+            for (int i = 0; i < clients; i++) {
+                exchange(server.boundAddress(), "hi\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "every closed client is closed on the server too");
+        }
+    }
+
+    /** Connects {@code client}, sends one byte and reads the greeting; the connection stays open. */
+    private static void greetAndKeepOpen(InetSocketAddress server, Socket client) throws IOException {
+        client.connect(server);
+        client.setSoTimeout(5_000);
+        client.getOutputStream().write('x');
+        byte[] expected = expectedReply(client);
+        assertArrayEquals(expected, client.getInputStream().readNBytes(expected.length));
+    }
+
+    /**
+     * A greeted client waits {@code pause}, still open on the server, then sends {@code bytes}
+     * more and half-closes: it gets a FIN, not a reset, and the server closes the connection.
+     */
+    private static void greetThenSendAndExpectFin(Duration pause, int bytes) throws Exception {
+        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 1));
+             Socket client = new Socket()) {
+            server.start();
+            greetAndKeepOpen(server.boundAddress(), client);
+            Thread.sleep(pause);
+            assertEquals(1, server.openConnections());
+            client.getOutputStream().write(new byte[bytes]);
+            client.shutdownOutput();
+            assertEquals(-1, client.getInputStream().read(), "a FIN, not a reset");
+            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "the client's end of stream closes it");
         }
     }
 
