@@ -4,19 +4,24 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * The reply of the greeting protocol, formatted exactly as the Python reference prints it.
  *
- * <p>Stateless and thread-safe. {@link #replyTo(InetSocketAddress)} is on every server's
- * per-connection path, so the IPv4 case writes ASCII bytes directly instead of building strings.
+ * <p>Stateless and thread-safe. The reply is on every server's per-connection path, so the IPv4
+ * case writes ASCII bytes directly instead of building strings, and {@link #putReply} writes them
+ * into a buffer the server reuses, with no allocation at all.
  */
 public final class Greeting {
 
     /** The server takes at most this many bytes of the first read, as {@code reader.read(100)} does. */
     public static final int MAX_REQUEST_BYTES = 100;
+
+    /** The longest reply to an IPv4 peer: {@code Hello, ('255.255.255.255', 65535)!\n}. */
+    public static final int MAX_IPV4_REPLY_BYTES = 35;
 
     private static final byte[] PREFIX = "Hello, ('".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SUFFIX = ")!\n".getBytes(StandardCharsets.US_ASCII);
@@ -30,6 +35,27 @@ public final class Greeting {
             return ipv4Reply(v4.getAddress(), peer.getPort());
         }
         return ("Hello, " + pythonRepr(peer) + "!\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Puts the reply for {@code peer} into {@code out} at its position; for an IPv4 peer without
+     * allocating. Returns false, with {@code out} unchanged, when the reply might not fit: for an
+     * IPv4 peer when fewer than {@link #MAX_IPV4_REPLY_BYTES} bytes remain.
+     */
+    public static boolean putReply(InetSocketAddress peer, ByteBuffer out) {
+        if (peer.getAddress() instanceof Inet4Address v4) {
+            if (out.remaining() < MAX_IPV4_REPLY_BYTES) {
+                return false;
+            }
+            putIpv4Reply(v4.getAddress(), peer.getPort(), out);
+            return true;
+        }
+        byte[] reply = replyTo(peer);
+        if (reply.length > out.remaining()) {
+            return false;
+        }
+        out.put(reply);
+        return true;
     }
 
     /** The reply as text; for messages and tests. */
@@ -131,40 +157,38 @@ public final class Greeting {
     }
 
     private static byte[] ipv4Reply(byte[] ip, int port) {
-        // "Hello, ('" + a.b.c.d + "', " + port + ")!\n", at most 9 + 15 + 3 + 5 + 3 = 35 bytes.
-        byte[] buf = new byte[40];
-        int n = 0;
-        System.arraycopy(PREFIX, 0, buf, 0, PREFIX.length);
-        n += PREFIX.length;
-        for (int i = 0; i < 4; i++) {
-            if (i > 0) {
-                buf[n++] = '.';
-            }
-            n = writeDecimal(buf, n, ip[i] & 0xff);
-        }
-        buf[n++] = '\'';
-        buf[n++] = ',';
-        buf[n++] = ' ';
-        n = writeDecimal(buf, n, port);
-        System.arraycopy(SUFFIX, 0, buf, n, SUFFIX.length);
-        n += SUFFIX.length;
-        return Arrays.copyOf(buf, n);
+        ByteBuffer out = ByteBuffer.allocate(MAX_IPV4_REPLY_BYTES);
+        putIpv4Reply(ip, port, out);
+        return Arrays.copyOf(out.array(), out.position());
     }
 
-    private static int writeDecimal(byte[] buf, int at, int value) {
+    /** {@code "Hello, ('" + a.b.c.d + "', " + port + ")!\n"}, at most 9 + 15 + 3 + 5 + 3 = 35 bytes. */
+    private static void putIpv4Reply(byte[] ip, int port, ByteBuffer out) {
+        out.put(PREFIX);
+        for (int i = 0; i < 4; i++) {
+            if (i > 0) {
+                out.put((byte) '.');
+            }
+            putDecimal(out, ip[i] & 0xff);
+        }
+        out.put((byte) '\'').put((byte) ',').put((byte) ' ');
+        putDecimal(out, port);
+        out.put(SUFFIX);
+    }
+
+    private static void putDecimal(ByteBuffer out, int value) {
         if (value >= 10000) {
-            buf[at++] = (byte) ('0' + value / 10000);
+            out.put((byte) ('0' + value / 10000));
         }
         if (value >= 1000) {
-            buf[at++] = (byte) ('0' + value / 1000 % 10);
+            out.put((byte) ('0' + value / 1000 % 10));
         }
         if (value >= 100) {
-            buf[at++] = (byte) ('0' + value / 100 % 10);
+            out.put((byte) ('0' + value / 100 % 10));
         }
         if (value >= 10) {
-            buf[at++] = (byte) ('0' + value / 10 % 10);
+            out.put((byte) ('0' + value / 10 % 10));
         }
-        buf[at++] = (byte) ('0' + value % 10);
-        return at;
+        out.put((byte) ('0' + value % 10));
     }
 }

@@ -1,6 +1,7 @@
 package io.greetbench.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,6 +140,32 @@ class GreetingTest {
         byte[] expected = ("Hello, " + row.python() + "!\n").getBytes(StandardCharsets.US_ASCII);
         assertEquals(new String(expected, StandardCharsets.US_ASCII), Greeting.replyText(row.socketAddress()));
         assertEquals(expected.length, Greeting.replyTo(row.socketAddress()).length);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("captured")
+    void shouldPutTheSameReplyIntoABufferAfterWhatItHolds(Row row) throws UnknownHostException {
+        ByteBuffer out = ByteBuffer.allocateDirect(128).put((byte) '#');
+        assertTrue(Greeting.putReply(row.socketAddress(), out));
+        byte[] put = new byte[out.flip().remaining() - 1];
+        out.get();
+        out.get(put);
+        assertEquals(Greeting.replyText(row.socketAddress()), new String(put, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void shouldPutTheLongestIpv4ReplyAndRefuseABufferThatMightBeTooSmall() throws UnknownHostException {
+        InetSocketAddress longest = new InetSocketAddress(InetAddress.getByName("255.255.255.255"), 65535);
+        ByteBuffer exact = ByteBuffer.allocate(Greeting.MAX_IPV4_REPLY_BYTES);
+        assertTrue(Greeting.putReply(longest, exact));
+        assertEquals(0, exact.remaining());
+        ByteBuffer small = ByteBuffer.allocate(Greeting.MAX_IPV4_REPLY_BYTES - 1);
+        InetSocketAddress shortest = new InetSocketAddress(InetAddress.getByName("1.1.1.1"), 1);
+        assertFalse(Greeting.putReply(shortest, small));
+        assertEquals(0, small.position());
+        ByteBuffer tiny = ByteBuffer.allocate(8);
+        assertFalse(Greeting.putReply(new InetSocketAddress(InetAddress.getByName("::1"), 1), tiny));
+        assertEquals(0, tiny.position());
     }
 
     @Test

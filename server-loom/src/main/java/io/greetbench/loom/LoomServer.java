@@ -285,7 +285,14 @@ public final class LoomServer implements GreetServer {
             return;
         }
         config.handler().perform();
-        ByteBuffer reply = ByteBuffer.wrap(Greeting.replyTo(peer(channel)));
+        // The request's buffer holds the reply too: the request is never looked at.
+        InetSocketAddress peer = peer(channel);
+        ByteBuffer reply = request.clear();
+        if (Greeting.putReply(peer, reply)) {
+            reply.flip();
+        } else {
+            reply = ByteBuffer.wrap(Greeting.replyTo(peer));
+        }
         while (reply.hasRemaining()) {
             channel.write(reply);
         }
@@ -303,6 +310,14 @@ public final class LoomServer implements GreetServer {
      */
     private void discardUntilEndOfStream(Connection connection, ByteBuffer buffer) throws IOException {
         connection.deadlineNanos = System.nanoTime() + config.lingerTimeout().toNanos();
+        if (Thread.currentThread().isVirtual()) {
+            // Right after the reply the client has not read it yet, so the read below would find
+            // nothing and park: a registration with the JDK's poller (epoll_ctl), its wake-up,
+            // and a second read. Letting the carrier run the other connections first gives the
+            // client time to close, at the price of one trip through the scheduler's queue (no
+            // system call). A platform thread's yield would be a sched_yield call: not for it.
+            Thread.yield();
+        }
         ByteBuffer sink = buffer.clear();
         int n;
         while ((n = connection.channel.read(sink)) >= 0) {

@@ -5,12 +5,16 @@ import io.greetbench.protocol.HandlerWork;
 import io.greetbench.protocol.ServerConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -19,6 +23,8 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.NotYetConnectedException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +48,23 @@ import java.util.concurrent.TimeUnit;
  * and linger deadlines, so the channel going inactive cancels it; the loop serves its other
  * channels meanwhile. The request is never decoded: every inbound buffer is released as soon as it
  * arrives.
+ *
+ * <p>Per connection it allocates little of its own: the handler is its own write listener and
+ * the task of its one timer at a time (idle, tail delay or linger, told apart by {@link State}),
+ * and the reply is formatted into a scratch buffer of the event loop's thread, then copied into
+ * a pooled direct buffer.
  */
-final class GreetingHandler extends ChannelInboundHandlerAdapter {
+final class GreetingHandler extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable {
 
     private static final Logger LOG = System.getLogger(NettyServer.class.getName());
+
+    /** The reply's bytes before they go into a pooled buffer; one per event loop thread. */
+    private static final FastThreadLocal<ByteBuffer> REPLY_SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocate(Greeting.MAX_IPV4_REPLY_BYTES);
+        }
+    };
 
     private enum State { WAITING, WORKING, DRAINING }
 
@@ -55,6 +74,8 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
     private State state = State.WAITING;
     private boolean inputShutdown;
     private ScheduledFuture<?> timer;
+    /** Set in {@link #channelActive}; the timer and the write listener need it. */
+    private ChannelHandlerContext ctx;
 
     /**
      * @param ipv6Listener whether the server listens on an IPv6 socket, where the reference (an
@@ -68,8 +89,31 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         if (config.hasIdleTimeout()) {
-            timer = ctx.executor().schedule(() -> onIdle(ctx), config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(this, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The one pending timer fired: what it means depends on the step the exchange is in. */
+    @Override
+    public void run() {
+        timer = null;
+        switch (state) {
+            case WAITING -> onIdle(ctx);
+            // Only a tail handler's delay is timed while working.
+            case WORKING -> reply(ctx);
+            case DRAINING -> ctx.close();
+        }
+    }
+
+    /** The reply's write finished. */
+    @Override
+    public void operationComplete(ChannelFuture written) {
+        if (written.isSuccess()) {
+            linger(ctx);
+        } else {
+            ctx.close();
         }
     }
 
@@ -138,10 +182,7 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             try {
-                timer = ctx.executor().schedule(() -> {
-                    timer = null;
-                    reply(ctx);
-                }, delayNanos, TimeUnit.NANOSECONDS);
+                timer = ctx.executor().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // The loop is shutting down: the server is past its grace, closing everything.
                 ctx.close();
@@ -165,15 +206,16 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive()) {
             return;
         }
-        byte[] greeting = Greeting.replyTo(peer(ctx));
-        ByteBuf out = ctx.alloc().ioBuffer(greeting.length).writeBytes(greeting);
-        ctx.writeAndFlush(out).addListener((ChannelFuture written) -> {
-            if (written.isSuccess()) {
-                linger(ctx);
-            } else {
-                ctx.close();
-            }
-        });
+        InetSocketAddress peer = peer(ctx);
+        ByteBuffer scratch = REPLY_SCRATCH.get().clear();
+        ByteBuf out;
+        if (Greeting.putReply(peer, scratch)) {
+            out = ctx.alloc().ioBuffer(scratch.position()).writeBytes(scratch.array(), 0, scratch.position());
+        } else {
+            byte[] greeting = Greeting.replyTo(peer);
+            out = ctx.alloc().ioBuffer(greeting.length).writeBytes(greeting);
+        }
+        ctx.writeAndFlush(out).addListener(this);
     }
 
     private void onIdle(ChannelHandlerContext ctx) {
@@ -194,14 +236,23 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
         // allowed, Netty would first shutdown(SHUT_RD) a socket that is already closed both ways,
         // which fails with ENOTCONN and costs a system call and an exception per connection.
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-        ((DuplexChannel) ctx.channel()).shutdownOutput().addListener((ChannelFuture shut) -> {
-            if (!shut.isSuccess()) {
+        if (ctx.channel() instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            // Netty's shutdownOutput() builds a ChannelOutputShutdownException, stack trace and
+            // all, to fail the writes still queued: about 1 KiB and a stack walk per connection,
+            // for a queue that is empty here (the reply's write has completed). The socket's own
+            // shutdown is the same system call, and the channel reads its state from the socket.
+            try {
+                socket.shutdown(false, true);
+            } catch (IOException | NotYetConnectedException e) {
+                // The client reset first (ENOTCONN comes as NotYetConnectedException): as Netty's
+                // failed shutdown promise would, close.
                 ctx.close();
+                return;
             }
-        });
-        timer = ctx.executor().schedule(() -> {
-            ctx.close();
-        }, config.lingerTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            ((DuplexChannel) ctx.channel()).shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+        timer = ctx.executor().schedule(this, config.lingerTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimer() {

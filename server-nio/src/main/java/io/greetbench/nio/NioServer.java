@@ -59,6 +59,7 @@ public final class NioServer implements GreetServer {
     private AcceptMode mode;
     private InetSocketAddress boundAddress;
     private Reactor[] reactors;
+    private ConnectionGate gate;
     private Thread[] threads;
     private ExecutorService blockingExecutor;
     private CountDownLatch listenersOpen;
@@ -109,7 +110,7 @@ public final class NioServer implements GreetServer {
             blockingExecutor = config.handler().blocks()
                     ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nio-handler-", 0).factory())
                     : null;
-            ConnectionGate gate = new ConnectionGate(config.maxConnections());
+            gate = new ConnectionGate(config.maxConnections());
             reactors = new Reactor[count];
             for (int i = 0; i < count; i++) {
                 reactors[i] = new Reactor(i, this, config, gate, blockingExecutor,
@@ -244,6 +245,11 @@ public final class NioServer implements GreetServer {
 
     boolean allListenersClosed() {
         return listenersOpen.getCount() == 0;
+    }
+
+    /** Connections accepted and not yet closed; for tests. */
+    synchronized int openConnections() {
+        return gate == null ? 0 : gate.open();
     }
 
     /** Listening sockets still open: one per reactor with SO_REUSEPORT, else one. */

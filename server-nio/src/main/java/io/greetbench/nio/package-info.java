@@ -14,9 +14,12 @@
  * about two connections in three, which saves a select round trip), otherwise wait for OP_READ under the idle
  * timeout; on the first read (bytes or end of stream) reply from a reused direct buffer, shut the
  * output down so the FIN follows at once, discard input until end of stream or the linger
- * timeout, close. Exchanges are pooled per reactor and timeouts are intrusive FIFO lists (one
- * timeout length per list, so appending keeps them sorted), so the steady state allocates only
- * what the JDK does per socket plus the reply bytes.
+ * timeout, close. The end of stream is first read 2 ms after the reply, without the selector: by
+ * then most clients have read the reply and closed, and a connection never registered costs no
+ * epoll add and delete. Exchanges are pooled per reactor and timeouts are intrusive FIFO lists (one
+ * timeout length per list, so appending keeps them sorted), and the reply is formatted straight
+ * into the reactor's direct buffer, so the steady state allocates only what the JDK does per
+ * socket (and the 4-byte copy of the peer's address that {@code Inet4Address} hands out).
  *
  * <p>System calls are most of the cost on this VM, so the reactor avoids the avoidable ones:
  * closing a channel that is still registered makes the JDK call {@code getsockopt(SO_LINGER)} and
@@ -24,7 +27,8 @@
  * first and the channel closed after the next select has deregistered it. What is left per
  * exchange is what the JDK and the protocol force: accept (with the JDK's {@code fcntl} and two
  * {@code getsockname}), two {@code fcntl} to make it non-blocking, read, write, {@code shutdown},
- * the read of the client's end of stream, epoll add and delete, close.
+ * the read of the client's end of stream, close; and, for a client not done 2 ms after the reply,
+ * one more read and an epoll add and delete.
  *
  * <p>The connection cap is one counter shared by the reactors; a reactor that finds it full drops
  * OP_ACCEPT, leaving clients in the kernel's backlog, and the close that frees a slot wakes it.

@@ -102,11 +102,7 @@ class NioServerTest {
             // A greeted client that has not closed is still open on the server (lingering), so
             // greeting both proves they hold the two slots before the third connects.
             for (Socket held : new Socket[] {held1, held2}) {
-                held.connect(server.boundAddress());
-                held.setSoTimeout(5_000);
-                held.getOutputStream().write('x');
-                byte[] expected = expectedReply(held);
-                assertArrayEquals(expected, held.getInputStream().readNBytes(expected.length));
+                greetAndKeepOpen(server.boundAddress(), held);
             }
             waiting.connect(server.boundAddress());
             waiting.setSoTimeout(500);
@@ -201,6 +197,28 @@ class NioServerTest {
     }
 
     @Test
+    void shouldCloseAClientThatClosesRightAfterTheReplyWithoutRegisteringIt() throws Exception {
+        greetThenExpectNoneOpen(config().with(c -> c.ioThreads = 2), 20);
+    }
+
+    @Test
+    void shouldLingerForAClientThatClosesLongAfterTheReply() throws Exception {
+        // Well past the end-of-stream read after the reply: the server then waits in its selector.
+        greetThenSendAndExpectFin(Duration.ofMillis(50), 64 * 1024);
+    }
+
+    @Test
+    void shouldDiscardWhatAClientSendsRightAfterTheReplyAndEndWithAFin() throws Exception {
+        // More than one read's worth before the server first looks for the end of stream.
+        greetThenSendAndExpectFin(Duration.ZERO, 256 * 1024);
+    }
+
+    @Test
+    void shouldFreeTheSlotsOfClientsThatClosedWhenTheCapIsReached() throws Exception {
+        greetThenExpectNoneOpen(config().with(c -> { c.ioThreads = 1; c.maxConnections = 4; }), 40);
+    }
+
+    @Test
     void shouldGreetAnInFlightClientDuringTheGracePeriodAndRefuseNewOnes() throws Exception {
         // One reactor, one listener: its accept queue is FIFO, so once a later client is greeted
         // the in-flight one has been accepted (a connection still in the backlog is not in flight).
@@ -236,6 +254,55 @@ class NioServerTest {
             in.transferTo(got);
             assertEquals(0, got.size());
         }
+    }
+
+    /** Greets {@code clients} clients one after the other; each closes, and the server closes them all. */
+    private static void greetThenExpectNoneOpen(ServerConfig config, int clients) throws Exception {
+        try (NioServer server = new NioServer(config)) {
+            server.start();
+            for (int i = 0; i < clients; i++) {
+                exchange(server.boundAddress(), "hi\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "every closed client is closed on the server too");
+        }
+    }
+
+    /** Connects {@code client}, sends one byte and reads the greeting; the connection stays open. */
+    private static void greetAndKeepOpen(InetSocketAddress server, Socket client) throws IOException {
+        client.connect(server);
+        client.setSoTimeout(5_000);
+        client.getOutputStream().write('x');
+        byte[] expected = expectedReply(client);
+        assertArrayEquals(expected, client.getInputStream().readNBytes(expected.length));
+    }
+
+    /**
+     * A greeted client waits {@code pause}, still open on the server, then sends {@code bytes}
+     * more and half-closes: it gets a FIN, not a reset, and the server closes the connection.
+     */
+    private static void greetThenSendAndExpectFin(Duration pause, int bytes) throws Exception {
+        try (NioServer server = new NioServer(config().with(c -> c.ioThreads = 1));
+             Socket client = new Socket()) {
+            server.start();
+            greetAndKeepOpen(server.boundAddress(), client);
+            Thread.sleep(pause);
+            assertEquals(1, server.openConnections());
+            client.getOutputStream().write(new byte[bytes]);
+            client.shutdownOutput();
+            assertEquals(-1, client.getInputStream().read(), "a FIN, not a reset");
+            assertTrue(noConnectionsWithin(server, Duration.ofSeconds(5)), "the client's end of stream closes it");
+        }
+    }
+
+    private static boolean noConnectionsWithin(NioServer server, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (server.openConnections() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     private static boolean refusedWithin(InetSocketAddress address, Duration limit) throws Exception {
