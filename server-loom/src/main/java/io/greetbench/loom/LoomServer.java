@@ -285,14 +285,7 @@ public final class LoomServer implements GreetServer {
             return;
         }
         config.handler().perform();
-        // The request's buffer holds the reply too: the request is never looked at.
-        InetSocketAddress peer = peer(channel);
-        ByteBuffer reply = request.clear();
-        if (Greeting.putReply(peer, reply)) {
-            reply.flip();
-        } else {
-            reply = ByteBuffer.wrap(Greeting.replyTo(peer));
-        }
+        ByteBuffer reply = ByteBuffer.wrap(Greeting.replyTo(peer(channel)));
         while (reply.hasRemaining()) {
             channel.write(reply);
         }
