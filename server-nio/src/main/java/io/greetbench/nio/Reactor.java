@@ -40,9 +40,8 @@ import java.util.function.Consumer;
  * destroy the greeting in the client's receive queue). A connection that was never registered is
  * not registered for that either until one read, {@link #END_OF_STREAM_WAIT_NANOS} after the
  * reply, has found the client not done yet. Reads use one direct buffer per reactor;
- * the reply is formatted straight into another; exchanges are pooled, and timeouts are intrusive
- * FIFO queues, so the only per-connection allocations are the JDK's (channel, key, addresses) and
- * a copy of the peer's four address bytes.
+ * exchanges are pooled, and timeouts are intrusive FIFO queues, so the only per-connection
+ * allocations are the JDK's (channel, key, peer address) and the reply bytes.
  *
  * <p>A tail handler's delayed replies never sleep here: the exchange waits in a deadline queue
  * like a timeout, the select's timeout covers its deadline, and the reply goes out from the same
@@ -516,12 +515,12 @@ final class Reactor implements Runnable {
     }
 
     private void reply(NioConnection exchange) throws IOException {
-        InetSocketAddress peer = peer(exchange.channel);
-        ByteBuffer out = writeBuffer.clear();
-        if (Greeting.putReply(peer, out)) {
-            out.flip();
+        byte[] reply = Greeting.replyTo(peer(exchange.channel));
+        ByteBuffer out;
+        if (reply.length <= writeBuffer.capacity()) {
+            out = writeBuffer.clear().put(reply).flip();
         } else {
-            out = ByteBuffer.wrap(Greeting.replyTo(peer));
+            out = ByteBuffer.wrap(reply);
         }
         exchange.channel.write(out);
         if (out.hasRemaining()) {

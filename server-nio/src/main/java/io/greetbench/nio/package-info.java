@@ -17,9 +17,8 @@
  * timeout, close. The end of stream is first read 2 ms after the reply, without the selector: by
  * then most clients have read the reply and closed, and a connection never registered costs no
  * epoll add and delete. Exchanges are pooled per reactor and timeouts are intrusive FIFO lists (one
- * timeout length per list, so appending keeps them sorted), and the reply is formatted straight
- * into the reactor's direct buffer, so the steady state allocates only what the JDK does per
- * socket (and the 4-byte copy of the peer's address that {@code Inet4Address} hands out).
+ * timeout length per list, so appending keeps them sorted), so the steady state allocates only
+ * what the JDK does per socket plus the reply bytes.
  *
  * <p>System calls are most of the cost on this VM, so the reactor avoids the avoidable ones:
  * closing a channel that is still registered makes the JDK call {@code getsockopt(SO_LINGER)} and
