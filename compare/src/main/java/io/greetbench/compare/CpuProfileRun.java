@@ -47,6 +47,13 @@ final class CpuProfileRun {
     static final Duration SAMPLE_PERIOD = JfrProfile.DEFAULT_SAMPLE_PERIOD;
     /** Time for a JVM stopped by SIGTERM to write its recording and exit; a short one writes in well under a second. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    /**
+     * Fewer allocation samples than this in the window give no allocation figure ("-"): JFR takes
+     * one when a thread refills its allocation buffer, buffers grow to megabytes, and a window with
+     * a handful of samples can miss almost all of its allocation (seen: nio "3 B per exchange"
+     * from one sample in 3 s, against 600-860 B counted by jdk.ThreadAllocationStatistics).
+     */
+    static final int MIN_ALLOCATION_SAMPLES = 10;
 
     private final ServerRun run;
     private final CompareSettings settings;
@@ -128,7 +135,8 @@ final class CpuProfileRun {
         return new CpuProfile(null, connections, exchanges, window.totalErrors(), CompareSettings.seconds(window.elapsed()),
                 share(used.userNanos(), cpuNanos), share(used.systemNanos(), cpuNanos),
                 exchanges == 0 || cpuNanos < 0 ? Double.NaN : cpuNanos / 1e3 / exchanges,
-                exchanges == 0 ? Double.NaN : (double) jfr.sampledAllocationBytes() / exchanges,
+                exchanges == 0 || jfr.allocationSamples() < MIN_ALLOCATION_SAMPLES
+                        ? Double.NaN : (double) jfr.sampledAllocationBytes() / exchanges,
                 jfr.sampler(), SAMPLE_PERIOD.toMillis(), jfr.samples(), jfr.topMethods(), dir.relativize(kept).toString());
     }
 
