@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Measures generator fleets against the C server, for docs/distributed.md: one generator, then 2
 # and 4 shards as local processes, then 2 and 4 shards as OpenSSH hosts, each in open loop at the
-# same total rate, in rounds that take turns. Every host is a network namespace made here (the C
+# same total rate, in rounds that take turns. Kinds local-1 and ssh-1 (a fleet of one) are there to
+# compare N shards with one on the same kind of host. Every host is a network namespace made here (the C
 # server in one, an sshd in each generator host), all removed on exit; traffic goes only to them.
 #
 #   sudo scripts/bench-fleet.sh --greet-c PATH [--rate 2000] [--seconds 10] [--warmup 5] [--start-delay 15]
-#                               [--generator-cpus 1|none] [--kinds 'single local-2 local-4 ssh-2 ssh-4']
+#                               [--generator-cpus 1|none] [--kinds 'single local-2 local-4 ssh-2 ssh-4'
+#                               (also local-1, ssh-1)]
 #                               [--rounds 3] [--java PATH]
 #
 # Per fleet run it checks, and prints: the merged count against the sum of the shards, the merged
@@ -110,10 +112,12 @@ run() { # kind round
   local kind=$1 r=$2 dir="$out/$1-r$2"
   case "$kind" in
     single) "$here/greetbench" load "${common[@]}" --json "$dir.json" --hlog "$dir.hlog" >/dev/null 2>&1 || true ;;
+    local-1) "$here/greetbench" load "${common[@]}" --generators local "${fleet[@]}" --out "$dir" >/dev/null 2>&1 || true ;;
     local-2) "$here/greetbench" load "${common[@]}" --generators local,local "${fleet[@]}" --out "$dir" >/dev/null 2>&1 || true ;;
     local-4) "$here/greetbench" load "${common[@]}" --generators local,local,local,local "${fleet[@]}" --out "$dir" >/dev/null 2>&1 || true ;;
-    ssh-2|ssh-4)
-      local hosts="root@$net.11,root@$net.12"
+    ssh-1|ssh-2|ssh-4)
+      local hosts="root@$net.11"
+      [ "$kind" != ssh-1 ] && hosts="$hosts,root@$net.12"
       [ "$kind" = ssh-4 ] && hosts="$hosts,root@$net.13,root@$net.14"
       "$here/greetbench" load "${common[@]}" --generators "$hosts" "${fleet[@]}" "${ssh_opts[@]}" \
         --remote-dir "$out/remote/{host}" --remote-java "$java --enable-native-access=ALL-UNNAMED" \
@@ -156,5 +160,10 @@ base = statistics.median(by["single"]) if "single" in by else None
 for k, v in by.items():
     med = statistics.median(v)
     ratio = f"({med / base:.2f}x one generator's)" if base else ""
+    # A fleet of one on the same kind of host has the same network path and start-up: against it,
+    # the ratio is what splitting the load into N shards costs, apart from where the shards run.
+    same = k.split("-")[0] + "-1"
+    if k != same and same in by:
+        ratio += f" ({med / statistics.median(by[same]):.2f}x {same}'s)"
     print(f"median corrected p50 {k:8} {med:8.1f} us  {ratio}  runs {', '.join(f'{x:.1f}' for x in v)}")
 PY
