@@ -27,13 +27,17 @@ public final class CpuPinning {
     public static boolean pinCurrentThread(String cpus) {
         String tid;
         try {
-            // "/proc/thread-self" links to "<pid>/task/<tid>": the kernel's id of this thread.
-            tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            tid = currentThreadId();
         } catch (IOException | UnsupportedOperationException e) {
             // Not Linux, or no /proc: pinning is a hint, so the run goes on unpinned, said once.
             return warn("cannot find this thread's id: " + e);
         }
         return taskset(cpus, "-p", "-c", cpus, tid);
+    }
+
+    /** The kernel's id of the calling thread: "/proc/thread-self" links to "<pid>/task/<tid>". */
+    static String currentThreadId() throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
     }
 
     /** Pins every thread of this process, and so every thread it starts later. */

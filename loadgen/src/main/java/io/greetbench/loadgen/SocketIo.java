@@ -90,11 +90,9 @@ interface SocketIo extends AutoCloseable {
      */
     default void tightenTimerSlack() {
         try {
-            // "/proc/thread-self" links to "<pid>/task/<tid>"; a thread's slack file is
-            // /proc/<tid>/timerslack_ns (the task directories do not list it). 1 ns is the least
-            // the kernel takes (0 means "the default").
-            String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-            Files.writeString(Path.of("/proc", tid, "timerslack_ns"), "1");
+            // A thread's slack file is /proc/<tid>/timerslack_ns (the task directories do not
+            // list it). 1 ns is the least the kernel takes (0 means "the default").
+            Files.writeString(Path.of("/proc", CpuPinning.currentThreadId(), "timerslack_ns"), "1");
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             // Not Linux, a kernel before 4.6, or not allowed: keep the default slack.
         }

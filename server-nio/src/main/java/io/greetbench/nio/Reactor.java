@@ -554,12 +554,17 @@ final class Reactor implements Runnable {
         exchange.state = NioConnection.State.LINGERING;
         if (exchange.key == null) {
             // Right now the client has not even read the reply, so a read would find nothing and
-            // waiting for its end of stream would cost an epoll add and delete. After the next
-            // select it has usually read the reply and closed, and one read closes the exchange
-            // with no registration at all.
+            // waiting for its end of stream would cost an epoll add and delete. A couple of
+            // milliseconds later it has usually read the reply and closed, and one read closes
+            // the exchange with no registration at all.
             awaitingEndOfStream.add(exchange, System.nanoTime() + END_OF_STREAM_WAIT_NANOS);
             return;
         }
+        lingerInSelector(exchange);
+    }
+
+    /** Waits for the client's end of stream in the selector, under the linger timeout from now. */
+    private void lingerInSelector(NioConnection exchange) throws IOException {
         register(exchange, SelectionKey.OP_READ);
         lingering.add(exchange, System.nanoTime() + lingerTimeoutNanos);
     }
@@ -578,8 +583,7 @@ final class Reactor implements Runnable {
             try {
                 discardInput(exchange);
                 if (exchange.state == NioConnection.State.LINGERING) {
-                    register(exchange, SelectionKey.OP_READ);
-                    lingering.add(exchange, System.nanoTime() + lingerTimeoutNanos);
+                    lingerInSelector(exchange);
                 }
             } catch (IOException | RuntimeException e) {
                 closeAfterFailure(exchange, "connection failed after the reply", e);
