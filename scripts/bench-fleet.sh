@@ -8,7 +8,7 @@
 #   sudo scripts/bench-fleet.sh --greet-c PATH [--rate 2000] [--seconds 10] [--warmup 5] [--start-delay 15]
 #                               [--generator-cpus 1|none] [--kinds 'single local-2 local-4 ssh-2 ssh-4'
 #                               (also local-1, ssh-1)]
-#                               [--rounds 3] [--java PATH]
+#                               [--rounds 3] [--shard-threads N] [--java PATH]
 #
 # Per fleet run it checks, and prints: the merged count against the sum of the shards, the merged
 # requested rate against --rate, the start skew, and HdrHistogram's own HistogramLogProcessor on
@@ -19,6 +19,7 @@
 # be one a single generator keeps easily: N shard JVMs share that CPU, each with its own JIT, GC
 # and timers (2,000/s costs one generator about an eighth of a CPU in open loop). The start delay
 # gives N JVMs on one CPU time to start and go idle before the common instant.
+# --shard-threads gives every shard that many generator threads (default: one per CPU it may use).
 # Needs root, iproute2, OpenSSH (apt-get install openssh-server) and python3 for the checks.
 set -euo pipefail
 
@@ -30,6 +31,7 @@ start_delay=15
 generator_cpus=1
 kinds="single local-2 local-4 ssh-2 ssh-4"
 rounds=3
+shard_threads=""
 greet_c=""
 java=""
 while [ $# -gt 0 ]; do
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
     --generator-cpus) generator_cpus=$2; shift 2 ;;
     --kinds) kinds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --shard-threads) shard_threads=$2; shift 2 ;;
     --java) java=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-fleet: unknown option $1 (try --help)" >&2; exit 2 ;;
@@ -106,6 +109,7 @@ ssh_opts=(--ssh-option=-i --ssh-option="$out/user_key" --ssh-option=-oStrictHost
 common=(--target "$target" -R "$rate" -d "${seconds}s" --warmup "${warmup}s")
 [ "$generator_cpus" = none ] || common+=(--cpus "$generator_cpus")
 fleet=(--start-delay "${start_delay}s")
+[ -z "$shard_threads" ] || fleet+=(--threads "$shard_threads")
 echo "bench-fleet: greet-c on CPU 0 in its own namespace ($target); generators on CPUs $generator_cpus; -R $rate, ${seconds}s after ${warmup}s warm-up; fleets start ${start_delay}s after their hosts are ready; results in $out"
 
 run() { # kind round

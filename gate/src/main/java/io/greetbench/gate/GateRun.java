@@ -1,6 +1,7 @@
 package io.greetbench.gate;
 
 import io.greetbench.harness.CpuPlacement;
+import io.greetbench.harness.HostStalls;
 import io.greetbench.harness.ServerKind;
 import io.greetbench.harness.Parallel;
 import io.greetbench.harness.ServerProcess;
@@ -107,6 +108,12 @@ public final class GateRun {
         progress.accept("candidate " + candidate.description() + (settings.candidateArgs().isEmpty() ? "" : " with " + settings.candidateArgs()));
         progress.accept(rounds.servers() + ", budget " + settings.budget().toSeconds() + " s, seed " + settings.seed());
         String loadBefore = loadAverage();
+        // Only a p99 row is exposed to the machine's stalls; the closed loop's sums are not.
+        HostStalls stalls = settings.workloads().stream().anyMatch(GateWorkload::open)
+                ? HostStalls.measure(HostStalls.DEFAULT_WINDOW) : null;
+        if (stalls != null) {
+            progress.accept("host stalls on the generator's CPUs: " + stalls.describe());
+        }
         progress.accept("family-wise " + rounds.familyWise());
         GateRounds.Outcome outcome = new GateRounds(rounds,
                 (server, round, first) -> measureWithRetry(server, round, first, placement), System::nanoTime, progress).run();
@@ -126,6 +133,9 @@ public final class GateRun {
         about.put("seed", Long.toString(settings.seed()));
         about.put("slices measured again", slicesAgain + " (open-loop slices whose generator started an exchange over "
                 + SLICE_GENERATOR_LAG_LIMIT.toMillis() + " ms late)");
+        if (stalls != null) {
+            about.put("host stalls", stalls.describe() + " (a thread spinning on the generator's CPUs before the rounds)");
+        }
         // A busy machine widens the intervals; the load average says how busy it was.
         about.put("load average", "before " + loadBefore + ", after " + loadAverage());
         about.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());

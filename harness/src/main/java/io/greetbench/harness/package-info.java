@@ -32,6 +32,11 @@
  * {@link CpuTimes} keeps user and system time apart: the kernel's share of a server's CPU is what
  * its system calls cost.
  *
+ * <h2>What the machine takes: host stalls</h2>
+ * {@link HostStalls} spins a thread on the clock for a second and counts the gaps of 0.5 ms or
+ * more: time the hypervisor or the kernel took from a CPU that wanted to run. No load run can see
+ * them, and on a shared VM they are what a p99 measures; the gate reports them beside its p99 rows.
+ *
  * <h2>Where a JVM's CPU goes: its flight recording</h2>
  * {@link JfrProfile} starts a greetbench child with a JDK Flight Recording of its whole life
  * ({@link JfrProfile#startOption}) and reads the file back with the JDK's own
