@@ -73,12 +73,14 @@ public record CompareResults(Provenance provenance, List<ServerResult> servers, 
      * @param python       the asyncio peer's Python, or "absent"
      * @param placement    what CPU pinning was done, in words
      * @param loadAverage  {@code /proc/loadavg} at the start: other work on the machine
+     * @param hostStalls   what the machine took from a thread spinning on the generator's CPUs for
+     *                     a second before the run ({@code HostStalls}): stalls that no load run sees
      * @param settings     every setting of the run, by name
      * @param cpuBudget    the server's CPU quota as applied, or why there was none
      */
     public record Provenance(Instant started, Instant finished, String commandLine, int cpus, String cpuModel,
                       long memoryBytes, String kernel, String jdk, String python, String placement,
-                      String loadAverage, Map<String, Object> settings, String cpuBudget) {
+                      String loadAverage, String hostStalls, Map<String, Object> settings, String cpuBudget) {
     }
 
     /**

@@ -6,6 +6,7 @@ import io.greetbench.compare.CompareResults.ServerResult;
 import io.greetbench.harness.BadInputException;
 import io.greetbench.harness.ComparedServer;
 import io.greetbench.harness.CpuPlacement;
+import io.greetbench.harness.HostStalls;
 import io.greetbench.loadgen.IoEngine;
 import io.greetbench.protocol.HandlerWork;
 import java.io.IOException;
@@ -103,6 +104,9 @@ public final class CompareRun {
 
         Instant startedAt = Instant.now();
         String loadAtStart = HostProbes.loadAverage();
+        // Time the machine takes from a CPU that wants to run: the open-loop p99s meet it too.
+        HostStalls stalls = HostStalls.measure(HostStalls.DEFAULT_WINDOW);
+        progress.say("host stalls on the generator's CPUs: " + stalls.describe());
         progress.start(perServer * runs.size());
         List<ServerMeasurement> lineup = new ArrayList<>();
         for (ServerRun run : runs) {
@@ -131,8 +135,8 @@ public final class CompareRun {
         }
         List<ServerResult> results = lineup.stream().map(ServerMeasurement::result).toList();
         Instant finished = Instant.now();
-        return new CompareResults(provenance(startedAt, finished, placement, budget, loadAtStart, servers, lineup, order), results,
-                warnings.summarize(settings.noiseThreshold(), loadAtStart, HostProbes.loadAverage()));
+        return new CompareResults(provenance(startedAt, finished, placement, budget, loadAtStart, stalls, servers, lineup, order),
+                results, warnings.summarize(settings.noiseThreshold(), loadAtStart, HostProbes.loadAverage(), stalls));
     }
 
     /**
@@ -298,6 +302,7 @@ public final class CompareRun {
     }
 
     private Provenance provenance(Instant started, Instant finished, CpuPlacement placement, ServerBudget budget, String loadAtStart,
+                                  HostStalls stalls,
                                   List<ComparedServer> servers, List<ServerMeasurement> lineup, List<List<Integer>> order) {
         Map<String, Object> s = new LinkedHashMap<>(settings.describe());
         Map<String, String> commands = new LinkedHashMap<>();
@@ -313,6 +318,6 @@ public final class CompareRun {
         String python = ComparedServer.pythonExecutable().map(HostProbes::pythonVersion).orElse("absent");
         return new Provenance(started, finished, commandLine, CpuPlacement.allowedAtStart().size(), HostProbes.cpuModel(),
                 HostProbes.memoryBytes(), HostProbes.kernel(), System.getProperty("java.vm.name") + " " + Runtime.version(), python,
-                placement.description(), loadAtStart, s, budget.description());
+                placement.description(), loadAtStart, stalls.describe(), s, budget.description());
     }
 }

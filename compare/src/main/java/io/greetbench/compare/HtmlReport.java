@@ -457,6 +457,7 @@ public final class HtmlReport {
         kv(h, "CPU placement", p.placement());
         kv(h, "server CPU budget", p.cpuBudget());
         kv(h, "load average at start", p.loadAverage());
+        kv(h, "host stalls before the run", p.hostStalls());
         for (Map.Entry<String, Object> e : p.settings().entrySet()) {
             kv(h, e.getKey(), String.valueOf(e.getValue()));
         }

@@ -1,6 +1,7 @@
 package io.greetbench.compare;
 
 import io.greetbench.harness.CpuPlacement;
+import io.greetbench.harness.HostStalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +42,7 @@ final class RunWarnings {
     }
 
     /** Every warning, the summaries first: the load average at the start and end tells whether the machine was busy. */
-    List<String> summarize(double noiseThreshold, String loadAtStart, String loadAtEnd) {
+    List<String> summarize(double noiseThreshold, String loadAtStart, String loadAtEnd, HostStalls stalls) {
         List<String> all = new ArrayList<>();
         double load = Math.max(HostProbes.oneMinuteLoad(loadAtStart), HostProbes.oneMinuteLoad(loadAtEnd));
         int cpus = CpuPlacement.allowedAtStart().size();
@@ -50,6 +51,11 @@ final class RunWarnings {
                     + "Other processes competed with the servers and the generator, so the figures are lower and noisier than this "
                     + "machine can do; compare ratios within this run, not absolute numbers.", load, cpus,
                     loadAtStart.split(" ")[0], loadAtEnd.split(" ")[0]));
+        }
+        if (stalls.p99AtRisk()) {
+            all.add("The machine stalls: a thread spinning on the generator's CPUs before the run met " + stalls.describe()
+                    + ". The open-loop p99 columns carry those stalls; read them as this machine's, and the peaks and CPU per "
+                    + "exchange as the servers'.");
         }
         if (!noisy.isEmpty()) {
             all.add("Noisy: the repeats spread more than " + CompareTable.percent(noiseThreshold)

@@ -39,7 +39,7 @@ class CompareJsonTest {
     private static final Set<String> FIELD_NAMES = Set.of("achieved_rate", "closed_loop", "command", "command_line", "concurrencies",
             "connections", "corrected", "corrected_spectrum", "count", "cpu_model", "cpus", "duration", "errors", "exchange_timeout",
             "failure", "finished", "fraction_of_capacity", "gc", "gc_count", "gc_millis", "generator_cpu",
-            "generator_cpu_micros_per_exchange", "handler", "handlers", "held", "hlog", "hlogs", "idle_rss_bytes", "invalid_reason", "jdk",
+            "generator_cpu_micros_per_exchange", "handler", "handlers", "held", "hlog", "hlogs", "host_stalls", "idle_rss_bytes", "invalid_reason", "jdk",
             "kernel", "latency", "load_average", "max", "median_rate", "memory", "memory_bytes", "micros", "model", "name",
             "noise_threshold", "note", "open_loop", "open_loop_fractions", "p50", "p90", "p99", "p999", "p9999", "peak_open",
             "percentile", "placement", "profile", "provenance", "python", "rates", "raw", "repeat_rates", "repeats", "requested",
@@ -96,7 +96,8 @@ class CompareJsonTest {
         settings.put("servers", Map.of("nio", "greetbench serve nio"));
         settings.put("round_order", List.of(List.of("nio", "ext"), List.of("ext", "nio")));
         Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00.123Z"),
-                "compare --servers nio", 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1", settings,
+                "compare --servers nio", 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1",
+                "2 stalls of 0.5 ms or more in 1.0 s, 0.22% of the time, the longest 1.37 ms", settings,
                 "server under a CPU quota of 0.5 CPU");
         return new CompareResults(p, List.of(measured, failed), List.of("a <noisy> run"));
     }

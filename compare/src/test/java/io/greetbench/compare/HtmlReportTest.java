@@ -60,7 +60,7 @@ class HtmlReportTest {
     private static CompareResults results(ServerResult... servers) {
         Provenance p = new Provenance(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:03:00Z"), "compare",
                 2, "cpu", 1L << 34, "6.1", "JDK 25", "Python 3.11", "server on CPU 0", "0.1 0.1 0.1",
-                CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe(), "no CPU budget (--pin none)");
+                "0 stalls of 0.5 ms or more in 1.0 s, 0.00% of the time", CompareSettings.of(CompareProfile.QUICK, List.of(HandlerWork.NONE)).describe(), "no CPU budget (--pin none)");
         return new CompareResults(p, List.of(servers), List.of("a <noisy> run"));
     }
 
