@@ -134,7 +134,11 @@ public final class GateRun {
         about.put("slices measured again", slicesAgain + " (open-loop slices whose generator started an exchange over "
                 + SLICE_GENERATOR_LAG_LIMIT.toMillis() + " ms late)");
         if (stalls != null) {
-            about.put("host stalls", stalls.describe() + " (a thread spinning on the generator's CPUs before the rounds)");
+            // Again after the rounds: the machine's pace changes over minutes (docs/gate.md).
+            HostStalls after = HostStalls.measure(HostStalls.DEFAULT_WINDOW);
+            progress.accept("host stalls on the generator's CPUs after the rounds: " + after.describe());
+            about.put("host stalls", "before the rounds " + stalls.describe() + "; after them " + after.describe()
+                    + " (a thread spinning on the generator's CPUs for 1 s)");
         }
         // A busy machine widens the intervals; the load average says how busy it was.
         about.put("load average", "before " + loadBefore + ", after " + loadAverage());
