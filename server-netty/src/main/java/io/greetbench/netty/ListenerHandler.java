@@ -115,6 +115,12 @@ final class ListenerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether this listener accepts now ({@code autoRead} on); readable from any thread. */
+    boolean accepting() {
+        Channel ch = listener;
+        return ch != null && ch.isOpen() && ch.config().isAutoRead();
+    }
+
     private void recheck() {
         Channel ch = listener;
         if (ch != null && ch.isOpen()) {

@@ -238,6 +238,14 @@ public final class NettyServer implements GreetServer {
         return gate.open();
     }
 
+    /**
+     * Listeners accepting now. At the cap the listener that accepted stops at once and the others
+     * when their loops run the recheck, so this reaches 0 a moment after the count reaches the cap.
+     */
+    int acceptingListeners() {
+        return gate.accepting();
+    }
+
     @Override
     public synchronized InetSocketAddress boundAddress() {
         if (boundAddress == null) {
