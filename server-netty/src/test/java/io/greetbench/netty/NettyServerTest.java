@@ -117,7 +117,7 @@ class NettyServerTest {
             Socket second = connect(server.boundAddress());
             awaitOpenConnections(server, 2);
             // The other listeners stop on their own loops, a moment later: only then is the cap
-            // closed to a new client (on a busy machine that moment was long enough to let one in).
+            // closed to a new client (on this VM that moment was once long enough to let one in).
             awaitNoListenerAccepting(server);
             try (Socket waiting = connect(server.boundAddress())) {
                 waiting.getOutputStream().write('x');
