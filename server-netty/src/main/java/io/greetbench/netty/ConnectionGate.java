@@ -65,12 +65,12 @@ final class ConnectionGate {
         }
     }
 
-    /** Makes every listener but {@code self} re-evaluate whether it may accept. */
     /** Listeners still accepting; 0 once every one has run its recheck at the cap. */
     int accepting() {
         return (int) listeners.stream().filter(ListenerHandler::accepting).count();
     }
 
+    /** Makes every listener but {@code self} re-evaluate whether it may accept. */
     void recheckOthers(ListenerHandler self) {
         for (ListenerHandler listener : listeners) {
             if (listener != self) {
