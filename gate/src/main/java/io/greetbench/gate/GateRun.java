@@ -117,6 +117,11 @@ public final class GateRun {
         progress.accept("family-wise " + rounds.familyWise());
         GateRounds.Outcome outcome = new GateRounds(rounds,
                 (server, round, first) -> measureWithRetry(server, round, first, placement), System::nanoTime, progress).run();
+        // Again after the rounds: the machine's pace changes over minutes (docs/gate.md).
+        HostStalls after = stalls == null ? null : HostStalls.measure(HostStalls.DEFAULT_WINDOW);
+        if (after != null) {
+            progress.accept("host stalls on the generator's CPUs after the rounds: " + after.describe());
+        }
         Map<String, String> about = new LinkedHashMap<>();
         about.put("baseline", baseline.description() + (settings.baselineArgs().isEmpty() ? "" : " " + String.join(" ", settings.baselineArgs())));
         about.put("candidate", candidate.description() + (settings.candidateArgs().isEmpty() ? "" : " " + String.join(" ", settings.candidateArgs())));
@@ -134,9 +139,6 @@ public final class GateRun {
         about.put("slices measured again", slicesAgain + " (open-loop slices whose generator started an exchange over "
                 + SLICE_GENERATOR_LAG_LIMIT.toMillis() + " ms late)");
         if (stalls != null) {
-            // Again after the rounds: the machine's pace changes over minutes (docs/gate.md).
-            HostStalls after = HostStalls.measure(HostStalls.DEFAULT_WINDOW);
-            progress.accept("host stalls on the generator's CPUs after the rounds: " + after.describe());
             about.put("host stalls", "before the rounds " + stalls.describe() + "; after them " + after.describe()
                     + " (a thread spinning on the generator's CPUs for 1 s)");
         }
