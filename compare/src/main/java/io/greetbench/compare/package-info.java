@@ -186,7 +186,8 @@
  * applied (or why there was none), the load average at the
  * start, the host stalls a thread spinning on the generator's CPUs met for a second before the run
  * ({@code HostStalls}; a warning when they take enough of the time to set the open-loop p99s),
- * every setting, each server's command, the generator's I/O engine and the greetbench commit ({@code HostProbes} reads them). Every exchange's latency is also kept raw: each run's
+ * every setting, each server's command, the generator's I/O engine and the greetbench commit
+ * ({@code HostProbes} reads them). Every exchange's latency is also kept raw: each run's
  * HdrHistogram interval log, in nanoseconds, under {@code hlog/} in the output directory.
  */
 package io.greetbench.compare;
