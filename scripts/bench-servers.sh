@@ -2,18 +2,23 @@
 # Measures the Java servers beside the C server with the C client, for docs/servers.md: every server
 # on CPU 0 with its default options (no CPU budget), load-c on CPU 1. All servers start first and
 # each is warmed up (closed loop, c=64, 20 s: after 8 s the Java servers still got cheaper round
-# by round) long enough for the JITs to settle; then, in rounds that
-# take turns (the order rotates each round), each server gets a closed-loop run at c=64, from which
+# by round) long enough for the JITs to settle; then, in rounds that take turns (the order rotates
+# each round), each server gets a closed-loop run at c=64, from which
 # its CPU per exchange is taken (utime + stime from /proc/<pid>/stat over the run, divided by the
 # exchanges load-c completed), and a run at c=1, from which its p50 is taken (load-c's own figure).
 #
 #   scripts/bench-servers.sh --greet-c PATH --load-c PATH [--rounds 3] [--seconds 6] [--warmup 20]
-#                            [--servers 'nio netty loom'] [--out DIR]
+#                            [--servers 'nio netty loom'] [--floor] [--out DIR]
 #
 # greet-c and load-c are the reference's C server and C client (build them with its Makefile);
-# nothing here is built from them. Prints one line per server and round, then the medians and their
-# ratios to greet-c's; writes the same as TSV to DIR/rounds.tsv. Only ratios within one run mean
-# anything on a shared machine: every figure moves 15-30% between runs.
+# nothing here is built from them. --floor also builds scripts/greet-floor.c (needs cc) and runs it
+# three ways beside the others: c+jdk (greet-c's loop plus the JDK channel's calls per accepted
+# socket), c+linger (plus the protocol's lingering close) and c+jdk+linger (both: the system calls
+# of the nio server, with no JVM), so the table shows what those calls cost by themselves.
+#
+# Prints one line per server and round (CPU split into user and kernel time), then the medians and
+# their ratios to greet-c's; writes the same as TSV to DIR/rounds.tsv. Only ratios within one run
+# mean anything on a shared machine: every figure moves 15-30% between runs.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +26,7 @@ rounds=3
 seconds=6
 warmup=20
 servers="nio netty loom"
+floor=false
 greet_c=""
 load_c=""
 out=""
@@ -32,8 +38,9 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
+    --floor) floor=true; shift ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-servers: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -69,19 +76,29 @@ start() {
 }
 
 start greet-c "$greet_c" -p "$next_port"
+floors=()
+if $floor; then
+  command -v cc >/dev/null || { echo "bench-servers: --floor needs a C compiler (cc)" >&2; exit 2; }
+  cc -O2 -Wall -Wextra -o "$out/greet-floor" "$here/scripts/greet-floor.c"
+  start c+jdk "$out/greet-floor" -J -p "$next_port"
+  start c+linger "$out/greet-floor" -L -p "$next_port"
+  start c+jdk+linger "$out/greet-floor" -J -L -p "$next_port"
+  floors=(c+jdk c+linger c+jdk+linger)
+fi
 for s in $servers; do
   start "$s" "$here/greetbench" serve "$s" --port "$next_port"
 done
-lineup=(greet-c $servers)
+lineup=(greet-c "${floors[@]}" $servers)
 for s in "${lineup[@]}"; do
   echo "warm-up: $s, ${warmup} s at c=64" >&2
   taskset -c 1 "$load_c" -p "${port[$s]}" -c 64 -d "$warmup" >/dev/null 2>&1
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# utime and stime, in clock ticks: user and kernel time (softirq work is charged to whichever task runs).
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 
-printf 'round\tserver\texch_per_s\tcpu_us_per_exch\tc1_p50_us\n' >"$out/rounds.tsv"
+printf 'round\tserver\texch_per_s\tcpu_us_per_exch\tuser_us_per_exch\tkernel_us_per_exch\tc1_p50_us\n' >"$out/rounds.tsv"
 for r in $(seq "$rounds"); do
   n=${#lineup[@]}
   for i in $(seq 0 $((n - 1))); do
@@ -91,16 +108,22 @@ for r in $(seq "$rounds"); do
     after=$(cpu_ticks "${pid[$s]}")
     ok=$(field ok <<<"$result"); secs=$(field secs <<<"$result")
     c1=$(taskset -c 1 "$load_c" -p "${port[$s]}" -c 1 -d 3 2>&1 | grep '^RESULT' | field p50)
-    line=$(awk -v r="$r" -v s="$s" -v ok="$ok" -v secs="$secs" -v t=$((after - before)) -v hz="$tick" -v c1="$c1" \
-      'BEGIN { printf "%d\t%s\t%.0f\t%.1f\t%.1f", r, s, ok / secs, (ok > 0 ? t / hz * 1e6 / ok : 0), c1 }')
+    line=$(awk -v r="$r" -v s="$s" -v ok="$ok" -v secs="$secs" -v before="$before" -v after="$after" -v hz="$tick" -v c1="$c1" \
+      'BEGIN { split(before, b, " "); split(after, a, " "); us = ok > 0 ? 1e6 / hz / ok : 0
+               user = (a[1] - b[1]) * us; kernel = (a[2] - b[2]) * us
+               printf "%d\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f", r, s, ok / secs, user + kernel, user, kernel, c1 }')
     echo "$line" >>"$out/rounds.tsv"
-    echo "$line" | awk -F'\t' '{ printf "round %s  %-8s %8s exch/s  %6s us CPU/exch  c=1 p50 %6s us\n", $1, $2, $3, $4, $5 }'
+    echo "$line" | awk -F'\t' '{ printf "round %s  %-12s %8s exch/s  %6s us CPU/exch (user %5s, kernel %5s)  c=1 p50 %6s us\n", $1, $2, $3, $4, $5, $6, $7 }'
   done
 done
 
+# Two ratios to greet-c: of the medians, and the median of each round's own ratio (greet-c ran in
+# the same round, minutes apart at most, so the machine's slow drifts cancel better).
 echo
-echo "medians over $rounds rounds (ratio to greet-c in brackets):"
-awk -F'\t' 'NR > 1 { cpu[$2] = cpu[$2] " " $4; p50[$2] = p50[$2] " " $5; if (!($2 in seen)) { order[++k] = $2; seen[$2] = 1 } }
+echo "medians over $rounds rounds; ratios to greet-c: of the medians, then the median of the rounds' ratios"
+awk -F'\t' 'NR > 1 { cpu[$2] = cpu[$2] " " $4; user[$2] = user[$2] " " $5; kernel[$2] = kernel[$2] " " $6; p50[$2] = p50[$2] " " $7
+                      c[$1, $2] = $4; p[$1, $2] = $7; rounds[$1] = 1
+                      if (!($2 in seen)) { order[++k] = $2; seen[$2] = 1 } }
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -109,8 +132,10 @@ awk -F'\t' 'NR > 1 { cpu[$2] = cpu[$2] " " $4; p50[$2] = p50[$2] " " $5; if (!($
   END {
     base_cpu = median(cpu["greet-c"]); base_p50 = median(p50["greet-c"])
     for (i = 1; i <= k; i++) {
-      s = order[i]; c = median(cpu[s]); p = median(p50[s])
-      printf "  %-8s CPU/exch %6.1f us (%.2fx)   c=1 p50 %6.1f us (%.2fx)\n", s, c, c / base_cpu, p, p / base_p50
+      s = order[i]; cr = ""; pr = ""
+      for (r in rounds) if (c[r, "greet-c"] > 0 && p[r, "greet-c"] > 0) { cr = cr " " c[r, s] / c[r, "greet-c"]; pr = pr " " p[r, s] / p[r, "greet-c"] }
+      printf "  %-12s CPU/exch %6.1f us (%.2fx, rounds %.2fx; user %5.1f, kernel %5.1f)   c=1 p50 %6.1f us (%.2fx, rounds %.2fx)\n", \
+        s, median(cpu[s]), median(cpu[s]) / base_cpu, median(cr), median(user[s]), median(kernel[s]), median(p50[s]), median(p50[s]) / base_p50, median(pr)
     }
   }' "$out/rounds.tsv" | tee "$out/medians.txt"
 echo "per-round figures: $out/rounds.tsv" >&2
