@@ -8,13 +8,17 @@
 # exchanges load-c completed), and a run at c=1, from which its p50 is taken (load-c's own figure).
 #
 #   scripts/bench-servers.sh --greet-c PATH --load-c PATH [--rounds 3] [--seconds 6] [--warmup 20]
-#                            [--servers 'nio netty loom'] [--floor] [--out DIR]
+#                            [--servers 'nio netty loom'] [--floor] [--extra NAME=COMMAND]... [--out DIR]
 #
 # greet-c and load-c are the reference's C server and C client (build them with its Makefile);
 # nothing here is built from them. --floor also builds scripts/greet-floor.c (needs cc) and runs it
 # three ways beside the others: c+jdk (greet-c's loop plus the JDK channel's calls per accepted
 # socket), c+linger (plus the protocol's lingering close) and c+jdk+linger (both: the system calls
 # of the nio server, with no JVM), so the table shows what those calls cost by themselves.
+# --extra runs any other server beside them, a variant to compare in the same rounds: COMMAND is
+# run by bash with PORT replaced by its port, e.g.
+#   --extra 'netty-noleak=GREETBENCH_JVM_OPTS=-Dio.netty.leakDetection.level=disabled ./greetbench serve netty --port PORT'
+# It must exec the server (the launcher does), so that its process is the one measured.
 #
 # Prints one line per server and round (CPU split into user and kernel time), then the medians and
 # their ratios to greet-c's; writes the same as TSV to DIR/rounds.tsv. Only ratios within one run
@@ -27,6 +31,7 @@ seconds=6
 warmup=20
 servers="nio netty loom"
 floor=false
+extras=()
 greet_c=""
 load_c=""
 out=""
@@ -39,8 +44,11 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
     --floor) floor=true; shift ;;
+    --extra)
+      case "$2" in [A-Za-z0-9]*=?*) extras+=("$2") ;; *) echo "bench-servers: --extra takes NAME=COMMAND, got '$2'" >&2; exit 2 ;; esac
+      shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-servers: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -88,7 +96,14 @@ fi
 for s in $servers; do
   start "$s" "$here/greetbench" serve "$s" --port "$next_port"
 done
-lineup=(greet-c "${floors[@]}" $servers)
+extra_names=()
+for e in "${extras[@]}"; do
+  name=${e%%=*}; command=${e#*=}
+  # exec env: bash, then env, become the server (VAR=value prefixes allowed), so its pid is the server's.
+  start "$name" bash -c "exec env ${command//PORT/$next_port}"
+  extra_names+=("$name")
+done
+lineup=(greet-c "${floors[@]}" $servers "${extra_names[@]}")
 for s in "${lineup[@]}"; do
   echo "warm-up: $s, ${warmup} s at c=64" >&2
   taskset -c 1 "$load_c" -p "${port[$s]}" -c 64 -d "$warmup" >/dev/null 2>&1
