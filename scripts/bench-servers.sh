@@ -14,7 +14,10 @@
 # nothing here is built from them. --floor also builds scripts/greet-floor.c (needs cc) and runs it
 # three ways beside the others: c+jdk (greet-c's loop plus the JDK channel's calls per accepted
 # socket), c+linger (plus the protocol's lingering close) and c+jdk+linger (both: the system calls
-# of the nio server, with no JVM), so the table shows what those calls cost by themselves.
+# of the nio server, with no JVM), so the table shows what those calls cost by themselves. Where
+# liburing is installed it also builds scripts/greet-floor-uring.c and runs c+uring (accept, recv,
+# send and close through io_uring, with the lingering close, as the netty server on Netty's
+# io_uring transport) and c+uring+netty (plus Netty's own direct calls per socket).
 # --extra runs any other server beside them, a variant to compare in the same rounds: COMMAND is
 # run by bash with PORT replaced by its port, e.g.
 #   --extra 'netty-noleak=GREETBENCH_JVM_OPTS=-Dio.netty.leakDetection.level=disabled ./greetbench serve netty --port PORT'
@@ -92,6 +95,14 @@ if $floor; then
   start c+linger "$out/greet-floor" -L -p "$next_port"
   start c+jdk+linger "$out/greet-floor" -J -L -p "$next_port"
   floors=(c+jdk c+linger c+jdk+linger)
+  # The same for netty's transport, where liburing is installed (liburing-dev on Debian).
+  if cc -O2 -Wall -Wextra -o "$out/greet-floor-uring" "$here/scripts/greet-floor-uring.c" -luring 2>"$out/greet-floor-uring.cc.log"; then
+    start c+uring "$out/greet-floor-uring" -p "$next_port"
+    start c+uring+netty "$out/greet-floor-uring" -N -p "$next_port"
+    floors+=(c+uring c+uring+netty)
+  else
+    echo "bench-servers: --floor without its io_uring rows: scripts/greet-floor-uring.c needs liburing (see $out/greet-floor-uring.cc.log)" >&2
+  fi
 fi
 for s in $servers; do
   start "$s" "$here/greetbench" serve "$s" --port "$next_port"
