@@ -51,7 +51,7 @@ while [ $# -gt 0 ]; do
       case "$2" in [A-Za-z0-9]*=?*) extras+=("$2") ;; *) echo "bench-servers: --extra takes NAME=COMMAND, got '$2'" >&2; exit 2 ;; esac
       shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-servers: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done

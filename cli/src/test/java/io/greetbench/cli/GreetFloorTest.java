@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Smoke test of {@code scripts/greet-floor.c}, the C floor that {@code scripts/bench-servers.sh
- * --floor} measures: built with the machine's C compiler, it must be a conformant greeting server
+ * Smoke test of {@code scripts/greet-floor.c} and {@code scripts/greet-floor-uring.c}, the C floors
+ * that {@code scripts/bench-servers.sh --floor} measures: built with the machine's C compiler, it must be a conformant greeting server
  * with the lingering close ({@code -J -L}), since its CPU per exchange is quoted as what a
  * conformant server on the JDK's calls cannot go below; and without {@code -L} it must show the
  * reference's RST on a long request, which is what the lingering close is there to prevent.
@@ -27,11 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class GreetFloorTest {
 
     private static final Path SOURCE = Path.of("..", "scripts", "greet-floor.c");
+    private static final Path URING_SOURCE = Path.of("..", "scripts", "greet-floor-uring.c");
 
     @Test
     @Timeout(120)
     void shouldBeConformantWithTheLingeringCloseAndResetLongRequestsWithout(@TempDir Path dir) throws Exception {
-        Path binary = compile(dir);
+        Path binary = compile(dir, SOURCE);
 
         CliRun withLinger = checkAgainst(binary, "-J", "-L");
         assertEquals(ExitCode.OK.code(), withLinger.code(), withLinger::toString);
@@ -47,13 +48,30 @@ class GreetFloorTest {
         assertTrue(without.outLines().stream().anyMatch(l -> l.startsWith("KNOWN-DIFFERENCE  request-1MiB")), without::toString);
     }
 
-    private static Path compile(Path dir) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isRegularFile(SOURCE), () -> "skipped: " + SOURCE.toAbsolutePath() + " is not there");
-        Path binary = dir.resolve("greet-floor");
+    /** The io_uring floor, where liburing is installed: conformant, Netty's extra calls and all. */
+    @Test
+    @Timeout(120)
+    void shouldBeConformantOnIoUring(@TempDir Path dir) throws Exception {
+        Path header = Path.of("/usr/include/liburing.h");
+        Assumptions.assumeTrue(Files.isRegularFile(header), () -> "skipped: no liburing here (" + header + "; liburing-dev on Debian)");
+        Path binary = compile(dir, URING_SOURCE, "-luring");
+
+        CliRun run = checkAgainst(binary, "-N");
+        assertEquals(ExitCode.OK.code(), run.code(), run::toString);
+        List<String> lines = run.outLines();
+        assertTrue(lines.get(lines.size() - 1).matches("15 cases: \\d+ passed, 0 known differences from the reference, 0 failed, \\d+ skipped"),
+                run::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("PASS +request-1MiB")), run::toString);
+    }
+
+    private static Path compile(Path dir, Path source, String... libraries) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Files.isRegularFile(source), () -> "skipped: " + source.toAbsolutePath() + " is not there");
+        Path binary = dir.resolve(source.getFileName().toString().replace(".c", ""));
+        List<String> command = new ArrayList<>(List.of("cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(), source.toString()));
+        command.addAll(List.of(libraries));
         Process cc;
         try {
-            cc = new ProcessBuilder("cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(), SOURCE.toString())
-                    .redirectErrorStream(true).start();
+            cc = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             Assumptions.abort("skipped: no C compiler (cc) on this machine: " + e.getMessage());
             throw e;
