@@ -29,6 +29,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "greet-reply.h"
+
 enum op { ACCEPT, FIRST_RECV, SEND, DRAIN_RECV, CLOSE };
 
 struct conn {
@@ -37,6 +39,7 @@ struct conn {
     uint32_t ip;
     unsigned port;
     char out[64];
+    size_t out_len;
     char in[64 * 1024];
 };
 
@@ -71,34 +74,11 @@ static void submit(struct conn *c, enum op op)
     switch (op) {
     case FIRST_RECV:
     case DRAIN_RECV: io_uring_prep_recv(s, c->fd, c->in, sizeof c->in, 0); break;
-    case SEND: io_uring_prep_send(s, c->fd, c->out, strlen(c->out), MSG_NOSIGNAL); break;
+    case SEND: io_uring_prep_send(s, c->fd, c->out, c->out_len, MSG_NOSIGNAL); break;
     case CLOSE: io_uring_prep_close(s, c->fd); break;
     case ACCEPT: break;
     }
     io_uring_sqe_set_data(s, c);
-}
-
-static char *put_uint(char *p, unsigned v)
-{
-    char t[10];
-    int n = 0;
-    do t[n++] = (char)('0' + v % 10); while (v /= 10);
-    while (n) *p++ = t[--n];
-    return p;
-}
-
-/* "Hello, ('127.0.0.1', 54321)!\n", NUL-terminated; ip and port in host byte order */
-static void format_reply(char *buf, uint32_t ip, unsigned port)
-{
-    char *p = buf;
-    memcpy(p, "Hello, ('", 9), p += 9;
-    for (int i = 3; i >= 0; i--) {
-        p = put_uint(p, ip >> (8 * i) & 255);
-        if (i) *p++ = '.';
-    }
-    memcpy(p, "', ", 3), p += 3;
-    p = put_uint(p, port);
-    memcpy(p, ")!\n", 4);
 }
 
 static void accepted(int fd)
@@ -132,7 +112,7 @@ static void completed(struct conn *c, int res)
             submit(c, CLOSE);
             return;
         }
-        format_reply(c->out, c->ip, c->port);
+        c->out_len = greet_format_reply(c->out, c->ip, c->port);
         c->in[0] = res == 0; /* end of stream before any byte: no lingering needed after the reply */
         submit(c, SEND);
         return;

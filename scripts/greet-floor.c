@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "greet-reply.h"
+
 #define END_OF_STREAM_WAIT_NS 2000000ull /* the nio server's END_OF_STREAM_WAIT_NANOS */
 #define LINGERING (1ull << 63)           /* in peer[fd]: output shut down, waiting for the end of stream */
 
@@ -56,30 +58,6 @@ static uint64_t now_ns(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
-static char *put_uint(char *p, unsigned v)
-{
-    char t[10];
-    int n = 0;
-    do t[n++] = (char)('0' + v % 10); while (v /= 10);
-    while (n) *p++ = t[--n];
-    return p;
-}
-
-/* "Hello, ('127.0.0.1', 54321)!\n"; ip and port in host byte order */
-static size_t format_reply(char *buf, uint32_t ip, unsigned port)
-{
-    char *p = buf;
-    memcpy(p, "Hello, ('", 9), p += 9;
-    for (int i = 3; i >= 0; i--) {
-        p = put_uint(p, ip >> (8 * i) & 255);
-        if (i) *p++ = '.';
-    }
-    memcpy(p, "', ", 3), p += 3;
-    p = put_uint(p, port);
-    memcpy(p, ")!\n", 3), p += 3;
-    return (size_t)(p - buf);
 }
 
 /* Lingering: discard input until the end of stream (close) or until nothing is there (wait in epoll). */
@@ -112,7 +90,7 @@ static int serve(int fd, uint64_t pa)
         return 0;
     if (n >= 0) {
         char out[64];
-        (void)!write(fd, out, format_reply(out, (uint32_t)(pa >> 16), (unsigned)(pa & 0xffff)));
+        (void)!write(fd, out, greet_format_reply(out, (uint32_t)(pa >> 16), (unsigned)(pa & 0xffff)));
         if (linger_close && n > 0) {
             shutdown(fd, SHUT_WR);
             if (peer[fd] != 0) { /* already in epoll for the request: it stays there */
