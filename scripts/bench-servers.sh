@@ -3,9 +3,9 @@
 # on CPU 0 with its default options (no CPU budget), load-c on CPU 1. All servers start first and
 # each is warmed up (closed loop, c=64, 20 s: after 8 s the Java servers still got cheaper round
 # by round) long enough for the JITs to settle; then, in rounds that take turns (the order rotates
-# each round), each server gets a closed-loop run at c=64, from which
-# its CPU per exchange is taken (utime + stime from /proc/<pid>/stat over the run, divided by the
-# exchanges load-c completed), and a run at c=1, from which its p50 is taken (load-c's own figure).
+# each round), each server gets a closed-loop run at c=64, from which its CPU per exchange is taken
+# (utime + stime from /proc/<pid>/stat over the run, divided by the exchanges load-c completed),
+# and a run at c=1, from which its p50 is taken (load-c's own figure).
 #
 #   scripts/bench-servers.sh --greet-c PATH --load-c PATH [--rounds 3] [--seconds 6] [--warmup 20]
 #                            [--servers 'nio netty loom'] [--floor] [--extra NAME=COMMAND]... [--out DIR]

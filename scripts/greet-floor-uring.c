@@ -29,7 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "greet-reply.h"
+#include "greet-floor.h"
 
 enum op { ACCEPT, FIRST_RECV, SEND, DRAIN_RECV, CLOSE };
 
@@ -137,7 +137,7 @@ static void completed(struct conn *c, int res)
 
 int main(int argc, char **argv)
 {
-    int port = 8888, opt, one = 1;
+    int port = 8888, opt;
     while ((opt = getopt(argc, argv, "p:N")) != -1) {
         switch (opt) {
         case 'p': port = atoi(optarg); break;
@@ -151,19 +151,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "greet-floor-uring: -p takes a port from 1 to 65535\n");
         return 2;
     }
-    struct rlimit rl;
-    getrlimit(RLIMIT_NOFILE, &rl);
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
+    greet_raise_nofile();
     signal(SIGPIPE, SIG_IGN);
 
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 65535) < 0) {
-        perror("greet-floor-uring: listen");
-        return 1;
-    }
+    lfd = greet_listen(port, 0, "greet-floor-uring");
     /* As Netty sets its ring up: one thread submits, and completion work runs only when that
      * thread enters the kernel to reap, not as an interrupt of whatever it is doing. */
     struct io_uring_params params = {.flags = IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN};

@@ -38,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "greet-reply.h"
+#include "greet-floor.h"
 
 #define END_OF_STREAM_WAIT_NS 2000000ull /* the nio server's END_OF_STREAM_WAIT_NANOS */
 #define LINGERING (1ull << 63)           /* in peer[fd]: output shut down, waiting for the end of stream */
@@ -143,7 +143,7 @@ static void accept_all(void)
 
 int main(int argc, char **argv)
 {
-    int port = 8888, opt, one = 1;
+    int port = 8888, opt;
     while ((opt = getopt(argc, argv, "p:JL")) != -1) {
         switch (opt) {
         case 'p': port = atoi(optarg); break;
@@ -158,11 +158,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "greet-floor: -p takes a port from 1 to 65535\n");
         return 2;
     }
-    struct rlimit rl;
-    getrlimit(RLIMIT_NOFILE, &rl);
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-    max_fds = rl.rlim_cur < (1 << 20) ? rl.rlim_cur : (1 << 20);
+    rlim_t limit = greet_raise_nofile();
+    max_fds = limit < (1 << 20) ? limit : (1 << 20);
     peer = calloc(max_fds, sizeof *peer);
     due_fd = calloc(max_fds, sizeof *due_fd);
     due_ns = calloc(max_fds, sizeof *due_ns);
@@ -172,13 +169,7 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
 
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 65535) < 0) {
-        perror("greet-floor: listen");
-        return 1;
-    }
+    lfd = greet_listen(port, SOCK_NONBLOCK, "greet-floor");
     ep = epoll_create1(EPOLL_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = lfd}, evs[256];
     if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) < 0) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.greetbench.harness.Probe;
+import io.netty.channel.uring.IoUring;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -54,6 +55,7 @@ class GreetFloorTest {
     void shouldBeConformantOnIoUring(@TempDir Path dir) throws Exception {
         Path header = Path.of("/usr/include/liburing.h");
         Assumptions.assumeTrue(Files.isRegularFile(header), () -> "skipped: no liburing here (" + header + "; liburing-dev on Debian)");
+        Assumptions.assumeTrue(IoUring.isAvailable(), () -> "skipped: io_uring is not available here: " + IoUring.unavailabilityCause());
         Path binary = compile(dir, URING_SOURCE, "-luring");
 
         CliRun run = checkAgainst(binary, "-N");
